@@ -1,0 +1,44 @@
+"""factcheck: turn news articles into claims, sourced verdicts and reports."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from htmx_flask import Htmx
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _templates_dir() -> Path:
+    # An installed wheel carries the templates inside the package; a source checkout
+    # (editable install, tests) keeps them at the top level beside the package.
+    packaged = PACKAGE_DIR / "templates"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def _instance_path() -> str | None:
+    configured = os.environ.get("FACTCHECK_INSTANCE_PATH")
+    return str(Path(configured).resolve()) if configured else None
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the factcheck web app; config comes from defaults, instance/, FACTCHECK_* and test_config."""
+    app = Flask(
+        __name__,
+        instance_path=_instance_path(),
+        instance_relative_config=True,
+        template_folder=str(_templates_dir()),
+    )
+    from factcheck import articles, claims, config, db, export, web
+
+    config.load_config(app, test_config)
+    Htmx(app)
+    db.init_app(app)
+    web.init_app(app)
+    app.register_blueprint(articles.bp)
+    app.register_blueprint(claims.bp)
+    app.register_blueprint(export.bp)
+    return app

@@ -1,0 +1,161 @@
+"""Claim cards: verdict, rationale, status and sources, edited inline with htmx or plain forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, request, url_for
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from factcheck.articles import Filters, get_article_or_404, review_context
+from factcheck.db import get_session
+from factcheck.models import Claim, Source, SourceCreate
+from factcheck.rendering import render_markdown
+from factcheck.store import (
+    InvalidInput,
+    add_source,
+    claim_history,
+    parse_date,
+    ratings_for_scale,
+    remove_source,
+    sources_for_claims,
+    update_claim,
+    validation_message,
+)
+from factcheck.web import render, wants_fragment
+
+bp = Blueprint("claims", __name__)
+
+CARD_BLOCKS = ["claim_card", "claim_mark_oob", "progress_oob"]
+
+
+def get_claim_or_404(session: Session, claim_id: int) -> Claim:
+    """The claim, or a 404 page naming the missing id."""
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        abort(404, description=f"There is no claim {claim_id}. It may have been deleted.")
+    return claim
+
+
+def card_response(session: Session, claim: Claim, *, error: str | None = None, source_form: Any = None) -> Response:
+    """After an edit: the updated card for htmx, the review page (422) or a redirect without JS."""
+    status = 422 if error else 200
+    if not wants_fragment() and not error:
+        anchor = f"claim-{claim.id}"
+        return redirect(url_for("articles.show", article_id=claim.article_id, _anchor=anchor), code=303)
+    article = get_article_or_404(session, claim.article_id)
+    extra = {
+        "card_errors": {claim.id: error} if error else {},
+        "source_forms": {claim.id: source_form} if source_form is not None else {},
+    }
+    context = review_context(session, article, Filters(), **extra)
+    if wants_fragment():
+        # The card block renders for one claim; the whole page stays as the reviewer left it.
+        context["claim"] = claim
+        context["oob"] = True
+        context["sources"] = sources_for_claims(session, [claim.id])
+    response = render("articles/show.html", blocks=CARD_BLOCKS, status=status, **context)
+    if not error:
+        response.headers["HX-Trigger"] = "claim-saved"
+    return response
+
+
+@bp.get("/claims/<int:claim_id>")
+def show(claim_id: int) -> Response:
+    """A claim's card for htmx; without JS, the claim in its article's review page."""
+    session = get_session()
+    claim = get_claim_or_404(session, claim_id)
+    if not wants_fragment():
+        return redirect(url_for("articles.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}"))
+    return card_response(session, claim)
+
+
+@bp.post("/claims/<int:claim_id>")
+def update(claim_id: int) -> Response:
+    """Save a claim's verdict, rationale and status as one transaction."""
+    session = get_session()
+    claim = get_claim_or_404(session, claim_id)
+    article = get_article_or_404(session, claim.article_id)
+    form = request.form
+    verdict = form.get("verdict", "")
+    try:
+        update_claim(
+            session,
+            claim,
+            ratings_for_scale(session, article.rating_scale_id),
+            verdict_id=_verdict_id(verdict),
+            rationale=form.get("rationale", claim.rationale),
+            status=form.get("status", claim.status.value),
+        )
+        session.commit()
+    except InvalidInput as error:
+        session.rollback()
+        return card_response(session, claim, error=str(error))
+    return card_response(session, claim)
+
+
+def _verdict_id(value: str) -> int | None:
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise InvalidInput("That verdict is not on this article's rating scale.")
+    return int(value)
+
+
+@bp.post("/claims/<int:claim_id>/sources")
+def add_source_view(claim_id: int) -> Response:
+    """Attach a source (http or https URL only) to a claim."""
+    session = get_session()
+    claim = get_claim_or_404(session, claim_id)
+    form = request.form
+    try:
+        submitted = SourceCreate(
+            url=form.get("url", ""),
+            title=form.get("title", ""),
+            publisher=form.get("publisher", ""),
+            quote=form.get("quote", ""),
+            stance=form.get("stance", "context"),
+            accessed=parse_date(form.get("accessed", ""), "Accessed"),
+        )
+        add_source(session, claim, submitted)
+        session.commit()
+    except ValidationError as error:
+        session.rollback()
+        return card_response(session, claim, error=_source_error(error), source_form=form)
+    except InvalidInput as error:
+        session.rollback()
+        return card_response(session, claim, error=str(error), source_form=form)
+    return card_response(session, claim)
+
+
+def _source_error(error: ValidationError) -> str:
+    return "Source not added. " + validation_message(error)
+
+
+@bp.post("/claims/<int:claim_id>/sources/<int:source_id>/delete")
+def remove_source_view(claim_id: int, source_id: int) -> Response:
+    """Remove a source from a claim (kept in the claim's history)."""
+    session = get_session()
+    claim = get_claim_or_404(session, claim_id)
+    source = session.get(Source, source_id)
+    if source is None or source.claim_id != claim.id:
+        abort(404, description=f"Claim {claim_id} has no source {source_id}.")
+    remove_source(session, claim, source)
+    session.commit()
+    return card_response(session, claim)
+
+
+@bp.post("/rationale/preview")
+def preview() -> Response:
+    """The rationale as it will be shown: Markdown rendered and sanitized."""
+    return Response(render_markdown(request.form.get("rationale", "")), mimetype="text/html")
+
+
+@bp.get("/claims/<int:claim_id>/history")
+def history(claim_id: int) -> Response:
+    """Every change to a claim's verdict, rationale, status and sources."""
+    session = get_session()
+    claim = get_claim_or_404(session, claim_id)
+    article = get_article_or_404(session, claim.article_id)
+    return render("claims/history.html", claim=claim, article=article, revisions=claim_history(session, claim.id))

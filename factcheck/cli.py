@@ -1,0 +1,121 @@
+"""The `factcheck` command: Flask's CLI (run, routes, shell) bound to this app, plus our commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from factcheck import create_app
+from factcheck.export import record_json
+from factcheck.extract import split_claims
+from factcheck.importing import decode_text, import_file
+from factcheck.models import Article
+from factcheck.records import article_record
+from factcheck.report import report_markdown
+from factcheck.store import InvalidInput
+
+
+def _session():
+    from sqlmodel import Session
+
+    return Session(current_app.extensions["factcheck.engine"], expire_on_commit=False)
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def cli() -> None:
+    """factcheck: split news articles into claims, review them, export verdict reports."""
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def import_command(paths: tuple[Path, ...]) -> None:
+    """Import .txt/.md articles (split into claims) or .json exports; print each new article's id.
+
+    Each file is stored in its own transaction: a bad file is reported and stores nothing.
+    """
+    failed = 0
+    for path in paths:
+        with _session() as session:
+            try:
+                article = import_file(session, path)
+                session.commit()
+            except InvalidInput as error:
+                session.rollback()
+                click.echo(f"factcheck import: {error}", err=True)
+                failed += 1
+                continue
+            click.echo(article.id)
+    if failed:
+        sys.exit(1)
+
+
+@cli.command("split", with_appcontext=False)
+@click.argument("file", required=False, type=click.File("rb"))
+@click.option("--batch", is_flag=True, help='Read JSON lines {"id": ..., "text": ...}; write {"id": ..., "claims": [...]} per line.')
+def split_command(file: Any, batch: bool) -> None:
+    """Split an article into claims: one JSON object {"start", "end", "text"} per line.
+
+    Reads FILE, or standard input when no file is given. Offsets are in Python characters.
+    """
+    source = file or sys.stdin.buffer
+    out = sys.stdout
+    if batch:
+        _split_batch(source, out)
+        return
+    try:
+        text = decode_text(source.read(), getattr(source, "name", "<stdin>") if file else "stdin.txt")
+    except InvalidInput as error:
+        raise click.ClickException(str(error)) from None
+    _write_lines(out, (asdict(span) for span in split_claims(text)))
+
+
+def _split_batch(source: Any, out: TextIO) -> None:
+    for number, raw in enumerate(source, start=1):
+        if not raw.strip():
+            continue
+        try:
+            item = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise click.ClickException(f"line {number}: not a JSON object ({error})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise click.ClickException(f'line {number}: expected {{"id": ..., "text": "..."}}')
+        claims = [asdict(span) for span in split_claims(item["text"])]
+        _write_lines(out, [{"id": item.get("id"), "claims": claims}])
+
+
+def _write_lines(out: TextIO, objects: Iterable[dict[str, Any]]) -> None:
+    out.writelines(json.dumps(obj, ensure_ascii=False) + "\n" for obj in objects)
+
+
+@cli.command("export")
+@click.argument("article_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def export_command(article_id: int, fmt: str, output: Path | None) -> None:
+    """Export an article: the Markdown report (md) or the full record that `import` restores (json)."""
+    with _session() as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            raise click.ClickException(f"there is no article {article_id}")
+        record = article_record(session, article)
+    text = report_markdown(record) if fmt == "md" else record_json(record)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="factcheck")

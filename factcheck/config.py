@@ -1,0 +1,44 @@
+"""Configuration: defaults < instance/config.py < FACTCHECK_* environment < test_config."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+#: Defaults; every key can be overridden by instance/config.py or FACTCHECK_<KEY>.
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None: sqlite file instance/factcheck.sqlite
+    "SECRET_KEY": None,  # None: generated once into instance/secret_key
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # uploads and form posts, bytes
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill `app.config` in precedence order and supply what must exist."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("FACTCHECK")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "factcheck.sqlite")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read, or create once, a random secret kept beside the database (survives restarts)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key

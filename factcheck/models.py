@@ -1,0 +1,192 @@
+"""Every table factcheck stores, and the input models that validate what reviewers send."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, field_validator
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """Now, in UTC, without sub-second noise (stored and shown to reviewers)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class ClaimStatus(StrEnum):
+    """Where a claim is in review."""
+
+    TO_REVIEW = "to_review"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        """The reviewer-facing name."""
+        return self.value.replace("_", " ").capitalize()
+
+
+class Stance(StrEnum):
+    """What a source does for the claim."""
+
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    CONTEXT = "context"
+
+
+class RatingScale(SQLModel, table=True):
+    """A named set of verdict labels; each article is rated on one scale."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+
+
+class Rating(SQLModel, table=True):
+    """One label of a rating scale, with its numeric value."""
+
+    __table_args__ = (UniqueConstraint("scale_id", "label"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scale_id: int = Field(foreign_key="ratingscale.id", index=True)
+    position: int
+    label: str
+    value: int
+    is_best: bool = False
+    is_worst: bool = False
+    description: str = ""
+
+
+class Article(SQLModel, table=True):
+    """A news article under review; `text` is the body the claims point into."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    published: dt.date | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    rating_scale_id: int = Field(foreign_key="ratingscale.id")
+    created: dt.datetime = Field(default_factory=utcnow)
+
+
+class Claim(SQLModel, table=True):
+    """One claim: an exact span `article.text[start:end]` with its review."""
+
+    __table_args__ = (UniqueConstraint("article_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    position: int
+    start: int
+    end: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: ClaimStatus = ClaimStatus.TO_REVIEW
+    verdict_id: int | None = Field(default=None, foreign_key="rating.id")
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    updated: dt.datetime = Field(default_factory=utcnow)
+
+
+class Source(SQLModel, table=True):
+    """Evidence a reviewer cites for a claim."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    url: str
+    title: str = ""
+    publisher: str = ""
+    quote: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    stance: Stance = Stance.CONTEXT
+    accessed: dt.date = Field(default_factory=lambda: utcnow().date())
+    created: dt.datetime = Field(default_factory=utcnow)
+
+
+class ClaimRevision(SQLModel, table=True):
+    """One recorded change to a claim's verdict, rationale, status or sources."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    field: str  # verdict | rationale | status | source_added | source_removed
+    before: str | None = Field(default=None, sa_column=Column(Text))
+    after: str | None = Field(default=None, sa_column=Column(Text))
+    changed: dt.datetime = Field(default_factory=utcnow)
+
+
+# --- Input models: table models do not validate on construction, these do. ---
+
+TITLE_MAX_CHARS = 500
+ARTICLE_MAX_CHARS = 1_000_000
+
+
+def check_http_url(value: str, *, required: bool) -> str:
+    """Return the URL stripped, or raise ValueError unless it is an absolute http(s) URL."""
+    value = value.strip()
+    if not value and not required:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http:// or https:// address")
+    if any(ch.isspace() for ch in value):
+        raise ValueError("must not contain spaces")
+    return value
+
+
+class ArticleCreate(BaseModel):
+    """A new article as a reviewer submits it."""
+
+    text: str
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    url: str = ""
+    published: dt.date | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _text_has_words(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the article is empty")
+        if len(value) > ARTICLE_MAX_CHARS:
+            raise ValueError(f"the article is longer than {ARTICLE_MAX_CHARS:,} characters")
+        return value
+
+    @field_validator("title", "outlet", "author")
+    @classmethod
+    def _short_line(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) > TITLE_MAX_CHARS:
+            raise ValueError(f"must be at most {TITLE_MAX_CHARS} characters")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_http_url(value, required=False)
+
+
+class SourceCreate(BaseModel):
+    """A source as a reviewer adds it to a claim."""
+
+    url: str
+    title: str = ""
+    publisher: str = ""
+    quote: str = ""
+    stance: Stance = Stance.CONTEXT
+    accessed: dt.date | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_http_url(value, required=True)
+
+    @field_validator("title", "publisher")
+    @classmethod
+    def _short_line(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) > TITLE_MAX_CHARS:
+            raise ValueError(f"must be at most {TITLE_MAX_CHARS} characters")
+        return value

@@ -1,0 +1,185 @@
+"""The full record of an article (`factcheck-article/1`): built from the database, and stored back.
+
+The record is the JSON export format and also what the report writers take, so every export
+says the same thing the database does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from factcheck.models import (
+    Article,
+    ArticleCreate,
+    Claim,
+    ClaimStatus,
+    Rating,
+    RatingScale,
+    Source,
+    SourceCreate,
+)
+from factcheck.rendering import RATIONALE_MAX_CHARS
+from factcheck.store import InvalidInput, claims_for_article, ratings_for_scale, sources_for_claims, validation_message
+
+FORMAT = "factcheck-article/1"
+
+
+def article_record(session: Session, article: Article) -> dict[str, Any]:
+    """The article, its scale, and every claim with verdict, rationale and sources, as plain data."""
+    scale = session.get(RatingScale, article.rating_scale_id)
+    ratings = ratings_for_scale(session, article.rating_scale_id)
+    labels = {r.id: r.label for r in ratings}
+    claims = claims_for_article(session, article.id)
+    sources = sources_for_claims(session, [c.id for c in claims])
+    return {
+        "format": FORMAT,
+        "article": {
+            "title": article.title,
+            "published": article.published.isoformat() if article.published else None,
+            "url": article.url,
+            "outlet": article.outlet,
+            "author": article.author,
+            "text": article.text,
+        },
+        "rating_scale": {
+            "name": scale.name,
+            "ratings": [
+                {"label": r.label, "value": r.value, "best": r.is_best, "worst": r.is_worst} for r in ratings
+            ],
+        },
+        "claims": [
+            {
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "status": c.status.value,
+                "verdict": labels.get(c.verdict_id),
+                "rationale": c.rationale,
+                "sources": [
+                    {
+                        "url": s.url,
+                        "title": s.title,
+                        "publisher": s.publisher,
+                        "quote": s.quote,
+                        "stance": s.stance.value,
+                        "accessed": s.accessed.isoformat(),
+                    }
+                    for s in sources.get(c.id, [])
+                ],
+            }
+            for c in claims
+        ],
+    }
+
+
+def import_record(session: Session, record: Any, scale: RatingScale) -> Article:
+    """Store an exported record as a new article, checking every part before anything is kept.
+
+    Verdicts are matched by label on `scale`; a label it lacks is refused, not guessed.
+    """
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        raise InvalidInput(f'Not a factcheck export: expected "format": "{FORMAT}".')
+    meta = _mapping(record.get("article"), "article")
+    try:
+        submitted = ArticleCreate(
+            text=_text(meta.get("text"), "article.text"),
+            title=meta.get("title") or "",
+            outlet=meta.get("outlet") or "",
+            author=meta.get("author") or "",
+            url=meta.get("url") or "",
+            published=meta.get("published"),
+        )
+    except ValidationError as error:
+        raise InvalidInput(f"article: {validation_message(error)}") from None
+    ratings = {r.label: r for r in ratings_for_scale(session, scale.id)}
+    claims = record.get("claims")
+    if not isinstance(claims, list) or not claims:
+        raise InvalidInput("The export has no claims.")
+    article = Article(
+        title=submitted.title or "Untitled article",
+        outlet=submitted.outlet,
+        author=submitted.author,
+        url=submitted.url,
+        published=submitted.published,
+        text=submitted.text,
+        rating_scale_id=scale.id,
+    )
+    session.add(article)
+    session.flush()
+    for position, entry in enumerate(claims):
+        _import_claim(session, article, position, _mapping(entry, f"claims[{position}]"), ratings)
+    session.flush()
+    return article
+
+
+def _import_claim(
+    session: Session, article: Article, position: int, entry: dict[str, Any], ratings: dict[str, Rating]
+) -> None:
+    where = f"claims[{position}]"
+    start, end = entry.get("start"), entry.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(article.text)):
+        raise InvalidInput(f"{where}: start and end must be offsets inside the article text.")
+    if article.text[start:end] != entry.get("text"):
+        raise InvalidInput(f"{where}: text is not the article text between start and end.")
+    verdict = entry.get("verdict")
+    if verdict is not None and verdict not in ratings:
+        raise InvalidInput(f"{where}: verdict {verdict!r} is not on the rating scale.")
+    try:
+        status = ClaimStatus(entry.get("status") or ClaimStatus.TO_REVIEW)
+    except ValueError:
+        raise InvalidInput(f"{where}: unknown status {entry.get('status')!r}.") from None
+    rationale = entry.get("rationale") or ""
+    if not isinstance(rationale, str) or len(rationale) > RATIONALE_MAX_CHARS:
+        raise InvalidInput(f"{where}: rationale must be text of at most {RATIONALE_MAX_CHARS:,} characters.")
+    claim = Claim(
+        article_id=article.id,
+        position=position,
+        start=start,
+        end=end,
+        text=entry["text"],
+        status=status,
+        verdict_id=ratings[verdict].id if verdict is not None else None,
+        rationale=rationale,
+    )
+    session.add(claim)
+    session.flush()
+    for number, raw in enumerate(entry.get("sources") or []):
+        source = _mapping(raw, f"{where}.sources[{number}]")
+        try:
+            submitted = SourceCreate(
+                url=source.get("url") or "",
+                title=source.get("title") or "",
+                publisher=source.get("publisher") or "",
+                quote=source.get("quote") or "",
+                stance=source.get("stance") or "context",
+                accessed=source.get("accessed"),
+            )
+        except ValidationError as error:
+            raise InvalidInput(f"{where}.sources[{number}]: {validation_message(error)}") from None
+        session.add(
+            Source(
+                claim_id=claim.id,
+                url=submitted.url,
+                title=submitted.title,
+                publisher=submitted.publisher,
+                quote=submitted.quote,
+                stance=submitted.stance,
+                accessed=submitted.accessed or dt.date.today(),
+            )
+        )
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{where} must be an object.")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{where} must be text.")
+    return value

@@ -1,0 +1,90 @@
+"""The per-article Markdown report of verdicts: the same record always gives the same bytes."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+_BULLET_START = re.compile(r"^(\s*)([-+])(\s)", re.MULTILINE)
+_NUMBER_START = re.compile(r"^(\s*\d+)([.)])(\s)", re.MULTILINE)
+
+
+def escape(text: str) -> str:
+    """Make article or source text show literally in Markdown (no accidental links, emphasis, lists)."""
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = _BULLET_START.sub(r"\1\\\2\3", text)
+    return _NUMBER_START.sub(r"\1\\\2\3", text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _quote(text: str) -> str:
+    lines = [escape(_one_line(line)) for line in text.strip().splitlines() if line.strip()]
+    return "\n".join(f"> {line}" for line in lines) or ">"
+
+
+def _link(text: str, url: str) -> str:
+    # Angle brackets keep URLs with parentheses or underscores intact.
+    return f"[{escape(_one_line(text))}](<{url}>)"
+
+
+def report_markdown(record: dict[str, Any]) -> str:
+    """Render the report: metadata, a verdict summary table, reviewed claims, then unreviewed ones."""
+    article = record["article"]
+    scale = record["rating_scale"]
+    claims = record["claims"]
+    numbered = list(enumerate(claims, start=1))
+    reviewed = [(n, c) for n, c in numbered if c["verdict"] is not None]
+    unreviewed = [(n, c) for n, c in numbered if c["verdict"] is None]
+
+    out = [f"# Fact-check: {escape(_one_line(article['title']))}", ""]
+    meta = [
+        ("Outlet", escape(article["outlet"])),
+        ("Author", escape(article["author"])),
+        ("Published", article["published"] or ""),
+        ("URL", f"<{article['url']}>" if article["url"] else ""),
+        ("Rating scale", escape(scale["name"])),
+        ("Claims reviewed", f"{len(reviewed)} of {len(claims)}"),
+    ]
+    out += [f"- **{name}:** {value}" for name, value in meta if value]
+    out += ["", "## Summary", "", "| Verdict | Claims |", "| --- | ---: |"]
+    counts = Counter(c["verdict"] for _, c in reviewed)
+    for rating in scale["ratings"]:
+        out.append(f"| {escape(rating['label'])} | {counts.get(rating['label'], 0)} |")
+    out += [f"| Not yet reviewed | {len(unreviewed)} |", f"| **Total** | {len(claims)} |", ""]
+
+    out += ["## Reviewed claims", ""]
+    if not reviewed:
+        out += ["No claim has a verdict yet.", ""]
+    for number, claim in reviewed:
+        out += _claim_section(number, claim)
+
+    out += ["## Not yet reviewed", ""]
+    if not unreviewed:
+        out += ["Every claim has a verdict.", ""]
+    out += [f"{number}. {escape(_one_line(claim['text']))}" for number, claim in unreviewed]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _claim_section(number: int, claim: dict[str, Any]) -> list[str]:
+    status = claim["status"].replace("_", " ")
+    lines = [f"### Claim {number}", "", _quote(claim["text"]), "", f"**Verdict: {escape(claim['verdict'])}** (status: {status})", ""]
+    rationale = claim["rationale"].strip()
+    lines += [rationale, ""] if rationale else ["_No rationale written._", ""]
+    if claim["sources"]:
+        lines += ["**Sources**", ""]
+        for source in claim["sources"]:
+            details = ", ".join(
+                part
+                for part in (escape(_one_line(source["publisher"])), f"accessed {source['accessed']}", source["stance"])
+                if part
+            )
+            lines.append(f"- {_link(source['title'] or source['url'], source['url'])} — {details}")
+            if source["quote"].strip():
+                lines += ["", "  " + _quote(source["quote"]).replace("\n", "\n  "), ""]
+        lines.append("")
+    return lines

@@ -1,0 +1,238 @@
+"""Named queries and writes on articles, claims and sources, shared by the views and the CLI.
+
+Every write function leaves committing to its caller's single transaction, so one reviewer
+action is one transaction: either everything it changes is stored or nothing is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from factcheck.extract import parse_header, split_claims
+from factcheck.models import (
+    Article,
+    ArticleCreate,
+    Claim,
+    ClaimRevision,
+    ClaimStatus,
+    Rating,
+    RatingScale,
+    Source,
+    SourceCreate,
+    utcnow,
+)
+from factcheck.rendering import RATIONALE_MAX_CHARS
+
+
+class InvalidInput(ValueError):
+    """Input a reviewer can fix; the message says what is wrong, in their words."""
+
+
+def validation_message(error: ValidationError) -> str:
+    """One readable line from a pydantic error: 'url: must be an http:// or https:// address'."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
+
+
+# --- Articles ---------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleProgress:
+    """An article with how far its review has come, for the home page."""
+
+    article: Article
+    total: int = 0
+    with_verdict: int = 0
+    done: int = 0
+    verdicts: Counter[str] = field(default_factory=Counter)
+
+
+def articles_with_progress(session: Session) -> list[ArticleProgress]:
+    """All articles, newest first, with claim counts and their verdict mix (three queries)."""
+    articles = session.exec(select(Article).order_by(col(Article.created).desc(), col(Article.id).desc())).all()
+    progress = {a.id: ArticleProgress(a) for a in articles}
+    totals = session.exec(
+        select(Claim.article_id, Claim.status, func.count()).group_by(Claim.article_id, Claim.status)
+    ).all()
+    for article_id, status, count in totals:
+        progress[article_id].total += count
+        if status == ClaimStatus.DONE:
+            progress[article_id].done += count
+    mix = session.exec(
+        select(Claim.article_id, Rating.label, Rating.position, func.count())
+        .join(Rating, col(Rating.id) == Claim.verdict_id)
+        .group_by(Claim.article_id, Rating.label, Rating.position)
+        .order_by(Rating.position)
+    ).all()
+    for article_id, label, _position, count in mix:
+        progress[article_id].with_verdict += count
+        progress[article_id].verdicts[label] = count
+    return list(progress.values())
+
+
+def create_article(session: Session, submitted: ArticleCreate, scale: RatingScale) -> Article:
+    """Store a new article and its claims; a header line becomes title and date, not a claim."""
+    header = parse_header(submitted.text)
+    body = submitted.text[header.end :]
+    spans = split_claims(body)
+    if not spans:
+        raise InvalidInput("No sentences found in the article text.")
+    title = submitted.title or header.title or _title_from(spans[0].text)
+    article = Article(
+        title=title,
+        outlet=submitted.outlet,
+        author=submitted.author,
+        url=submitted.url,
+        published=submitted.published or header.published,
+        text=body,
+        rating_scale_id=scale.id,
+    )
+    session.add(article)
+    session.flush()
+    for position, span in enumerate(spans):
+        session.add(Claim(article_id=article.id, position=position, start=span.start, end=span.end, text=span.text))
+    session.flush()
+    return article
+
+
+def _title_from(sentence: str, limit: int = 80) -> str:
+    words = " ".join(sentence.split())
+    return words if len(words) <= limit else words[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def ratings_for_scale(session: Session, scale_id: int) -> list[Rating]:
+    """The labels of a scale in their display order."""
+    return list(session.exec(select(Rating).where(Rating.scale_id == scale_id).order_by(Rating.position)).all())
+
+
+# --- Claims -----------------------------------------------------------------------------
+
+
+def claims_for_article(
+    session: Session, article_id: int, status: str | None = None, verdict_id: int | None = None
+) -> list[Claim]:
+    """The article's claims in text order, optionally only one status or one verdict (0: none yet)."""
+    query = select(Claim).where(Claim.article_id == article_id)
+    if status:
+        query = query.where(Claim.status == status)
+    if verdict_id == 0:
+        query = query.where(col(Claim.verdict_id).is_(None))
+    elif verdict_id is not None:
+        query = query.where(Claim.verdict_id == verdict_id)
+    return list(session.exec(query.order_by(Claim.position)).all())
+
+
+def sources_for_claims(session: Session, claim_ids: Iterable[int]) -> dict[int, list[Source]]:
+    """Sources grouped by claim id, in the order they were added (one query)."""
+    grouped: dict[int, list[Source]] = defaultdict(list)
+    ids = list(claim_ids)
+    if ids:
+        rows = session.exec(select(Source).where(col(Source.claim_id).in_(ids)).order_by(Source.id)).all()
+        for source in rows:
+            grouped[source.claim_id].append(source)
+    return grouped
+
+
+def claim_history(session: Session, claim_id: int) -> list[ClaimRevision]:
+    """Every recorded change to a claim, oldest first."""
+    return list(
+        session.exec(select(ClaimRevision).where(ClaimRevision.claim_id == claim_id).order_by(ClaimRevision.id)).all()
+    )
+
+
+def update_claim(
+    session: Session,
+    claim: Claim,
+    ratings: Sequence[Rating],
+    *,
+    verdict_id: int | None,
+    rationale: str,
+    status: str,
+) -> list[ClaimRevision]:
+    """Apply a reviewer's verdict, rationale and status; record a revision for each change."""
+    by_id = {r.id: r for r in ratings}
+    if verdict_id is not None and verdict_id not in by_id:
+        raise InvalidInput("That verdict is not on this article's rating scale.")
+    try:
+        new_status = ClaimStatus(status)
+    except ValueError:
+        raise InvalidInput(f"Unknown status {status!r}.") from None
+    rationale = rationale.replace("\r\n", "\n")
+    if len(rationale) > RATIONALE_MAX_CHARS:
+        raise InvalidInput(
+            f"The rationale is {len(rationale):,} characters; the limit is {RATIONALE_MAX_CHARS:,}."
+        )
+
+    def label(rating_id: int | None) -> str | None:
+        return by_id[rating_id].label if rating_id in by_id else None
+
+    changes = []
+    if verdict_id != claim.verdict_id:
+        changes.append(("verdict", label(claim.verdict_id), label(verdict_id)))
+        claim.verdict_id = verdict_id
+    if rationale != claim.rationale:
+        changes.append(("rationale", claim.rationale, rationale))
+        claim.rationale = rationale
+    if new_status != claim.status:
+        changes.append(("status", claim.status.value, new_status.value))
+        claim.status = new_status
+    return _record(session, claim, changes)
+
+
+def add_source(session: Session, claim: Claim, submitted: SourceCreate) -> Source:
+    """Attach a validated source to a claim and record it in the claim's history."""
+    source = Source(
+        claim_id=claim.id,
+        url=submitted.url,
+        title=submitted.title,
+        publisher=submitted.publisher,
+        quote=submitted.quote.replace("\r\n", "\n").strip(),
+        stance=submitted.stance,
+        accessed=submitted.accessed or utcnow().date(),
+    )
+    session.add(source)
+    _record(session, claim, [("source_added", None, _describe(source))])
+    return source
+
+
+def remove_source(session: Session, claim: Claim, source: Source) -> None:
+    """Detach a source from its claim, keeping what it was in the claim's history."""
+    _record(session, claim, [("source_removed", _describe(source), None)])
+    session.delete(source)
+
+
+def _describe(source: Source) -> str:
+    return f"{source.url} ({source.stance.value})" + (f" — {source.title}" if source.title else "")
+
+
+def _record(session: Session, claim: Claim, changes: list[tuple[str, str | None, str | None]]) -> list[ClaimRevision]:
+    now = utcnow()
+    revisions = [ClaimRevision(claim_id=claim.id, field=f, before=b, after=a, changed=now) for f, b, a in changes]
+    if revisions:
+        claim.updated = now
+        session.add(claim)
+        session.add_all(revisions)
+    return revisions
+
+
+def parse_date(value: str, what: str) -> dt.date | None:
+    """A YYYY-MM-DD string as a date ('' gives None), or InvalidInput naming the field."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{what}: {value!r} is not a date in the form YYYY-MM-DD.") from None

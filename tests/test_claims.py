@@ -1,0 +1,179 @@
+"""Reviewing a claim: verdict, rationale, status and sources, through htmx and plain forms."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from factcheck.models import ClaimRevision, ClaimStatus, Source
+from factcheck.rendering import RATIONALE_MAX_CHARS
+from tests.conftest import claims_of, html, post, rating
+
+
+def revisions(db, claim_id):
+    db.expire_all()
+    return list(db.exec(select(ClaimRevision).where(ClaimRevision.claim_id == claim_id).order_by(ClaimRevision.id)))
+
+
+def test_saving_a_verdict_with_htmx_returns_the_updated_card_and_highlight(client, db, seed_article):
+    claim = claims_of(db, seed_article)[1]
+    false = rating(db, "False")
+    response = post(
+        client,
+        f"/claims/{claim.id}",
+        {"verdict": str(false.id), "status": "in_progress", "rationale": "No *independent* confirmation."},
+        htmx=True,
+    )
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "claim-saved"
+    page = html(response)
+    card = page.select_one(f"section#claim-{claim.id}")
+    assert card.select_one("h3 .chip").get_text() == "False"
+    assert card.select_one(f"input[name=verdict][value='{false.id}']").has_attr("checked")
+    assert card.select_one(".rationale-preview em").get_text() == "independent"
+    mark = page.select_one(f"#hl-{claim.id}")
+    assert mark["hx-swap-oob"] == "true" and "verdict-false" in mark["class"]
+    assert "1 of 25 claims have a verdict" in page.select_one("#progress[hx-swap-oob]").get_text()
+    assert "<html" not in response.get_data(as_text=True)
+
+    stored = claims_of(db, seed_article)[1]
+    assert (stored.verdict_id, stored.status, stored.rationale) == (
+        false.id,
+        ClaimStatus.IN_PROGRESS,
+        "No *independent* confirmation.",
+    )
+    changes = {(r.field, r.before, r.after) for r in revisions(db, claim.id)}
+    assert changes == {
+        ("verdict", None, "False"),
+        ("status", "to_review", "in_progress"),
+        ("rationale", "", "No *independent* confirmation."),
+    }
+
+
+def test_saving_without_javascript_redirects_back_to_the_claim(client, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    response = post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "True").id), "status": "done"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/articles/{seed_article}#claim-{claim.id}"
+
+
+def test_saving_the_same_values_records_no_revision(client, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    data = {"verdict": str(rating(db, "True").id), "status": "done", "rationale": "ok"}
+    post(client, f"/claims/{claim.id}", data, htmx=True)
+    post(client, f"/claims/{claim.id}", data, htmx=True)
+    assert len(revisions(db, claim.id)) == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"verdict": "9999", "status": "to_review"}, "not on this article's rating scale"),
+        ({"verdict": "true", "status": "to_review"}, "not on this article's rating scale"),
+        ({"verdict": "", "status": "published"}, "Unknown status"),
+        ({"verdict": "", "status": "to_review", "rationale": "x" * (RATIONALE_MAX_CHARS + 1)}, "the limit is 20,000"),
+    ],
+)
+def test_bad_review_input_gets_a_422_fragment_and_changes_nothing(client, db, seed_article, data, message):
+    claim = claims_of(db, seed_article)[2]
+    response = post(client, f"/claims/{claim.id}", data, htmx=True)
+    assert response.status_code == 422
+    card = html(response).select_one(f"section#claim-{claim.id}")
+    assert message in card.select_one(".error").get_text()
+    stored = claims_of(db, seed_article)[2]
+    assert (stored.verdict_id, stored.status, stored.rationale) == (None, ClaimStatus.TO_REVIEW, "")
+    assert revisions(db, claim.id) == []
+
+
+def test_bad_review_input_without_javascript_gets_the_page_with_the_message(client, db, seed_article):
+    claim = claims_of(db, seed_article)[2]
+    response = post(client, f"/claims/{claim.id}", {"verdict": "9999", "status": "to_review"})
+    assert response.status_code == 422
+    page = html(response)
+    assert "<html" in response.get_data(as_text=True)
+    assert "not on this article's rating scale" in page.select_one(f"#claim-{claim.id} .error").get_text()
+
+
+def test_adding_and_removing_a_source(client, db, seed_article):
+    claim = claims_of(db, seed_article)[1]
+    response = post(
+        client,
+        f"/claims/{claim.id}/sources",
+        {
+            "url": "https://www.understandingwar.org/backgrounder/russian-offensive-campaign-assessment-april-27-2025",
+            "title": "Russian Offensive Campaign Assessment, April 27, 2025",
+            "publisher": "ISW",
+            "quote": "Russian forces recently advanced near Toretsk.",
+            "stance": "context",
+            "accessed": "2025-04-29",
+        },
+        htmx=True,
+    )
+    assert response.status_code == 200
+    item = html(response).select_one(f"#claim-{claim.id} li.source")
+    link = item.find("a")
+    assert link["href"].startswith("https://www.understandingwar.org/")
+    assert link.get_text() == "Russian Offensive Campaign Assessment, April 27, 2025"
+    assert "ISW · context · accessed 2025-04-29" in item.get_text()
+
+    source = db.exec(select(Source)).one()
+    assert (source.publisher, source.stance.value, source.accessed.isoformat()) == ("ISW", "context", "2025-04-29")
+    response = post(client, f"/claims/{claim.id}/sources/{source.id}/delete", htmx=True)
+    assert response.status_code == 200
+    assert html(response).select(f"#claim-{claim.id} li.source") == []
+    db.expire_all()
+    assert db.exec(select(Source)).all() == []
+    assert [r.field for r in revisions(db, claim.id)] == ["source_added", "source_removed"]
+    assert revisions(db, claim.id)[1].before.startswith("https://www.understandingwar.org/")
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://example.org/file", "data:text/html,hi", "example.org/no-scheme", "", "https://"]
+)
+def test_a_source_url_that_is_not_http_gets_a_422_fragment_saying_why(client, db, seed_article, url):
+    claim = claims_of(db, seed_article)[1]
+    response = post(client, f"/claims/{claim.id}/sources", {"url": url, "title": "Kept title"}, htmx=True)
+    assert response.status_code == 422
+    card = html(response).select_one(f"#claim-{claim.id}")
+    assert "http:// or https://" in card.select_one(".error").get_text()
+    assert card.find("input", attrs={"name": "title"})["value"] == "Kept title"
+    assert db.exec(select(Source)).all() == []
+    assert revisions(db, claim.id) == []
+
+
+def test_removing_a_source_of_another_claim_is_a_404(client, db, seed_article):
+    first, second = claims_of(db, seed_article)[:2]
+    post(client, f"/claims/{first.id}/sources", {"url": "https://example.org/a"}, htmx=True)
+    source = db.exec(select(Source)).one()
+    assert post(client, f"/claims/{second.id}/sources/{source.id}/delete").status_code == 404
+    db.expire_all()
+    assert db.exec(select(Source)).one().id == source.id
+
+
+def test_unknown_claim_is_a_404(client):
+    assert post(client, "/claims/12345", {"verdict": ""}).status_code == 404
+
+
+def test_rationale_preview_is_rendered_and_sanitized(client):
+    response = post(client, "/rationale/preview", {"rationale": "**Bold** <script>alert(1)</script>"}, htmx=True)
+    page = html(response)
+    assert page.find("strong").get_text() == "Bold"
+    assert page.find("script") is None
+
+
+def test_history_page_lists_every_change(client, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "Mostly true").id), "status": "done"}, htmx=True)
+    post(client, f"/claims/{claim.id}/sources", {"url": "https://example.org/evidence"}, htmx=True)
+    rows = html(client.get(f"/claims/{claim.id}/history")).select("table.history tbody tr")
+    cells = [[td.get_text(strip=True) for td in row.find_all("td")[1:]] for row in rows]
+    assert ["verdict", "—", "Mostly true"] in cells
+    assert ["status", "to_review", "done"] in cells
+    assert ["source added", "—", "https://example.org/evidence (context)"] in cells
+
+
+def test_claim_link_without_javascript_opens_the_article_at_the_claim(client, db, seed_article):
+    claim = claims_of(db, seed_article)[3]
+    response = client.get(f"/claims/{claim.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/articles/{seed_article}#claim-{claim.id}"

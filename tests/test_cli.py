@@ -1,0 +1,145 @@
+"""The factcheck command: split, import, export, and Flask's own commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+from sqlmodel import func, select
+
+from factcheck import create_app
+from factcheck.cli import cli
+from factcheck.models import Article, Claim
+from tests.conftest import DATA, claims_of, post, rating
+
+
+@pytest.fixture
+def invoke(app):
+    """Run `factcheck ARGS...` against the test app; stderr is kept apart from stdout."""
+
+    def run(*args: str, input: str | bytes | None = None):
+        return CliRunner().invoke(cli, list(args), input=input, obj=ScriptInfo(create_app=lambda: app))
+
+    return run
+
+
+def test_split_prints_one_json_line_per_claim(invoke, seed_text):
+    result = invoke("split", str(DATA / "seed-article.txt"))
+    assert result.exit_code == 0, result.stderr
+    claims = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(claims) == 25
+    assert all(set(c) == {"start", "end", "text"} and seed_text[c["start"] : c["end"]] == c["text"] for c in claims)
+
+
+def test_split_reads_stdin(invoke):
+    result = invoke("split", input="Kyiv said so. Moscow denied it.".encode())
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["Kyiv said so.", "Moscow denied it."]
+
+
+def test_split_batch_keeps_ids(invoke, seed_text):
+    lines = [json.dumps({"id": "seed", "text": seed_text}), "", json.dumps({"id": 7, "text": "One. Two."})]
+    result = invoke("split", "--batch", input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["seed", 7]
+    assert len(out[0]["claims"]) == 25
+    assert [c["text"] for c in out[1]["claims"]] == ["One.", "Two."]
+
+
+@pytest.mark.parametrize(
+    ("args", "input", "message"),
+    [
+        (["split", "--batch"], "not json\n", "line 1: not a JSON object"),
+        (["split", "--batch"], '{"id": 1}\n', 'line 1: expected {"id": ..., "text": "..."}'),
+        (["split"], b"\xff\xfe\xfa", "not UTF-8 text"),
+        (["export", "999"], None, "there is no article 999"),
+        (["export", "1", "--format", "pdf"], None, "Invalid value for '--format'"),
+    ],
+)
+def test_bad_cli_input_exits_non_zero_with_a_message(invoke, args, input, message):
+    result = invoke(*args, input=input)
+    assert result.exit_code != 0
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_import_prints_new_ids_and_reports_bad_files(invoke, db, tmp_path, seed_text):
+    good = tmp_path / "seed.txt"
+    good.write_text(seed_text, encoding="utf-8")
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Caf\xe9 ouvert.".encode("latin-1"))
+    empty = tmp_path / "empty.md"
+    empty.write_text("  \n")
+    result = invoke("import", str(good), str(bad), str(empty), str(tmp_path / "missing.txt"))
+    assert result.exit_code == 1
+    assert result.stdout.split() == ["1"]
+    errors = result.stderr.splitlines()
+    assert len(errors) == 3
+    assert "latin1.txt: not UTF-8 text" in errors[0]
+    assert "empty.md: text: the article is empty" in errors[1]
+    assert "missing.txt" in errors[2]
+    assert db.exec(select(func.count()).select_from(Article)).one() == 1
+    assert db.exec(select(func.count()).select_from(Claim)).one() == 25
+
+
+def test_export_md_and_json_to_a_file(invoke, client, db, seed_article, tmp_path):
+    claim = claims_of(db, seed_article)[0]
+    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "Half true").id), "status": "done"}, htmx=True)
+    out = tmp_path / "report.md"
+    result = invoke("export", str(seed_article), "--format", "md", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == client.get(f"/articles/{seed_article}/report.md").get_data(as_text=True)
+    result = invoke("export", str(seed_article), "--format", "json")
+    assert json.loads(result.stdout)["claims"][0]["verdict"] == "Half true"
+
+
+def test_json_export_import_export_round_trip_is_lossless(invoke, client, db, seed_article, tmp_path):
+    claims = claims_of(db, seed_article)
+    post(client, f"/claims/{claims[4].id}", {"verdict": str(rating(db, "False").id), "status": "done", "rationale": "See *maps*."}, htmx=True)
+    post(client, f"/claims/{claims[4].id}/sources", {"url": "https://example.org/x", "title": "X", "publisher": "P",
+                                                     "quote": "q", "stance": "refutes", "accessed": "2025-05-01"}, htmx=True)
+    exported = tmp_path / "article.json"
+    assert invoke("export", str(seed_article), "--format", "json", "-o", str(exported)).exit_code == 0
+
+    fresh = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite'}", "SECRET_KEY": "k"})
+    run = lambda *args: CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: fresh))  # noqa: E731
+    imported = run("import", str(exported))
+    assert imported.exit_code == 0, imported.stderr
+    again = run("export", imported.stdout.strip(), "--format", "json")
+    assert json.loads(again.stdout) == json.loads(exported.read_text())
+    fresh.extensions["factcheck.engine"].dispose()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: r.update(format="other/1"), "Not a factcheck export"),
+        (lambda r: r["claims"][0].update(text="tampered"), "claims[0]: text is not the article text"),
+        (lambda r: r["claims"][0].update(end=10**9), "claims[0]: start and end must be offsets"),
+        (lambda r: r["claims"][2].update(verdict="Pants on Fire"), "claims[2]: verdict 'Pants on Fire' is not on"),
+        (lambda r: r["claims"][1].update(sources=[{"url": "javascript:x"}]), "claims[1].sources[0]: url: must be an http"),
+    ],
+)
+def test_importing_a_bad_export_stores_nothing(invoke, client, db, seed_article, tmp_path, change, message):
+    record = json.loads(client.get(f"/articles/{seed_article}/export.json").data)
+    change(record)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(record))
+    result = invoke("import", str(path))
+    assert result.exit_code == 1
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1
+    assert db.exec(select(func.count()).select_from(Article)).one() == 1
+
+
+def test_console_script_offers_flask_and_factcheck_commands(tmp_path):
+    exe = shutil.which("factcheck") or str(Path(__file__).resolve().parents[1] / ".venv/bin/factcheck")
+    env = {**os.environ, "FACTCHECK_INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([exe, "--help"], capture_output=True, text=True, check=True, env=env)
+    for command in ("import", "split", "export", "run", "routes", "init-db"):
+        assert f"  {command}" in result.stdout

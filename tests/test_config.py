@@ -1,0 +1,81 @@
+"""Configuration precedence, the default database, and SQLite settings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from factcheck import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_default_database_is_created_in_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("FACTCHECK_DATABASE_URL", raising=False)
+    app = create_app()
+    assert (tmp_path / "instance" / "factcheck.sqlite").exists()
+    assert app.test_client().get("/").status_code == 200
+    # The generated secret is kept, so sessions survive a restart.
+    assert create_app().config["SECRET_KEY"] == app.config["SECRET_KEY"]
+    app.extensions["factcheck.engine"].dispose()
+
+
+def test_precedence_defaults_instance_env_test_config(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text(f"DATABASE_URL = 'sqlite:///{tmp_path}/from-instance.sqlite'\nSECRET_KEY = 'i'\n")
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(instance))
+    assert create_app().config["DATABASE_URL"].endswith("from-instance.sqlite")
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL", f"sqlite:///{tmp_path}/from-env.sqlite")
+    monkeypatch.setenv("FACTCHECK_SECRET_KEY", "e")
+    app = create_app()
+    assert app.config["DATABASE_URL"].endswith("from-env.sqlite") and app.config["SECRET_KEY"] == "e"
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/from-test.sqlite"})
+    assert app.config["DATABASE_URL"].endswith("from-test.sqlite") and app.config["SECRET_KEY"] == "e"
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app):
+    with app.extensions["factcheck.engine"].connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_a_plain_wheel_install_carries_templates_and_static_files(tmp_path):
+    """`pip install .` (not editable) must give a working app: build the wheel and run it alone."""
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
+    if build.returncode != 0:
+        pytest.fail(build.stderr[-2000:])
+    wheel = next(tmp_path.glob("factcheck-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "factcheck/templates/base.html" in names
+    assert "factcheck/templates/articles/show.html" in names
+    assert "factcheck/static/factcheck.js" in names
+    unpacked = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    script = (
+        "import factcheck, sys\n"
+        "assert factcheck.__file__.startswith(sys.argv[1]), factcheck.__file__\n"
+        "app = factcheck.create_app({'DATABASE_URL': 'sqlite://', 'SECRET_KEY': 'x'})\n"
+        "client = app.test_client()\n"
+        "assert b'New article' in client.get('/').data\n"
+        "assert client.get('/static/factcheck.css').status_code == 200\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(unpacked)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr[-2000:]

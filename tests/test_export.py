@@ -1,0 +1,129 @@
+"""The Markdown report and the JSON record, from the pages and as pure writers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from factcheck.report.markdown import escape, report_markdown
+from tests.conftest import claims_of, html, post, rating
+
+
+@pytest.fixture
+def reviewed(client, db, seed_article):
+    """The seed with two claims reviewed (one with two sources) and one only in progress."""
+    claims = claims_of(db, seed_article)
+    post(
+        client,
+        f"/claims/{claims[1].id}",
+        {"verdict": str(rating(db, "Mostly false").id), "status": "done", "rationale": "ISW maps show *less*."},
+        htmx=True,
+    )
+    for url, title, stance in [
+        ("https://www.understandingwar.org/a_(b)", "ISW assessment", "refutes"),
+        ("https://deepstatemap.live/en", "", "context"),
+    ]:
+        post(
+            client,
+            f"/claims/{claims[1].id}/sources",
+            {"url": url, "title": title, "publisher": "ISW" if title else "", "stance": stance, "accessed": "2025-04-30",
+             "quote": "Russian forces advanced\nnear Toretsk."},
+            htmx=True,
+        )
+    post(client, f"/claims/{claims[12].id}", {"verdict": str(rating(db, "Not a claim").id), "status": "done"}, htmx=True)
+    post(client, f"/claims/{claims[3].id}", {"verdict": "", "status": "in_progress", "rationale": "Looking"}, htmx=True)
+    return seed_article
+
+
+def test_markdown_report_download_holds_the_verdicts(client, reviewed):
+    response = client.get(f"/articles/{reviewed}/report.md")
+    assert response.status_code == 200
+    assert response.mimetype == "text/markdown"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="factcheck-{reviewed}-from-battlefield-to-bargaining-table-russias-gains-shape-ukr.md"'
+    )
+    report = response.get_data(as_text=True)
+    assert report.startswith("# Fact-check: From Battlefield To Bargaining Table: Russia’s Gains Shape Ukraine War Negotiations\n")
+    assert "- **Published:** 2025-04-28" in report
+    assert "- **Claims reviewed:** 2 of 25" in report
+    assert "| Mostly false | 1 |" in report and "| Not a claim | 1 |" in report and "| True | 0 |" in report
+    assert "| Not yet reviewed | 23 |" in report and "| **Total** | 25 |" in report
+    reviewed_part, unreviewed_part = report.split("## Not yet reviewed")
+    assert "### Claim 2\n\n> Over the past week, Russian advances have secured an additional 21 square kilometers.\n" in reviewed_part
+    assert "**Verdict: Mostly false** (status: done)\n\nISW maps show *less*." in reviewed_part
+    assert "- [ISW assessment](<https://www.understandingwar.org/a_(b)>) — ISW, accessed 2025-04-30, refutes" in reviewed_part
+    assert "  > Russian forces advanced\n  > near Toretsk." in reviewed_part
+    assert "- [https://deepstatemap.live/en](<https://deepstatemap.live/en>) — accessed 2025-04-30, context" in reviewed_part
+    assert "### Claim 13" in reviewed_part and "_No rationale written._" in reviewed_part
+    assert "1. Russian forces are making gradual territorial gains" in unreviewed_part
+    assert "4. The skies over the battlefield" in unreviewed_part  # in progress without verdict: unreviewed
+    assert "2. Over the past week" not in unreviewed_part
+
+
+def test_the_same_article_always_gives_the_same_report_bytes(client, reviewed):
+    first = client.get(f"/articles/{reviewed}/report.md").data
+    assert client.get(f"/articles/{reviewed}/report.md").data == first
+
+
+def test_report_preview_on_the_article_page_and_its_own_page(client, reviewed):
+    page = html(client.get(f"/articles/{reviewed}"))
+    preview = page.select_one("#report #report-preview")
+    assert preview.find("h1").get_text().startswith("Fact-check: From Battlefield")
+    assert preview.find("table") is not None
+    assert page.find("a", string="Download Markdown report")["href"] == f"/articles/{reviewed}/report.md"
+    fragment = client.get(f"/articles/{reviewed}/report", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert html(fragment).select_one("#report-preview a[href='https://www.understandingwar.org/a_(b)']")
+
+
+def test_json_export_follows_the_record_format(client, reviewed):
+    response = client.get(f"/articles/{reviewed}/export.json")
+    record = json.loads(response.data)
+    assert record["format"] == "factcheck-article/1"
+    assert set(record["article"]) >= {"title", "published", "url", "outlet", "author", "text"}
+    assert record["article"]["published"] == "2025-04-28"
+    assert [r["label"] for r in record["rating_scale"]["ratings"]] == [
+        "True", "Mostly true", "Half true", "Mostly false", "False", "Unverifiable", "Not a claim"
+    ]
+    assert len(record["claims"]) == 25
+    text = record["article"]["text"]
+    assert all(text[c["start"] : c["end"]] == c["text"] for c in record["claims"])
+    second = record["claims"][1]
+    assert (second["verdict"], second["status"], second["rationale"]) == ("Mostly false", "done", "ISW maps show *less*.")
+    assert second["sources"][0] == {
+        "url": "https://www.understandingwar.org/a_(b)",
+        "title": "ISW assessment",
+        "publisher": "ISW",
+        "quote": "Russian forces advanced\nnear Toretsk.",
+        "stance": "refutes",
+        "accessed": "2025-04-30",
+    }
+    assert record["claims"][0]["verdict"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("*not emphasis*", r"\*not emphasis\*"),
+        ("[a](javascript:x)", r"\[a\](javascript:x)"),
+        ("<b>tag</b>", r"\<b\>tag\</b\>"),
+        ("# not a heading", r"\# not a heading"),
+        ("- not a list", r"\- not a list"),
+        ("1. not a list", r"1\. not a list"),
+        ("a | b", r"a \| b"),
+    ],
+)
+def test_article_text_is_escaped_in_the_report(text, shown):
+    assert escape(text) == shown
+
+
+def test_report_writer_on_an_unreviewed_article():
+    record = {
+        "article": {"title": "T", "published": None, "url": "", "outlet": "", "author": "", "text": "A."},
+        "rating_scale": {"name": "S", "ratings": [{"label": "True", "value": 1}]},
+        "claims": [{"start": 0, "end": 2, "text": "A.", "status": "to_review", "verdict": None, "rationale": "", "sources": []}],
+    }
+    report = report_markdown(record)
+    assert "No claim has a verdict yet." in report
+    assert report.endswith("## Not yet reviewed\n\n1. A.\n")

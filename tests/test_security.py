@@ -1,0 +1,97 @@
+"""CSRF on every state change, no GET that changes anything, CSP and served assets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import func, select
+
+from factcheck.models import Article, Claim, ClaimRevision, Source
+from tests.conftest import claims_of, html, post
+
+
+def snapshot(db):
+    """Counts and review fields of everything a request could change."""
+    db.expire_all()
+    counts = tuple(db.exec(select(func.count()).select_from(m)).one() for m in (Article, Claim, Source, ClaimRevision))
+    reviews = tuple(db.exec(select(Claim.verdict_id, Claim.status, Claim.rationale).order_by(Claim.id)).all())
+    return counts, reviews
+
+
+def fill(rule, article_id: int, claim_id: int, source_id: int) -> str:
+    values = {"article_id": article_id, "claim_id": claim_id, "source_id": source_id, "filename": "factcheck.css"}
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+
+
+@pytest.fixture
+def populated(client, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    post(client, f"/claims/{claim.id}/sources", {"url": "https://example.org/a"}, htmx=True)
+    source = db.exec(select(Source)).one()
+    return seed_article, claim.id, source.id
+
+
+def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, client, db, populated):
+    before = snapshot(db)
+    rules = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
+    assert len(rules) >= 5
+    data = {"text": "New claim here.", "verdict": "", "status": "done", "url": "https://example.org/b", "rationale": "x"}
+    for rule in rules:
+        url = fill(rule, *populated)
+        for headers in ({}, {"HX-Request": "true"}, {"HX-Request": "true", "X-CSRF-Token": "forged"}):
+            response = client.post(url, data=data, headers=headers)
+            assert response.status_code == 400, (url, headers)
+            assert "did not come from factcheck" in response.get_data(as_text=True)
+    assert snapshot(db) == before
+
+
+def test_csrf_token_in_the_htmx_header_is_accepted(client, db, populated):
+    article_id, claim_id, _ = populated
+    token = html(client.get(f"/articles/{article_id}")).find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.post(
+        f"/claims/{claim_id}", data={"status": "done"}, headers={"HX-Request": "true", "X-CSRF-Token": token}
+    )
+    assert response.status_code == 200
+
+
+def test_no_get_request_changes_anything(app, client, db, populated):
+    before = snapshot(db)
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods:
+            client.get(fill(rule, *populated)).close()
+            client.get(fill(rule, *populated), headers={"HX-Request": "true"}).close()
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/new", "ARTICLE", "/articles/999"])
+def test_pages_send_a_strict_csp_and_load_nothing_from_other_hosts(client, seed_article, path):
+    response = client.get(path.replace("ARTICLE", f"/articles/{seed_article}"))
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    page = html(response)
+    for tag in page.find_all(["script", "link"]):
+        url = tag.get("src") or tag.get("href")
+        assert url and url.startswith("/") and not url.startswith("//"), tag
+    # Nothing the CSP would block: no inline scripts, styles or style attributes.
+    assert page.find("style") is None
+    assert all(tag.get("src") for tag in page.find_all("script"))
+    assert page.find(attrs={"style": True}) is None
+    assert not [tag for tag in page.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
+
+
+def test_htmx_is_served_by_the_app_from_the_installed_package(client):
+    page = html(client.get("/"))
+    src = page.find("script", src=re.compile("htmx"))["src"]
+    response = client.get(src)
+    assert response.status_code == 200
+    assert response.mimetype in ("text/javascript", "application/javascript")
+    assert b'version:"2.' in response.data
+
+
+def test_htmx_config_shows_error_fragments(client):
+    config = html(client.get("/")).find("meta", attrs={"name": "htmx-config"})["content"]
+    assert '"includeIndicatorStyles": false' in config
+    assert '{"code": "[45]..", "swap": true' in config
