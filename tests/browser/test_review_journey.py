@@ -1,0 +1,310 @@
+"""The reviewer's journey end to end: paste the seed, review claims without reloads, download the report."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = pytest.mark.browser
+
+HEADLINE = "From Battlefield To Bargaining Table: Russia’s Gains Shape Ukraine War Negotiations"
+CLAIM_COUNT = 25
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "review-page.png"
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    url: str
+    title: str
+    publisher: str
+    quote: str
+    stance: str
+
+
+@dataclass(frozen=True)
+class Review:
+    verdict: str
+    rationale: str
+    emphasis: str  # what the rationale's *…* renders as <em>
+    strong: str  # what the rationale's **…** renders as <strong>
+    source: SourceInput
+
+
+SECOND = Review(
+    verdict="Unverifiable",
+    rationale="Only *one* side's briefing gives the figure; **no independent map** confirms 21 km² for that week.",
+    emphasis="one",
+    strong="no independent map",
+    source=SourceInput(
+        url="https://example.org/assessments/2025-04-27",
+        title="Campaign assessment, 27 April 2025",
+        publisher="Example Conflict Monitor",
+        quote="Russian forces made marginal advances along the front.",
+        stance="context",
+    ),
+)
+THIRTEENTH = Review(
+    verdict="Half true",
+    rationale="Moscow *declared* the Kursk region retaken on 26 April; Kyiv **disputed** it and border fighting went on.",
+    emphasis="declared",
+    strong="disputed",
+    source=SourceInput(
+        url="https://example.com/news/kursk-2025-04-26",
+        title="Moscow says Kursk region retaken; Kyiv denies",
+        publisher="Example Wire",
+        quote="Ukraine's general staff said its operations in the region continue.",
+        stance="refutes",
+    ),
+)
+LAVROV = Review(
+    verdict="True",
+    rationale="Lavrov made *both* points in interviews that week; **accurately** summarised.",
+    emphasis="both",
+    strong="accurately",
+    source=SourceInput(
+        url="https://example.net/interviews/lavrov-2025-04",
+        title="Lavrov interview transcript",
+        publisher="Example Press Office",
+        quote="The status of Crimea is not up for discussion.",
+        stance="supports",
+    ),
+)
+
+
+def paste_seed(page: Page, seed_text: str) -> int:
+    """Paste the seed article into the new-article form and return the id of the article it opens."""
+    page.goto("/articles/new")
+    page.get_by_label("Article text").fill(seed_text)
+    page.get_by_role("button", name="Split into claims").click()
+    expect(page).to_have_url(re.compile(r"/articles/\d+$"))
+    expect(page.locator(".claim-card")).to_have_count(CLAIM_COUNT)
+    return int(re.search(r"/articles/(\d+)$", page.url).group(1))
+
+
+def card_by_id(page: Page, claim_id: str) -> Locator:
+    # By id, not by position: htmx replaces the card element on every save.
+    return page.locator(f"#claim-{claim_id}")
+
+
+def verdict_label(card: Locator, verdict: str) -> Locator:
+    """The label of one verdict radio ("5 False"), matched whole so "False" misses "Mostly false"."""
+    return card.locator("label.verdict-option").filter(has_text=re.compile(rf"^\s*\d+\s+{re.escape(verdict)}\s*$"))
+
+
+def verdict_slug(verdict: str) -> str:
+    return "verdict-" + verdict.lower().replace(" ", "-")
+
+
+def write_rationale(page: Page, claim_id: str, review: Review) -> None:
+    """Type the rationale and wait for the live preview to render its Markdown."""
+    card = card_by_id(page, claim_id)
+    card.get_by_label("Rationale (Markdown)").press_sequentially(review.rationale)
+    preview = page.locator(f"#preview-{claim_id}")
+    expect(preview.locator("em")).to_have_text(review.emphasis)
+    expect(preview.locator("strong")).to_have_text(review.strong)
+
+
+def save_review(page: Page, claim_id: str, review: Review) -> None:
+    card = card_by_id(page, claim_id)
+    card.get_by_role("button", name="Save").click()
+    expect(card.locator(".chip")).to_have_text(review.verdict)
+    expect(card).to_have_class(re.compile(rf"\b{verdict_slug(review.verdict)}\b"))
+    expect(card.get_by_label("Rationale (Markdown)")).to_have_value(review.rationale)
+
+
+def fill_source(page: Page, claim_id: str, source: SourceInput) -> None:
+    card = card_by_id(page, claim_id)
+    details = card.locator("details")
+    if not details.evaluate("element => element.open"):
+        details.locator("summary").click()
+    card.locator(f"#src-url-{claim_id}").fill(source.url)
+    card.locator(f"#src-title-{claim_id}").fill(source.title)
+    card.locator(f"#src-publisher-{claim_id}").fill(source.publisher)
+    card.locator(f"#src-quote-{claim_id}").fill(source.quote)
+    card.locator(f"#src-stance-{claim_id}").select_option(source.stance)
+
+
+def add_source(page: Page, claim_id: str, source: SourceInput) -> None:
+    """Add a source through the card's form and wait for it in the card's sources list."""
+    fill_source(page, claim_id, source)
+    card = card_by_id(page, claim_id)
+    card.get_by_role("button", name="Add source").click()
+    listed = card.locator(".sources li.source")
+    expect(listed).to_have_count(1)
+    expect(listed.get_by_role("link", name=source.title)).to_have_attribute("href", source.url)
+    expect(listed).to_contain_text(source.publisher)
+    expect(listed).to_contain_text(source.stance)
+    expect(listed.locator("blockquote")).to_have_text(source.quote)
+    expect(card.locator(".error")).to_have_count(0)
+
+
+def review_by_mouse(page: Page, claim_id: str, review: Review) -> None:
+    card = card_by_id(page, claim_id)
+    verdict_label(card, review.verdict).click()
+    write_rationale(page, claim_id, review)
+    save_review(page, claim_id, review)
+
+
+def review_by_keyboard(page: Page, claim_id: str, review: Review) -> None:
+    """Click the claim's highlight in the text, then pick the verdict with its number key."""
+    card = card_by_id(page, claim_id)
+    page.locator(f"#hl-{claim_id}").click()
+    expect(card).to_have_class(re.compile(r"\bcurrent\b"))
+    expect(card).to_be_focused()
+    expect(page.locator(f"#hl-{claim_id}")).to_have_class(re.compile(r"\bcurrent\b"))
+    key = verdict_label(card, review.verdict).locator("kbd").inner_text()
+    page.keyboard.press(key)
+    expect(card.locator(".chip")).to_have_text(review.verdict)
+    # The saved card replaces the old one and stays current, so the keys keep working.
+    expect(card).to_have_class(re.compile(r"\bcurrent\b"))
+    write_rationale(page, claim_id, review)
+    save_review(page, claim_id, review)
+
+
+def report_quote(claim_text: str) -> list[str]:
+    """The claim as the Markdown report quotes it: one '> ' line per non-blank line of the claim."""
+    return ["> " + " ".join(line.split()) for line in claim_text.splitlines() if line.strip()]
+
+
+def test_review_three_claims_without_reloads(page: Page, console_log, seed_text: str) -> None:
+    """Paste the seed, review three claims with verdict, rationale and source in place, download the report."""
+    article_id = paste_seed(page, seed_text)
+    expect(page.locator(".article-text .claim-mark")).to_have_count(CLAIM_COUNT)
+    expect(page).to_have_title(re.compile(re.escape(HEADLINE)))
+    expect(page.locator("#progress")).to_contain_text(f"0 of {CLAIM_COUNT} claims have a verdict")
+    article_url = urldefrag(page.url).url
+
+    # Anything that reloads the document wipes this marker and fires 'load'.
+    loads: list[str] = []
+    navigations: list[str] = []
+    page.on("load", lambda loaded: loads.append(loaded.url))
+    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
+    page.evaluate("window.__noReload = 1")
+
+    cards = page.locator(".claim-card")
+    second = cards.nth(1).get_attribute("data-claim")
+    thirteenth = cards.nth(12).get_attribute("data-claim")
+    lavrov = cards.filter(has_text="Foreign Minister Lavrov").get_attribute("data-claim")
+    claim_texts = {
+        claim_id: card_by_id(page, claim_id).locator(".claim-text").text_content()
+        for claim_id in (second, thirteenth, lavrov)
+    }
+    assert claim_texts[second].startswith("Over the past week")
+    assert claim_texts[thirteenth].startswith("The Russian army liberated the Kursk region")
+    # The Lavrov claim runs over a blank line; its highlight is one mark across both paragraphs.
+    assert "emphasized that\n\nCrimea’s status" in claim_texts[lavrov]
+    expect(page.locator(f"#hl-{lavrov}")).to_contain_text("Crimea’s status is non-negotiable")
+
+    review_by_mouse(page, second, SECOND)
+    add_source(page, second, SECOND.source)
+
+    review_by_mouse(page, thirteenth, THIRTEENTH)
+    # A URL the browser's type=url check lets through but the server refuses: the 422 card
+    # is swapped in with the message, the reviewer's input kept, nothing stored.
+    fill_source(page, thirteenth, THIRTEENTH.source)
+    url_input = card_by_id(page, thirteenth).locator(f"#src-url-{thirteenth}")
+    url_input.fill("ftp://example.org/kursk.txt")
+    assert url_input.evaluate("input => input.checkValidity()"), "the browser should not block this URL"
+    with console_log.allow(r"\b422\b|responseError|Response Status Error"):
+        card_by_id(page, thirteenth).get_by_role("button", name="Add source").click()
+        error = card_by_id(page, thirteenth).locator(".error[role=alert]")
+        expect(error).to_contain_text("Source not added")
+        expect(error).to_contain_text("http:// or https://")
+    expect(card_by_id(page, thirteenth).locator(".sources li.source")).to_have_count(0)
+    expect(card_by_id(page, thirteenth).locator(f"#src-url-{thirteenth}")).to_have_value("ftp://example.org/kursk.txt")
+    expect(card_by_id(page, thirteenth).locator(f"#src-title-{thirteenth}")).to_have_value(THIRTEENTH.source.title)
+    add_source(page, thirteenth, THIRTEENTH.source)
+
+    review_by_keyboard(page, lavrov, LAVROV)
+    add_source(page, lavrov, LAVROV.source)
+
+    expect(page.locator("#progress")).to_contain_text(f"3 of {CLAIM_COUNT} claims have a verdict")
+    for claim_id, review in ((second, SECOND), (thirteenth, THIRTEENTH), (lavrov, LAVROV)):
+        expect(page.locator(f"#hl-{claim_id}")).to_have_class(re.compile(rf"\b{verdict_slug(review.verdict)}\b"))
+        expect(card_by_id(page, claim_id).locator(".sources h4")).to_have_text("Sources (1)")
+    expect(page.locator("#report-preview")).to_contain_text(f"3 of {CLAIM_COUNT}")
+    expect(page.locator("#report-preview")).to_contain_text(LAVROV.source.title)
+
+    assert page.evaluate("window.__noReload") == 1, "the page was reloaded during the review"
+    assert loads == []
+    assert {urldefrag(url).url for url in navigations} <= {article_url}, navigations
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download Markdown report").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith(f"factcheck-{article_id}-from-battlefield")
+    assert download.suggested_filename.endswith(".md")
+    report = Path(download.path()).read_text(encoding="utf-8")
+    assert f"- **Claims reviewed:** 3 of {CLAIM_COUNT}" in report
+    for claim_id, review in ((second, SECOND), (thirteenth, THIRTEENTH), (lavrov, LAVROV)):
+        for line in report_quote(claim_texts[claim_id]):
+            assert line in report
+        assert f"**Verdict: {review.verdict}**" in report
+        assert review.rationale in report
+        assert f"[{review.source.title}](<{review.source.url}>)" in report
+        assert review.source.quote in report
+    assert "ftp://" not in report
+    assert page.evaluate("window.__noReload") == 1, "downloading the report reloaded the page"
+
+    assert console_log.page_errors == []
+    assert console_log.csp_violations() == []
+    assert page.evaluate("window.__cspViolations") == []
+    assert console_log.errors == []
+
+    if os.environ.get("FACTCHECK_SCREENSHOT") == "1":
+        save_readme_screenshot(page, second)
+
+
+def save_readme_screenshot(page: Page, claim_id: str) -> None:
+    """docs/review-page.png: the review page with three claims reviewed, for the README."""
+    # The article text is sticky: scrolled to a reviewed card, both columns show review work.
+    page.locator(".article-text").evaluate("element => element.scrollTo(0, 0)")
+    card_by_id(page, claim_id).evaluate("card => card.scrollIntoView({block: 'start'})")
+    page.evaluate("window.scrollBy(0, -12)")
+    page.mouse.move(0, 0)
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOT, animations="disabled", caret="hide")
+
+
+def test_review_without_javascript(new_page, console_log, seed_text: str) -> None:
+    """With JavaScript off, the plain forms save a verdict and a source and come back to the article."""
+    page = new_page(java_script_enabled=False)
+    article_id = paste_seed(page, seed_text)
+    expect(page).to_have_title(re.compile(re.escape(HEADLINE)))
+    card = page.locator(".claim-card").first
+    claim_id = card.get_attribute("data-claim")
+    card = card_by_id(page, claim_id)
+
+    verdict_label(card, "Mostly false").click()
+    card.get_by_label("Rationale (Markdown)").fill("Losses are *claimed*, not **shown**.")
+    card.get_by_role("button", name="Save").click()
+
+    expect(page).to_have_url(re.compile(rf"/articles/{article_id}#claim-{claim_id}$"))
+    expect(card.locator(".chip")).to_have_text("Mostly false")
+    expect(card.locator(".rationale-preview em")).to_have_text("claimed")
+    expect(page.locator(f"#hl-{claim_id}")).to_have_class(re.compile(r"\bverdict-mostly-false\b"))
+    expect(page.locator("#progress")).to_contain_text(f"1 of {CLAIM_COUNT} claims have a verdict")
+
+    # A refused source: the whole page again, with the message in the card and the input kept.
+    bad = SourceInput("ftp://example.org/losses.txt", "Losses report", "Example Wire", "", "context")
+    fill_source(page, claim_id, bad)
+    with console_log.allow(r"\b422\b"):
+        card.get_by_role("button", name="Add source").click()
+        expect(card.locator(".error[role=alert]")).to_contain_text("http:// or https://")
+    expect(card.locator(f"#src-url-{claim_id}")).to_have_value(bad.url)
+
+    good = SourceInput("https://example.org/losses", "Losses report", "Example Wire", "No figures given.", "refutes")
+    fill_source(page, claim_id, good)
+    card.get_by_role("button", name="Add source").click()
+    expect(page).to_have_url(re.compile(rf"/articles/{article_id}#claim-{claim_id}$"))
+    expect(card.locator(".sources li.source").get_by_role("link", name=good.title)).to_have_attribute("href", good.url)
+    expect(card.locator(".chip")).to_have_text("Mostly false")
+
+    assert console_log.errors == []
+    assert console_log.page_errors == []
