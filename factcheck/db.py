@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, event
+from sqlalchemy import Column, Engine, event, inspect, text
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from factcheck import models
@@ -46,8 +46,9 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables and the default rating scale; safe to run on every start."""
+    """Create missing tables and columns and the default rating scale; safe to run on every start."""
     SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in _tables()])
+    add_missing_columns(engine)
     with Session(engine) as session:
         if session.exec(select(RatingScale).where(RatingScale.name == DEFAULT_SCALE_NAME)).first():
             return
@@ -67,6 +68,42 @@ def init_db(engine: Engine) -> None:
                 )
             )
         session.commit()
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add columns that newer versions of the models define to an existing database.
+
+    Only additions: a database made by an older factcheck keeps every row, and new columns
+    start from their model default. Returns "table.column" for each column added.
+    """
+    added = []
+    inspector = inspect(engine)
+    with engine.begin() as connection:
+        for model in _tables():
+            table = model.__table__
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                column_type = column.type.compile(dialect=engine.dialect)
+                default = _sql_default(column)
+                clause = f" NOT NULL DEFAULT {default}" if default is not None else ""
+                connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column_type}{clause}'))
+                added.append(f"{table.name}.{column.name}")
+            for index in table.indexes:
+                index.create(connection, checkfirst=True)
+    return added
+
+
+def _sql_default(column: Column) -> str | None:
+    value = column.default.arg if column.default is not None and column.default.is_scalar else None
+    if value is None:
+        return None if column.nullable else "''"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _tables() -> list[type[SQLModel]]:

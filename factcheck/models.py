@@ -30,6 +30,29 @@ class ClaimStatus(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+class ClaimKind(StrEnum):
+    """What sort of statement a claim is, as the check-worthiness model reads it."""
+
+    FACTUAL = "factual"
+    STATISTIC = "statistic"
+    ATTRIBUTION = "attribution"
+    PREDICTION = "prediction"
+    OPINION = "opinion"
+    NOT_A_CLAIM = "not_a_claim"
+
+    @property
+    def label(self) -> str:
+        """The reviewer-facing name."""
+        return {
+            "factual": "Factual statement",
+            "statistic": "Statistic or quantity",
+            "attribution": "Attribution",
+            "prediction": "Prediction",
+            "opinion": "Opinion or loaded framing",
+            "not_a_claim": "Not a claim",
+        }[self.value]
+
+
 class Stance(StrEnum):
     """What a source does for the claim."""
 
@@ -69,6 +92,9 @@ class Article(SQLModel, table=True):
     author: str = ""
     url: str = ""
     published: dt.date | None = None
+    dateline: str = ""  # "KYIV, April 28 (Reuters)": where and who filed it
+    source_url: str = ""  # the address it was imported from, when `url` is the canonical one
+    content_hash: str = Field(default="", index=True)  # of the normalized text, to spot duplicates
     text: str = Field(sa_column=Column(Text, nullable=False))
     rating_scale_id: int = Field(foreign_key="ratingscale.id")
     created: dt.datetime = Field(default_factory=utcnow)
@@ -88,6 +114,11 @@ class Claim(SQLModel, table=True):
     status: ClaimStatus = ClaimStatus.TO_REVIEW
     verdict_id: int | None = Field(default=None, foreign_key="rating.id")
     rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    checkworthiness: float | None = None  # 0-1, from factcheck.extract.checkworthy
+    kind: ClaimKind | None = None
+    signals: str = ""  # JSON: the reasons shown on the card (numbers, speaker, loaded words)
+    worth_checking: bool | None = None  # the reviewer's call; None: take the model's score
+    dismissed: bool = False  # a span that is not a claim at all; kept for its history
     updated: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -135,6 +166,14 @@ def check_http_url(value: str, *, required: bool) -> str:
     return value
 
 
+def short_line(value: str) -> str:
+    """Collapse whitespace; raise ValueError past TITLE_MAX_CHARS."""
+    value = " ".join(value.split())
+    if len(value) > TITLE_MAX_CHARS:
+        raise ValueError(f"must be at most {TITLE_MAX_CHARS} characters")
+    return value
+
+
 class ArticleCreate(BaseModel):
     """A new article as a reviewer submits it."""
 
@@ -144,6 +183,8 @@ class ArticleCreate(BaseModel):
     author: str = ""
     url: str = ""
     published: dt.date | None = None
+    dateline: str = ""
+    source_url: str = ""
 
     @field_validator("text")
     @classmethod
@@ -154,15 +195,12 @@ class ArticleCreate(BaseModel):
             raise ValueError(f"the article is longer than {ARTICLE_MAX_CHARS:,} characters")
         return value
 
-    @field_validator("title", "outlet", "author")
+    @field_validator("title", "outlet", "author", "dateline")
     @classmethod
     def _short_line(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if len(value) > TITLE_MAX_CHARS:
-            raise ValueError(f"must be at most {TITLE_MAX_CHARS} characters")
-        return value
+        return short_line(value)
 
-    @field_validator("url")
+    @field_validator("url", "source_url")
     @classmethod
     def _url(cls, value: str) -> str:
         return check_http_url(value, required=False)
@@ -186,7 +224,4 @@ class SourceCreate(BaseModel):
     @field_validator("title", "publisher")
     @classmethod
     def _short_line(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if len(value) > TITLE_MAX_CHARS:
-            raise ValueError(f"must be at most {TITLE_MAX_CHARS} characters")
-        return value
+        return short_line(value)

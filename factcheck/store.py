@@ -7,6 +7,7 @@ action is one transaction: either everything it changes is stored or nothing is.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -82,6 +83,23 @@ def articles_with_progress(session: Session) -> list[ArticleProgress]:
     return list(progress.values())
 
 
+def content_hash(text: str) -> str:
+    """A fingerprint of an article's words, the same whatever its spacing, case or line endings."""
+    return hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()
+
+
+def find_duplicate(session: Session, text: str, urls: Iterable[str] = ()) -> Article | None:
+    """An article already stored with the same words (header aside) or one of the same URLs."""
+    body = text[parse_header(text).end :]
+    found = session.exec(select(Article).where(Article.content_hash == content_hash(body))).first()
+    wanted = [u for u in urls if u]
+    if found is None and wanted:
+        found = session.exec(
+            select(Article).where(col(Article.url).in_(wanted) | col(Article.source_url).in_(wanted))
+        ).first()
+    return found
+
+
 def create_article(session: Session, submitted: ArticleCreate, scale: RatingScale) -> Article:
     """Store a new article and its claims; a header line becomes title and date, not a claim."""
     header = parse_header(submitted.text)
@@ -93,9 +111,12 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
     article = Article(
         title=title,
         outlet=submitted.outlet,
-        author=submitted.author,
+        author=submitted.author or (getattr(header, "byline", None) or ""),
         url=submitted.url,
+        source_url=submitted.source_url,
         published=submitted.published or header.published,
+        dateline=submitted.dateline or (getattr(header, "dateline", None) or ""),
+        content_hash=content_hash(body),
         text=body,
         rating_scale_id=scale.id,
     )

@@ -79,3 +79,28 @@ def test_a_plain_wheel_install_carries_templates_and_static_files(tmp_path):
         env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"},
     )
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_an_older_database_gains_new_columns_and_keeps_its_rows(tmp_path):
+    """Upgrading factcheck must not lose stored work: new columns are added, rows stay."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        """
+        CREATE TABLE article (id INTEGER PRIMARY KEY, title VARCHAR NOT NULL, outlet VARCHAR NOT NULL,
+          author VARCHAR NOT NULL, url VARCHAR NOT NULL, published DATE, text TEXT NOT NULL,
+          rating_scale_id INTEGER NOT NULL, created DATETIME NOT NULL);
+        INSERT INTO article VALUES (1, 'Old', '', '', '', NULL, 'A claim.', 1, '2026-01-01 00:00:00');
+        """
+    )
+    connection.commit()
+    connection.close()
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "x"})
+    app.extensions["factcheck.engine"].dispose()
+    connection = sqlite3.connect(path)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(article)")]
+    assert {"dateline", "source_url", "content_hash"} <= set(columns)
+    assert connection.execute("SELECT title, text, dateline FROM article").fetchall() == [("Old", "A claim.", "")]
+    connection.close()
