@@ -32,13 +32,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(_templates_dir()),
     )
-    from factcheck import articles, claims, config, db, export, web
+    from factcheck import articles, claims, config, db, export, review, web
 
     config.load_config(app, test_config)
     Htmx(app)
     db.init_app(app)
     web.init_app(app)
     app.register_blueprint(articles.bp)
+    app.register_blueprint(review.bp)
     app.register_blueprint(claims.bp)
     app.register_blueprint(export.bp)
     return app

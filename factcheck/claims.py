@@ -8,7 +8,8 @@ from flask import Blueprint, Response, abort, redirect, request, url_for
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from factcheck.articles import Filters, get_article_or_404, review_context
+from factcheck.articles import get_article_or_404
+from factcheck.review import Filters, review_context
 from factcheck.db import get_session
 from factcheck.models import Claim, Source, SourceCreate
 from factcheck.rendering import render_markdown
@@ -43,7 +44,7 @@ def card_response(session: Session, claim: Claim, *, error: str | None = None, s
     status = 422 if error else 200
     if not wants_fragment() and not error:
         anchor = f"claim-{claim.id}"
-        return redirect(url_for("articles.show", article_id=claim.article_id, _anchor=anchor), code=303)
+        return redirect(url_for("review.show", article_id=claim.article_id, _anchor=anchor), code=303)
     article = get_article_or_404(session, claim.article_id)
     extra = {
         "card_errors": {claim.id: error} if error else {},
@@ -55,7 +56,7 @@ def card_response(session: Session, claim: Claim, *, error: str | None = None, s
         context["claim"] = claim
         context["oob"] = True
         context["sources"] = sources_for_claims(session, [claim.id])
-    response = render("articles/show.html", blocks=CARD_BLOCKS, status=status, **context)
+    response = render("review/show.html", blocks=CARD_BLOCKS, status=status, **context)
     if not error:
         response.headers["HX-Trigger"] = "claim-saved"
     return response
@@ -67,7 +68,7 @@ def show(claim_id: int) -> Response:
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
     if not wants_fragment():
-        return redirect(url_for("articles.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}"))
+        return redirect(url_for("review.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}"))
     return card_response(session, claim)
 
 

@@ -59,7 +59,7 @@ def test_a_plain_wheel_install_carries_templates_and_static_files(tmp_path):
     wheel = next(tmp_path.glob("factcheck-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "factcheck/templates/base.html" in names
-    assert "factcheck/templates/articles/show.html" in names
+    assert "factcheck/templates/review/show.html" in names
     assert "factcheck/static/factcheck.js" in names
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
