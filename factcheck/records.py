@@ -23,7 +23,14 @@ from factcheck.models import (
     SourceCreate,
 )
 from factcheck.rendering import RATIONALE_MAX_CHARS
-from factcheck.store import InvalidInput, claims_for_article, ratings_for_scale, sources_for_claims, validation_message
+from factcheck.store import (
+    InvalidInput,
+    claims_for_article,
+    ratings_for_scale,
+    score_claim,
+    sources_for_claims,
+    validation_message,
+)
 
 FORMAT = "factcheck-article/1"
 
@@ -145,6 +152,7 @@ def _import_claim(
         verdict_id=ratings[verdict].id if verdict is not None else None,
         rationale=rationale,
     )
+    score_claim(claim)
     session.add(claim)
     session.flush()
     for number, raw in enumerate(entry.get("sources") or []):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,10 +18,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from factcheck.extract import parse_header, split_claims
+from factcheck.extract.checkworthy import assess
 from factcheck.models import (
     Article,
     ArticleCreate,
     Claim,
+    ClaimKind,
     ClaimRevision,
     ClaimStatus,
     Rating,
@@ -123,9 +126,19 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
     session.add(article)
     session.flush()
     for position, span in enumerate(spans):
-        session.add(Claim(article_id=article.id, position=position, start=span.start, end=span.end, text=span.text))
+        claim = Claim(article_id=article.id, position=position, start=span.start, end=span.end, text=span.text)
+        score_claim(claim)
+        session.add(claim)
     session.flush()
     return article
+
+
+def score_claim(claim: Claim) -> None:
+    """Set the claim's check-worthiness, kind and the reasons its card shows, from its text."""
+    assessment = assess(claim.text)
+    claim.checkworthiness = assessment.score
+    claim.kind = ClaimKind(assessment.kind)
+    claim.signals = json.dumps(assessment.signals(), ensure_ascii=False, sort_keys=True)
 
 
 def _title_from(sentence: str, limit: int = 80) -> str:

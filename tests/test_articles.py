@@ -185,3 +185,13 @@ def test_filter_by_htmx_returns_only_the_claim_list(client, seed_article):
 def test_boosted_navigation_gets_the_whole_page(client, seed_article):
     response = client.get(f"/articles/{seed_article}", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert "<html" in response.get_data(as_text=True)
+
+
+def test_every_stored_claim_gets_a_checkworthiness_score_kind_and_reasons(client, db, seed_text):
+    import json
+
+    claims = claims_of(db, create_seed_article(client, seed_text))
+    assert all(0.0 <= c.checkworthiness <= 1.0 and c.kind is not None for c in claims)
+    statistic = claims[1]  # "Over the past week, Russian advances have secured an additional 21 square kilometers."
+    assert statistic.kind.value == "statistic"
+    assert "21 square kilometers" in json.loads(statistic.signals)["numbers"]
