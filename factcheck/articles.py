@@ -1,18 +1,21 @@
-"""Articles: the list with review progress and the new-article form."""
+"""Articles: the list with review progress and the new-article form (paste, upload or web address)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
-from pydantic import ValidationError
+from flask import Blueprint, current_app, Response, abort, redirect, request, url_for
 from sqlmodel import Session
 
-from factcheck.db import default_scale, get_session
-from factcheck.importing import decode_text
+from factcheck.db import get_session
+from factcheck.importing import DuplicateArticle, read_document, read_web_page, store_article, submission
+from factcheck.ingest import ExtractedArticle
 from factcheck.models import Article, ArticleCreate
-from factcheck.store import InvalidInput, articles_with_progress, create_article, parse_date, validation_message
+from factcheck.store import InvalidInput, articles_with_progress, parse_date
 from factcheck.web import render
 
 bp = Blueprint("articles", __name__)
+
+#: Form fields that describe the article; what the reviewer types wins over what a page says.
+DETAIL_FIELDS = ("title", "url", "outlet", "author", "dateline", "source_url")
 
 
 @bp.get("/")
@@ -23,18 +26,21 @@ def index() -> Response:
 
 @bp.get("/articles/new")
 def new() -> Response:
-    """The form to paste or upload an article."""
+    """The form to paste or upload an article, or give its web address."""
     return render("articles/new.html", form={}, error=None)
 
 
 @bp.post("/articles")
 def create() -> Response:
-    """Store a pasted or uploaded article, split into claims, and open its review page."""
+    """Store the article, split into claims, and open its review page; a known one gets a 409 page."""
     session = get_session()
     try:
         submitted = _submitted_article()
-        article = create_article(session, submitted, default_scale(session))
+        article = store_article(session, submitted, allow_duplicate=request.form.get("allow_duplicate") == "1")
         session.commit()
+    except DuplicateArticle as duplicate:
+        session.rollback()
+        return render("articles/duplicate.html", duplicate=duplicate, fields=_repost_fields(duplicate.submitted), status=409)
     except InvalidInput as error:
         session.rollback()
         return render("articles/new.html", form=request.form, error=str(error), status=422)
@@ -42,24 +48,33 @@ def create() -> Response:
 
 
 def _submitted_article() -> ArticleCreate:
+    """The article from the form: fetched from its web address, read from the upload, or pasted."""
     form = request.form
-    upload = request.files.get("file")
+    address = form.get("import_url", "").strip()
     text = form.get("text", "")
-    if upload is not None and upload.filename:
-        if text.strip():
-            raise InvalidInput("Paste the text or upload a file, not both.")
-        text = decode_text(upload.read(), upload.filename)
-    try:
-        return ArticleCreate(
-            text=text.replace("\r\n", "\n"),
-            title=form.get("title", ""),
-            url=form.get("url", ""),
-            outlet=form.get("outlet", ""),
-            author=form.get("author", ""),
-            published=parse_date(form.get("published", ""), "Publication date"),
-        )
-    except ValidationError as error:
-        raise InvalidInput(validation_message(error)) from None
+    upload = request.files.get("file")
+    uploaded = upload is not None and bool(upload.filename)
+    if address and (text.strip() or uploaded):
+        raise InvalidInput("Give a web address, paste the text or upload a file: only one of the three.")
+    if text.strip() and uploaded:
+        raise InvalidInput("Paste the text or upload a file, not both.")
+    published = parse_date(form.get("published", ""), "Publication date")
+    name = None
+    if address:
+        extracted = read_web_page(address, allow_private=current_app.config["FETCH_PRIVATE_ADDRESSES"])
+    elif uploaded:
+        name = upload.filename
+        extracted = read_document(upload.read(), name)
+    else:
+        extracted = ExtractedArticle(text=text.replace("\r\n", "\n"))
+    details = {field: form.get(field, "") for field in DETAIL_FIELDS}
+    return submission(extracted, name, published=published, **details)
+
+
+def _repost_fields(submitted: ArticleCreate) -> list[tuple[str, str]]:
+    """The article as hidden form fields, so "Import anyway" stores exactly what was refused."""
+    published = submitted.published.isoformat() if submitted.published else ""
+    return [("text", submitted.text), ("published", published)] + [(f, getattr(submitted, f)) for f in DETAIL_FIELDS]
 
 
 def get_article_or_404(session: Session, article_id: int) -> Article:

@@ -16,7 +16,7 @@ from flask.cli import FlaskGroup
 from factcheck import create_app
 from factcheck.export import record_json
 from factcheck.extract import split_claims
-from factcheck.importing import decode_text, import_file
+from factcheck.importing import DuplicateArticle, decode_text, expand_sources, import_source
 from factcheck.models import Article
 from factcheck.records import article_record
 from factcheck.report import report_markdown
@@ -35,25 +35,51 @@ def cli() -> None:
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def import_command(paths: tuple[Path, ...]) -> None:
-    """Import .txt/.md articles (split into claims) or .json exports; print each new article's id.
+@click.argument("sources", nargs=-1, required=True)
+def import_command(sources: tuple[str, ...]) -> None:
+    """Import articles from files, folders and web addresses; print each new article's id.
 
-    Each file is stored in its own transaction: a bad file is reported and stores nothing.
+    SOURCES are .txt/.md/.html/.docx files (split into claims), .json exports (restored),
+    folders (their files of those kinds, recursively) and http(s) addresses (fetched, and the
+    article extracted from the page). Each article is stored in its own transaction: one that
+    fails is reported and stores nothing; one already stored is skipped. Errors, skipped
+    duplicates and a summary go to stderr; the exit status is 1 if any import failed.
     """
-    failed = 0
-    for path in paths:
-        with _session() as session:
-            try:
-                article = import_file(session, path)
-                session.commit()
-            except InvalidInput as error:
-                session.rollback()
-                click.echo(f"factcheck import: {error}", err=True)
-                failed += 1
-                continue
+    items = expand_sources(sources)
+    imported, duplicates, failures = 0, 0, 0
+    report: list[str] = []
+    with click.progressbar(
+        items,
+        label="Importing",
+        file=sys.stderr,
+        hidden=not sys.stderr.isatty(),
+        item_show_func=lambda source: None if source is None else click.format_filename(str(source), shorten=True),
+    ) as progress:
+        for source in progress:
+            with _session() as session:
+                try:
+                    article = import_source(session, source, allow_private=current_app.config["FETCH_PRIVATE_ADDRESSES"])
+                    session.commit()
+                except DuplicateArticle as duplicate:
+                    session.rollback()
+                    duplicates += 1
+                    report.append(f"{source}: skipped as duplicate (article {duplicate.existing.id})")
+                    continue
+                except InvalidInput as error:
+                    session.rollback()
+                    failures += 1
+                    message = str(error)
+                    report.append(message if message.startswith(str(source)) else f"{source}: {message}")
+                    continue
+            imported += 1
             click.echo(article.id)
-    if failed:
+    for line in report:
+        click.echo(f"factcheck import: {line}", err=True)
+    if len(items) > 1:
+        click.echo(
+            f"factcheck import: imported {imported}, skipped {duplicates} as duplicate, failed {failures}.", err=True
+        )
+    if failures:
         sys.exit(1)
 
 

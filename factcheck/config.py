@@ -14,6 +14,9 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # None: generated once into instance/secret_key
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # uploads and form posts, bytes
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # Importing from a URL refuses loopback/private/link-local hosts unless this is true
+    # (tests serve pages on 127.0.0.1; an intranet deployment may want it too).
+    "FETCH_PRIVATE_ADDRESSES": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }

@@ -29,6 +29,8 @@ def app(tmp_path: Path):
             "TESTING": True,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
             "SECRET_KEY": "test-secret",
+            # Import tests serve pages on 127.0.0.1; test_ingest checks the default refuses them.
+            "FETCH_PRIVATE_ADDRESSES": True,
         }
     )
     yield app

@@ -80,7 +80,8 @@ def test_import_prints_new_ids_and_reports_bad_files(invoke, db, tmp_path, seed_
     assert result.exit_code == 1
     assert result.stdout.split() == ["1"]
     errors = result.stderr.splitlines()
-    assert len(errors) == 3
+    assert len(errors) == 4
+    assert errors[3] == "factcheck import: imported 1, skipped 0 as duplicate, failed 3."
     assert "latin1.txt: not UTF-8 text" in errors[0]
     assert "empty.md: text: the article is empty" in errors[1]
     assert "missing.txt" in errors[2]

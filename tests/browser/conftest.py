@@ -90,6 +90,7 @@ def live_server(tmp_path: Path) -> Iterator[str]:
             "TESTING": False,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite'}",
             "SECRET_KEY": "x",
+            "FETCH_PRIVATE_ADDRESSES": True,  # the import journey fetches a page served on 127.0.0.1
         }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
