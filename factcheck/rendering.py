@@ -16,10 +16,19 @@ What survives sanitizing:
   ``#note``, protocol-relative ``//host``) lose their ``href``, because a rationale cites outside
   sources and an in-app link could point a reviewer at an action. Every link gets
   ``rel="nofollow noopener noreferrer"``.
+
+Raw HTML is not interpreted: ``<b>`` shows as the text "<b>".
+
+Bounded work: Python-Markdown has recursion and quadratic paths that a 20,000-character text can
+hit (1,000 "- " list markers raise RecursionError; 8,000 "[" take seconds). This module bounds
+nesting (MAX_BLOCK_NESTING), and replaces the slow pieces on each converter's own processor
+instances with ones that give the same output on ordinary text. bench/markdown_pathological.py
+measures them.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import xml.etree.ElementTree as etree
@@ -29,8 +38,9 @@ import markdown
 import nh3
 from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +50,14 @@ RATIONALE_MAX_CHARS = 20_000
 MAX_BLOCK_NESTING = 24
 """How deep block quotes and lists may nest; anything deeper is shown as plain text."""
 
-MAX_LINK_TEXT_BRACKETS = 64
-"""Square brackets scanned for the end of a link's text before giving up on it being a link."""
+MAX_LINK_TEXT_NESTING = 8
+"""How deep square brackets may nest inside a link's text; deeper, it is not a link."""
 
 MAX_LINK_TARGET_CHARS = 4_096
 """Characters scanned for the closing parenthesis of a link's ``(url "title")``."""
+
+TABLE_TEST_LINES = 16
+"""Lines of a block the tables extension reads to decide whether the block is a table."""
 
 LINK_SCAN_CHARS_PER_INPUT_CHAR = 10
 """Link-target scanning budget per character of input; past it, nothing more becomes a link."""
@@ -77,7 +90,24 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # Control characters have no place in HTML, and Python-Markdown uses \x02 and \x03 as its own
 # placeholder delimiters, so input must never contain them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SQUARE_BRACKET = re.compile(r"[\[\]]")
+
+
+def _link_text_pattern(nesting: int) -> re.Pattern[str]:
+    """Text with balanced square brackets nested at most ``nesting`` deep, then the closing "]".
+
+    Possessive quantifiers: a failed match gives up at once instead of backtracking.
+    """
+    text = r"[^\[\]]*+"
+    for _ in range(nesting):
+        text = rf"[^\[\]]*+(?:\[{text}\][^\[\]]*+)*+"
+    return re.compile(text + r"\]")
+
+
+_FENCE = re.compile(r"(?P<fence>`{3,}|~{3,}) *(?:\{[^}\n]*\}|\.?[\w#.+-]*) *")
+_SEPARATOR_ROW = re.compile(r"[|:\-\s]*")
+_BACKTICKS = re.compile("`*")
+_BACKTICKS_RUN = re.compile("`+")
+_LINK_TEXT = _link_text_pattern(MAX_LINK_TEXT_NESTING)
 
 # Python-Markdown's processors that scan for the end of "[text]" and, for inline links and images,
 # "(url "title")". Both scans are plain loops that may run to the end of the text, once per "[",
@@ -93,9 +123,11 @@ def render_markdown(text: str, *, limit: int = RATIONALE_MAX_CHARS) -> Markup:
         return Markup("<p>{}</p>").format(
             f"This text is too long to render ({len(text):,} characters; the limit is {limit:,})."
         )
-    source = _plain_text(text)
+    source = _clean_characters(text)
     try:
-        html = _markdown(budget=LINK_SCAN_CHARS_PER_INPUT_CHAR * max(len(source), 1_000)).convert(source)
+        # A floor on the budget, so that a short text with a long link still gets its link.
+        converter = _markdown(link_scan_budget=LINK_SCAN_CHARS_PER_INPUT_CHAR * max(len(source), 1_000))
+        html = converter.convert(source)
         return Markup(_CLEANER.clean(html))
     except Exception:
         # Never let one odd rationale break a page: show it as escaped text, and say so in the log.
@@ -103,21 +135,20 @@ def render_markdown(text: str, *, limit: int = RATIONALE_MAX_CHARS) -> Markup:
         return Markup("<p>{}</p>").format(source)
 
 
-def _plain_text(text: str) -> str:
+def _clean_characters(text: str) -> str:
     """Text that both Python-Markdown and the sanitizer accept: no surrogates, no control characters."""
     if _SURROGATE.search(text):
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return _CONTROL.sub("\ufffd", text)
 
 
-def _markdown(budget: int) -> markdown.Markdown:
+def _markdown(link_scan_budget: int) -> markdown.Markdown:
     """A fresh Markdown converter (instances keep per-document state, so none is shared)."""
     return markdown.Markdown(
         extensions=[
-            "fenced_code",
             "sane_lists",
             "tables",
-            _RationaleExtension(link_scan_budget=budget),
+            _RationaleExtension(link_scan_budget),
         ],
         extension_configs={"tables": {"use_align_attribute": True}},
         output_format="html",
@@ -125,7 +156,7 @@ def _markdown(budget: int) -> markdown.Markdown:
 
 
 class _RationaleExtension(Extension):
-    """Escape raw HTML, show images as links, bound nesting and link scanning."""
+    """Escape raw HTML, show images as links, and bound nesting and Python-Markdown's work."""
 
     def __init__(self, link_scan_budget: int) -> None:
         super().__init__()
@@ -135,14 +166,55 @@ class _RationaleExtension(Extension):
         # Without these two, raw HTML is not recognised and the serializer escapes it as text.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        md.preprocessors.register(_FencedCode(md), "fenced_code_block", 25)
         md.treeprocessors.register(_ImagesAsLinks(md), "images_as_links", 15)
         _limit_nesting(md.parser)
+
+        # The rest swaps quadratic pieces of Python-Markdown for linear ones, as attributes of this
+        # converter's own processor instances (no class is changed, nothing is shared).
+        blocks = md.parser.blockprocessors
+        # These search the whole block for their line, and a block is re-tested each time a line is
+        # taken off its top (a heading, a rule): quadratic on thousands of short lines.
+        for name, attribute in (("hashheader", "RE"), ("hr", "SEARCH_RE"), ("quote", "RE")):
+            setattr(blocks[name], attribute, _RememberMisses(getattr(blocks[name], attribute)))
+        blocks["setextheader"].run = _setext_heading
+        blocks["table"].test = _quick_table_test(blocks["table"].test)
+        md.inlinePatterns["backtick"].find_code_spans = _CodeSpans().find_code_spans
         budget = _LinkScanBudget(self.link_scan_budget)
         for name in _LINK_PROCESSORS:
             processor = md.inlinePatterns[name]
-            # Instance attributes on this converter's own processors: no class is changed.
             processor.getText = _bounded_get_text
             processor.getLink = budget.bounded(processor.getLink)
+
+
+class _FencedCode(Preprocessor):
+    """Fenced code blocks: a line of three or more ` or ~ (optionally a language), the code, the same fence.
+
+    Stands in for Python-Markdown's fenced_code extension, whose regular expression rescans the
+    rest of the text for every fence that is never closed (a second on "~~~x" lines). The
+    language is dropped: the sanitizer would drop its class anyway.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        closings: dict[str, list[int]] = {}
+        for number, line in enumerate(lines):
+            if _FENCE.fullmatch(line):
+                closings.setdefault(line.rstrip(" "), []).append(number)
+        result: list[str] = []
+        number = 0
+        while number < len(lines):
+            opening = _FENCE.fullmatch(lines[number])
+            candidates = closings.get(opening["fence"], []) if opening else []
+            after = bisect.bisect_right(candidates, number)
+            if after == len(candidates):
+                result.append(lines[number])
+                number += 1
+                continue
+            closing = candidates[after]
+            code = "".join(line + "\n" for line in lines[number + 1 : closing])
+            result += ["", self.md.htmlStash.store(f"<pre><code>{escape(code)}</code></pre>"), ""]
+            number = closing + 1
+        return result
 
 
 class _ImagesAsLinks(Treeprocessor):
@@ -187,21 +259,137 @@ def _limit_nesting(parser: BlockParser) -> None:
     parser.parseBlocks = limited  # type: ignore[method-assign]
 
 
+class _RememberMisses:
+    """A compiled pattern that knows it cannot match the tail of a block it has already missed.
+
+    For the block patterns it wraps, a match in a tail that starts at a line boundary would also
+    have been a match in the whole block.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.missed: str | None = None
+
+    def search(self, block: str, *span: int) -> re.Match[str] | None:
+        """``pattern.search(block)``, skipped when ``block`` ends the last block it missed."""
+        if span:
+            return self.pattern.search(block, *span)
+        missed = self.missed
+        if (
+            missed is not None
+            and missed.endswith(block)
+            and (len(block) == len(missed) or missed[len(missed) - len(block) - 1] == "\n")
+        ):
+            return None
+        found = self.pattern.search(block)
+        if found is None:
+            self.missed = block
+        return found
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.pattern, name)
+
+
+def _setext_heading(parent: etree.Element, blocks: list[str]) -> None:
+    """``SetextHeaderProcessor.run`` splitting off two lines, not every line of the block.
+
+    The original splits the whole block and joins the rest back for each heading: quadratic on
+    thousands of "x" / "-" line pairs.
+    """
+    title, underline, *rest = blocks.pop(0).split("\n", 2)
+    heading = etree.SubElement(parent, "h1" if underline.startswith("=") else "h2")
+    heading.text = title.strip()
+    if rest:
+        blocks.insert(0, rest[0])
+
+
+def _quick_table_test(test: Callable[[etree.Element, str], bool]) -> Callable[[etree.Element, str], bool]:
+    """Wrap the tables extension's ``test``: check the separator row first, read few lines.
+
+    The original splits and strips every line of the block on each call, and a run of headings
+    ("#x" lines) re-tests the rest of the block once per heading: quadratic. A table's second
+    line is its separator row (only "|", ":", "-" and spaces), so anything else is no table; past
+    that, only the first TABLE_TEST_LINES lines are read, which tells a table apart the same way
+    except for a one-column table longer than that with a row lacking its "|".
+    """
+
+    def quick_test(parent: etree.Element, block: str) -> bool:
+        first_end = block.find("\n")
+        if first_end == -1:
+            return False
+        second_end = block.find("\n", first_end + 1)
+        if not _SEPARATOR_ROW.fullmatch(block, first_end + 1, len(block) if second_end == -1 else second_end):
+            return False
+        end = -1
+        for _ in range(TABLE_TEST_LINES):
+            end = block.find("\n", end + 1)
+            if end == -1:
+                return test(parent, block)
+        return test(parent, block[:end])
+
+    return quick_test
+
+
 def _bounded_get_text(data: str, index: int) -> tuple[str, int, bool]:
     """Find the "]" closing a link text opened just before ``index``, as Python-Markdown does.
 
-    Same result as ``LinkInlineProcessor.getText`` for any link text holding fewer than
-    MAX_LINK_TEXT_BRACKETS square brackets; past that it is not a link. Jumping from bracket to
-    bracket keeps each call short where the original walks to the end of the text.
+    Same result as ``LinkInlineProcessor.getText`` for link texts whose brackets nest at most
+    MAX_LINK_TEXT_NESTING deep; deeper, it is not a link. One regular-expression match replaces a
+    character loop that walks to the end of the text for every unclosed "[".
     """
-    depth = 1
-    for seen, bracket in enumerate(_SQUARE_BRACKET.finditer(data, index)):
-        if seen == MAX_LINK_TEXT_BRACKETS:
-            break
-        depth += 1 if bracket.group() == "[" else -1
-        if depth == 0:
-            return data[index : bracket.start()], bracket.end(), True
-    return "", index, False
+    match = _LINK_TEXT.match(data, index)
+    if match is None:
+        return "", index, False
+    return data[index : match.end() - 1], match.end(), True
+
+
+class _CodeSpans:
+    """``BacktickInlineProcessor.find_code_spans`` with the same results, by remembered regex searches.
+
+    The original walks the rest of the text character by character for every opening run of
+    backticks that has no closing run of its length: quadratic on "\\```" repeated. Here each
+    search is a regular expression, and a search that found nothing in the rest of the text is
+    not repeated on a shorter rest of it (inline patterns only ever change text before the
+    position they are at).
+    """
+
+    def __init__(self) -> None:
+        self.misses: dict[str, tuple[str, int]] = {}
+
+    def find_code_spans(self, start: int, text: str) -> tuple[int, int | None]:
+        ticks = _BACKTICKS.match(text, start).end() - start  # type: ignore[union-attr]
+        start += ticks
+        if ticks == 0:
+            return start, None
+        closing = self._search(rf"(?<!`)`{{{ticks}}}(?!`)", text, start)
+        if closing:
+            return start, closing.start()
+        if self._search(f"`{{{ticks + 1}}}", text, start):
+            return start + ticks, None  # a longer run rules out pairing with a shorter one
+        longest = max(map(len, _BACKTICKS_RUN.findall(text, start)), default=0)
+        if longest == 0:
+            return start + ticks, None
+        # No run as long as the opening one: pair with the first of the longest shorter runs.
+        shorter = self._search(rf"(?<!`)`{{{longest}}}(?!`)", text, start)
+        return start - (ticks - longest), shorter.start()  # type: ignore[union-attr]
+
+    def _search(self, pattern: str, text: str, start: int) -> re.Match[str] | None:
+        """``re.search`` from ``start``, skipped when a longer rest ending the same way had no match.
+
+        Every run the patterns look for starts after a non-backtick (or is a plain substring), and
+        ``text[start]`` is never a backtick, so a match in the shorter rest is one in the longer.
+        """
+        missed = self.misses.get(pattern)
+        if missed is not None:
+            missed_text, missed_start = missed
+            rest = len(text) - start
+            if rest <= len(missed_text) - missed_start and missed_text.endswith(text[start:]):
+                return None
+        # Compiled patterns are cached by re.
+        found = re.compile(pattern).search(text, start)
+        if found is None:
+            self.misses[pattern] = (text, start)
+        return found
 
 
 class _LinkScanBudget:

@@ -21,7 +21,9 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-REPORT_MAX_CHARS = 2_000_000
+#: Above this the report preview shows the Markdown as text: rendering is linear but not free,
+#: and the preview must stay fast even for hostile rationales (see bench/markdown_pathological.py).
+REPORT_PREVIEW_MAX_CHARS = 50_000
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -140,7 +142,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.filters["markdown"] = render_markdown
     # A report holds many rationales, each within the rationale cap: allow it a larger one.
-    app.jinja_env.filters["markdown_report"] = lambda text: render_markdown(text, limit=REPORT_MAX_CHARS)
+    app.jinja_env.filters["markdown_report"] = lambda text: render_markdown(text, limit=REPORT_PREVIEW_MAX_CHARS)
+    app.jinja_env.globals["REPORT_PREVIEW_MAX_CHARS"] = REPORT_PREVIEW_MAX_CHARS
     for code in ERROR_TITLES:
         if code != 500:
             app.register_error_handler(code, _error_page)

@@ -127,3 +127,10 @@ def test_report_writer_on_an_unreviewed_article():
     report = report_markdown(record)
     assert "No claim has a verdict yet." in report
     assert report.endswith("## Not yet reviewed\n\n1. A.\n")
+
+
+def test_a_report_too_long_to_render_is_previewed_as_its_markdown(app, client, reviewed):
+    app.jinja_env.globals["REPORT_PREVIEW_MAX_CHARS"] = 100
+    preview = html(client.get(f"/articles/{reviewed}/report")).select_one("#report-preview")
+    assert "too long to preview rendered" in preview.get_text()
+    assert preview.select_one("pre.report-source").get_text().startswith("# Fact-check: From Battlefield")
