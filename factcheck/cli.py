@@ -2,25 +2,46 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
 
 from factcheck import create_app
-from factcheck.export import record_json
-from factcheck.extract import split_claims
-from factcheck.importing import DuplicateArticle, decode_text, expand_sources, import_source
-from factcheck.models import Article
-from factcheck.records import article_record
-from factcheck.report import report_markdown
-from factcheck.store import InvalidInput
+
+if TYPE_CHECKING:
+    from factcheck.export import record_json
+    from factcheck.importing import DuplicateArticle, expand_sources, import_source
+    from factcheck.models import Article
+    from factcheck.records import article_record
+    from factcheck.report import report_markdown
+    from factcheck.store import InvalidInput
+
+# The app's modules (models, store, importing, export) take about a second to import, and
+# `factcheck split` needs none of them: they are bound as globals of this module by the group
+# callback, before any command other than `split` runs.
+_APP_NAMES = {
+    "record_json": "factcheck.export",
+    "DuplicateArticle": "factcheck.importing",
+    "expand_sources": "factcheck.importing",
+    "import_source": "factcheck.importing",
+    "Article": "factcheck.models",
+    "article_record": "factcheck.records",
+    "report_markdown": "factcheck.report",
+    "InvalidInput": "factcheck.store",
+}
+
+
+def _bind_app_names() -> None:
+    """Import the app's modules and bind the names the commands use (see _APP_NAMES)."""
+    for name, module in _APP_NAMES.items():
+        globals()[name] = getattr(importlib.import_module(module), name)
 
 
 def _session():
@@ -30,8 +51,11 @@ def _session():
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """factcheck: split news articles into claims, review them, export verdict reports."""
+    if ctx.invoked_subcommand != "split":
+        _bind_app_names()
 
 
 @cli.command("import")
@@ -89,21 +113,30 @@ def import_command(sources: tuple[str, ...]) -> None:
 def split_command(file: Any, batch: bool) -> None:
     """Split an article into claims: one JSON object {"start", "end", "text"} per line.
 
-    Reads FILE, or standard input when no file is given. Offsets are in Python characters.
+    Reads FILE, or standard input when no file is given. Offsets are in Python characters. A
+    leading headline or date line, byline and dateline are metadata, not claims: they are skipped.
     """
     source = file or sys.stdin.buffer
     out = sys.stdout
     if batch:
         _split_batch(source, out)
         return
+    from factcheck.extract import split_offsets
+    from factcheck.importing import decode_text
+    from factcheck.store import InvalidInput
+
     try:
         text = decode_text(source.read(), getattr(source, "name", "<stdin>") if file else "stdin.txt")
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
-    _write_lines(out, (asdict(span) for span in split_claims(text)))
+    _write_lines(out, ({"start": start, "end": end, "text": text[start:end]} for start, end in split_offsets(text)))
 
 
 def _split_batch(source: Any, out: TextIO) -> None:
+    """Split each JSON line {"id", "text"} of `source`; write {"id", "claims"} per line to `out`."""
+    from factcheck.extract import split_offsets
+
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     for number, raw in enumerate(source, start=1):
         if not raw.strip():
             continue
@@ -111,10 +144,10 @@ def _split_batch(source: Any, out: TextIO) -> None:
             item = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise click.ClickException(f"line {number}: not a JSON object ({error})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        if not isinstance(item, dict) or not isinstance(text := item.get("text"), str):
             raise click.ClickException(f'line {number}: expected {{"id": ..., "text": "..."}}')
-        claims = [asdict(span) for span in split_claims(item["text"])]
-        _write_lines(out, [{"id": item.get("id"), "claims": claims}])
+        claims = [{"start": start, "end": end, "text": text[start:end]} for start, end in split_offsets(text)]
+        out.write(encode({"id": item.get("id"), "claims": claims}) + "\n")
 
 
 def _write_lines(out: TextIO, objects: Iterable[dict[str, Any]]) -> None:

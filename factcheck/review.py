@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,59 +12,157 @@ from sqlmodel import Session
 
 from factcheck.articles import get_article_or_404
 from factcheck.db import get_session
-from factcheck.models import Article, Claim, ClaimStatus
+from factcheck.models import Article, Claim, ClaimKind, ClaimStatus
 from factcheck.records import article_record
 from factcheck.report import report_markdown
+from factcheck.reshape import default_split, split_points
 from factcheck.store import claims_for_article, ratings_for_scale, sources_for_claims
 from factcheck.web import render, wants_fragment
 
 bp = Blueprint("review", __name__)
 
 
+SORTS = {"position": "Text order", "score": "Check-worthiness, highest first"}
+DISMISSED = {"": "Hide them", "include": "Show them too", "only": "Show only them"}
+UNSCORED = "unscored"  # the type filter's value for claims the model has not scored yet
+
+
 @dataclass
 class Filters:
-    """The review page's claim filters, read from the query string."""
+    """The review page's claim filters and sort order, read from the query string."""
 
     status: str = ""
     verdict: int | None = None
+    kind: str = ""  # a ClaimKind value, or UNSCORED
+    min_score: float | None = None
+    sort: str = "position"
+    dismissed: str = ""  # a key of DISMISSED
 
     @classmethod
     def from_args(cls, args: Any) -> Filters:
-        """Read filters, ignoring values that are not statuses or verdict ids."""
+        """Read filters, ignoring values that are not statuses, verdict ids, types, scores or sorts."""
         status = args.get("status", "")
         verdict = args.get("verdict", "")
+        kind = args.get("kind", "")
+        sort = args.get("sort", "")
+        dismissed = args.get("dismissed", "")
         return cls(
             status=status if status in set(ClaimStatus) else "",
             verdict=int(verdict) if verdict.isdigit() else None,
+            kind=kind if kind in set(ClaimKind) or kind == UNSCORED else "",
+            min_score=_score_arg(args.get("min_score", "")),
+            sort=sort if sort in SORTS else "position",
+            dismissed=dismissed if dismissed in DISMISSED else "",
         )
+
+    def args(self) -> dict[str, str]:
+        """The filters that differ from the defaults, as query arguments (for links and redirects)."""
+        values = {
+            "status": self.status,
+            "verdict": "" if self.verdict is None else str(self.verdict),
+            "kind": self.kind,
+            "min_score": "" if self.min_score is None else f"{self.min_score:g}",
+            "sort": "" if self.sort == "position" else self.sort,
+            "dismissed": self.dismissed,
+        }
+        return {name: value for name, value in values.items() if value}
+
+    def matches(self, claim: Claim) -> bool:
+        """Whether the claim passes every filter."""
+        if (self.dismissed == "only" and not claim.dismissed) or (not self.dismissed and claim.dismissed):
+            return False
+        if self.status and claim.status != self.status:
+            return False
+        if self.verdict is not None and (claim.verdict_id or 0) != self.verdict:
+            return False
+        if self.kind and (claim.kind or UNSCORED) != self.kind:
+            return False
+        score = effective_score(claim)
+        return self.min_score is None or (score is not None and score >= self.min_score)
+
+    def apply(self, claims: list[Claim]) -> list[Claim]:
+        """The claims that pass, in text order or by check-worthiness (unscored last)."""
+        shown = [c for c in claims if self.matches(c)]
+        if self.sort == "score":
+            shown.sort(key=lambda c: (effective_score(c) is None, -(effective_score(c) or 0.0), c.position))
+        return shown
+
+
+def _score_arg(value: str) -> float | None:
+    try:
+        score = float(value)
+    except ValueError:
+        return None
+    return min(max(score, 0.0), 1.0) if math.isfinite(score) else None
+
+
+def effective_score(claim: Claim) -> float | None:
+    """How check-worthy a claim is: the reviewer's call (1 or 0) if they made one, else the model's score."""
+    if claim.worth_checking is not None:
+        return 1.0 if claim.worth_checking else 0.0
+    return claim.checkworthiness
+
+
+def signal_reasons(claim: Claim) -> list[tuple[str, str]]:
+    """Why the model scored a claim as it did, from its signals JSON: (what, words) pairs for the card."""
+    try:
+        signals = json.loads(claim.signals) if claim.signals else {}
+    except ValueError:
+        return []
+    if not isinstance(signals, dict):
+        return []
+    reasons = []
+    numbers = _strings(signals.get("numbers"))
+    if numbers:
+        reasons.append(("Number" if len(numbers) == 1 else "Numbers", ", ".join(numbers)))
+    for key, what in (("speaker", "Speaker"), ("verb", "Attribution verb")):
+        value = _strings([signals.get(key)])
+        if value:
+            reasons.append((what, value[0]))
+    loaded = _strings(signals.get("loaded"))
+    if loaded:
+        reasons.append(("Loaded words", ", ".join(loaded)))
+    return reasons
+
+
+def _strings(values: Any) -> list[str]:
+    if not isinstance(values, list):
+        return []
+    return [str(v) for v in values if isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v).strip()]
 
 
 def review_context(session: Session, article: Article, filters: Filters, **extra: Any) -> dict[str, Any]:
     """Everything the review page shows: text with highlights, filtered claim cards, counts."""
     ratings = ratings_for_scale(session, article.rating_scale_id)
     all_claims = claims_for_article(session, article.id)
-    shown = [
-        c
-        for c in all_claims
-        if (not filters.status or c.status == filters.status)
-        and (filters.verdict is None or (c.verdict_id or 0) == filters.verdict)
-    ]
+    active = [c for c in all_claims if not c.dismissed]
+    shown = filters.apply(all_claims)
     return {
         "article": article,
         "ratings": ratings,
         "ratings_by_id": {r.id: r for r in ratings},
         "segments": text_segments(article.text, all_claims),
         "claims": shown,
-        "total": len(all_claims),
-        "with_verdict": sum(1 for c in all_claims if c.verdict_id is not None),
-        "done": sum(1 for c in all_claims if c.status == ClaimStatus.DONE),
+        "total": len(active),
+        "dismissed_count": len(all_claims) - len(active),
+        "with_verdict": sum(1 for c in active if c.verdict_id is not None),
+        "done": sum(1 for c in active if c.status == ClaimStatus.DONE),
         "sources": sources_for_claims(session, [c.id for c in shown]),
         "filters": filters,
         "statuses": list(ClaimStatus),
+        "kinds": list(ClaimKind),
+        "sorts": SORTS,
+        "dismissed_choices": DISMISSED,
+        "unscored": UNSCORED,
+        "reasons": signal_reasons,
+        "split_points": split_points,
+        "default_split": default_split,
         # The report preview is part of the full page only; fragments never show it.
         "report": None if wants_fragment() else report_markdown(article_record(session, article)),
         "card_errors": {},
         "source_forms": {},
+        "new_claim_error": None,
+        "new_claim_form": {},
         **extra,
     }
 

@@ -1,4 +1,8 @@
-"""The optional header at the top of an article: a `date YYYY-MM-DD headline` line or a headline.
+"""The optional header at the top of an article: a date line or headline, a byline, a dateline.
+
+`date YYYY-MM-DD headline` or a lone headline line, then a byline line ("By Jane Doe and John
+Roe, Reuters"), then a wire dateline opening the first paragraph ("KYIV, April 28 (Reuters) -"),
+each optional. They are metadata: the body, and so the claims, start after them.
 
 This module also holds the rule for "this block of text stops mid-sentence", because the same
 rule decides both whether a first line is a headline and (in `segment`) whether a paragraph runs
@@ -47,13 +51,55 @@ NON_FINAL_WORDS = frozenset(
 )
 
 
+# "By Jane Doe", "By Jane Doe and John Roe, Reuters", "BY MAX SEDDON, CHRISTOPHER MILLER AND
+# HENRY FOY", "By Jane Doe in Kyiv". A name is two to five capitalised words (particles such as
+# "van" or "bin" allowed); job titles are not names, so "By Jane Doe, Staff Writer" keeps only
+# the name. A single word after "By" ("By Monday, ...") is not a byline, except a news agency's
+# name.
+_ROLE_WORDS = (
+    r"Staff|Writer|Writers|Correspondent|Correspondents|Reporter|Reporters|Editor|Editors"
+    r"|Contributor|Columnist|Analyst|Producer|Desk|Bureau|Chief|Senior|Special|News|Press"
+)
+_NAME_WORD = rf"(?!(?:{_ROLE_WORDS})\b)[A-Z][\w'’.\-]*"
+_PARTICLE = r"(?:van|von|der|den|de|del|della|da|di|dos|du|la|le|bin|ibn|al|el|st\.)"
+_NAME = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{1,4}}"
+_AGENCY = (
+    r"Reuters|AP|AFP|Bloomberg|Interfax|TASS|Tass|Ukrinform|dpa|DPA|Xinhua|ANSA|EFE|UPI"
+    r"|Associated[ \t]+Press|Agence[ \t]+France-Presse"
+)
+_BYLINE = re.compile(
+    rf"[^\S\n]*(?:By|BY)[ \t]+(?P<names>{_NAME}(?:(?:[ \t]*,[ \t]*(?:and[ \t]+|AND[ \t]+)?"
+    rf"|[ \t]+(?:and|AND|&)[ \t]+){_NAME})*|{_AGENCY})"
+    rf"(?:[ \t]+in[ \t]+[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*)*)?"  # "in Kyiv"
+    rf"(?:[ \t]*[,|/–—-][ \t]*[A-Z][\w&.'’\-]*(?:[ \t]+[A-Z][\w&.'’\-]*){{0,3}})?"  # ", Reuters"
+    rf"[^\S\n]*(?=\n|$)"
+)
+
+# A wire dateline opening the body: "KYIV, April 28 (Reuters) - ", "WASHINGTON (AP) — ",
+# "KHARKIV, Ukraine (AP) — ", "MOSCOW — ". The place is in capitals unless an agency in brackets
+# follows it; a hyphen needs spaces around it (a dash need not); the body after it starts with a
+# capital, a digit or a quotation mark, so "NATO — the alliance — met" is not a dateline.
+_DATELINE = re.compile(
+    r"(?P<dateline>(?P<place>[A-Z][\w'’.\-]*(?:[ \t]+[A-Z][\w'’.\-]*){0,3})"
+    r"(?:,[ \t]+[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,2}){0,2}"
+    r"(?:[ \t]*\((?P<agency>[A-Z][^()\n]{0,40})\))?)"
+    r"(?:[ \t]+-{1,2}|[ \t]*[–—])[ \t]*(?=[\"“‘'A-Z0-9])"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Header:
-    """An article's leading header; `end` is where the body starts (0 when there is no header)."""
+    """An article's leading header; `end` is where the body starts (0 when there is no header).
+
+    `byline` holds the author names of a "By ..." line; `dateline` the place, date and agency
+    before the first paragraph's dash ("KYIV, April 28 (Reuters)").
+    """
 
     title: str | None
     published: datetime.date | None
     end: int
+    byline: str | None = None
+    dateline: str | None = None
 
 
 NO_HEADER = Header(title=None, published=None, end=0)
@@ -72,47 +118,97 @@ def is_unfinished(block: str) -> bool:
     not a headline.
     """
     tail = block.rstrip()
-    return bool(tail) and not ends_sentence(tail) and tail.rsplit(None, 1)[-1] in NON_FINAL_WORDS
+    # The last 30 characters hold the whole last word whenever it can be one of NON_FINAL_WORDS.
+    return bool(tail) and not ends_sentence(tail) and tail[-30:].split()[-1] in NON_FINAL_WORDS
 
 
 def parse_header(text: str) -> Header:
-    """Read a leading `date YYYY-MM-DD headline` line or a lone headline from `text`.
+    """Read the leading date line or headline, byline and dateline of `text` (each optional).
 
-    A date line is a header whatever follows it; an invalid date gives `published=None`, and text
-    after the date too long to be a headline is left in the body. A plain first line is a
-    headline only when it is short, has letters, ends neither a sentence nor a lead-in (`,;:`),
-    does not stop mid-sentence, and is followed by a blank line and body text. Otherwise there is
-    no header.
+    A date line (`date YYYY-MM-DD headline`) is a header whatever follows it; an invalid date
+    gives `published=None`, and text after the date too long to be a headline is left in the
+    body. A plain first line is a headline only when it is short, has letters, ends neither a
+    sentence nor a lead-in (`,;:`), does not stop mid-sentence, is not a byline, and is followed
+    by a blank line (or a byline on the next line) and body text that does not continue it in
+    lowercase. After them may come a "By ..." line and a wire dateline opening the first paragraph
+    (see `_BYLINE` and `_DATELINE`); `end` moves past each one found.
     """
-    line_start = _LEADING_BLANK_LINES.match(text).end()
+    title, published, end = _title_and_date(text)
+    byline, end = _byline(text, end)
+    dateline, end = _dateline(text, end)
+    if end == 0:
+        return NO_HEADER
+    return Header(title=title, published=published, end=end, byline=byline, dateline=dateline)
+
+
+def _title_and_date(text: str) -> tuple[str | None, datetime.date | None, int]:
+    """The date line or headline at the start of `text`, and where what follows it starts."""
+    line_start = _LEADING_BLANK_LINES.match(text).end() if text[:1].isspace() else 0
     line_end = text.find("\n", line_start)
     if line_end < 0:
         line_end = len(text)
+    may_be_dated = text[line_start : line_start + 16].lstrip()[:4].lower() == "date"
+    if (
+        not may_be_dated
+        and line_end - line_start > MAX_HEADLINE_CHARS
+        and len(text[line_start:line_end].strip()) > MAX_HEADLINE_CHARS
+    ):
+        return None, None, 0  # a paragraph, not a headline (the common case, decided quickly)
     gap = _LINE_BREAK_AND_BLANK_LINES.match(text, line_end)
     end = gap.end() if gap else len(text)
 
-    dated = _DATE_LINE.fullmatch(text, line_start, line_end)
+    dated = _DATE_LINE.fullmatch(text, line_start, line_end) if may_be_dated else None
     if dated:
         title = dated[2].strip()
         if len(title) > MAX_HEADLINE_CHARS:
             # Body text run onto the date line, not a headline: keep it for the claims.
-            return Header(title=None, published=_iso_date(dated[1]), end=dated.start(2))
-        return Header(title=title or None, published=_iso_date(dated[1]), end=end)
+            return None, _iso_date(dated[1]), dated.start(2)
+        return title or None, _iso_date(dated[1]), end
 
     line = text[line_start:line_end].strip()
     followed_by_blank_line = gap is not None and gap[0].count("\n") >= 2
+    followed_by_byline = gap is not None and _BYLINE.match(text, end) is not None
     if (
         line
-        and followed_by_blank_line
-        and _NON_SPACE.search(text, end)
+        and (followed_by_blank_line or followed_by_byline)
+        and (body := _NON_SPACE.search(text, end))
+        and not body[0].islower()  # the line continues in the next paragraph: not a headline
         and len(line) <= MAX_HEADLINE_CHARS
         and any(char.isalpha() for char in line)
         and not ends_sentence(line)
         and line[-1] not in _LEAD_IN_ENDINGS
         and not is_unfinished(line)
+        and not _BYLINE.match(text, line_start)
     ):
-        return Header(title=line, published=None, end=end)
-    return NO_HEADER
+        return line, None, end
+    return None, None, 0
+
+
+def _byline(text: str, position: int) -> tuple[str | None, int]:
+    """The author names of a "By ..." line at `position` (blank lines skipped), and what follows."""
+    line_start = _LEADING_BLANK_LINES.match(text, position).end()
+    if not text[line_start : line_start + 8].lstrip(" \t").startswith(("By", "BY")):
+        return None, position
+    found = _BYLINE.match(text, line_start)
+    if not found:
+        return None, position
+    gap = _LINE_BREAK_AND_BLANK_LINES.match(text, found.end())
+    end = gap.end() if gap else len(text)
+    if not _NON_SPACE.search(text, end):
+        return None, position  # a "By ..." line with nothing after it is not an article's byline
+    return " ".join(found["names"].split()), end
+
+
+def _dateline(text: str, position: int) -> tuple[str | None, int]:
+    """The wire dateline opening the paragraph at `position`, and where the body text starts."""
+    start = _LEADING_BLANK_LINES.match(text, position).end()
+    head = text[start : start + 120]
+    if not head[:1].isupper() or not ("-" in head or "–" in head or "—" in head):
+        return None, position
+    found = _DATELINE.match(text, start)
+    if not found or not (found["agency"] or found["place"].isupper()):
+        return None, position
+    return " ".join(found["dateline"].split()), found.end()
 
 
 def _iso_date(value: str) -> datetime.date | None:

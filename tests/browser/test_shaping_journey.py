@@ -1,0 +1,262 @@
+"""Shaping claims in the browser: select words to make a claim, split, merge, dismiss and restore,
+and the "n" key, by mouse and by keyboard, without reloading the page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from sqlmodel import Session
+
+from factcheck.db import default_scale, make_engine
+from factcheck.models import Article, Claim
+from tests.browser.test_review_journey import CLAIM_COUNT, card_by_id, paste_seed
+
+pytestmark = pytest.mark.browser
+
+# Claims only for the first and last sentences; the emoji (two UTF-16 units, one Python
+# character) sits before the free text, so offsets are only right if counted like Python.
+SPARSE_TEXT = (
+    "Fans cheered 🎉 as prices rose 5% in May.\n\n  The mayor said the bridge will reopen in June.\n\n"
+    "It rained all week. Turnout was 61 percent."
+)
+SPARSE_CLAIMS = ("Fans cheered 🎉 as prices rose 5% in May.", "Turnout was 61 percent.")
+SECOND_PART = "Russian advances have secured an additional 21 square kilometers."  # of the seed's claim 2
+
+# Where a passage is on screen: from just inside its first character to just inside its last.
+PASSAGE_RECTS = """
+([first, last]) => {
+  const container = document.getElementById("article-text");
+  function rect(needle, fromEnd) {
+    const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf(needle);
+      if (at < 0) continue;
+      const range = document.createRange();
+      const index = fromEnd ? at + needle.length - 1 : at;
+      range.setStart(node, index);
+      range.setEnd(node, index + 1);
+      const box = range.getBoundingClientRect();
+      return { x: fromEnd ? box.right - 1 : box.left + 1, y: box.top + box.height / 2 };
+    }
+    return null;
+  }
+  return { start: rect(first, false), end: rect(last, true) };
+}
+"""
+
+
+def no_reload_marker(page: Page) -> None:
+    page.evaluate("window.__noReload = 1")
+
+
+def assert_clean(page: Page, console_log) -> None:
+    assert page.evaluate("window.__noReload") == 1, "the page was reloaded"
+    assert console_log.page_errors == []
+    assert console_log.csp_violations() == []
+    assert page.evaluate("window.__cspViolations") == []
+    assert console_log.errors == []
+
+
+def select_by_mouse(page: Page, first: str, last: str) -> None:
+    """Drag the mouse from the first character of `first` to the last character of `last`."""
+    # Wait for the text to stand still: fonts load, and making a card current scrolls it smoothly.
+    page.evaluate("document.fonts.ready.then(() => true)")
+    readings = [page.evaluate(PASSAGE_RECTS, [first, last])]
+    while len(readings) < 50 and not (len(readings) >= 3 and readings[-1] == readings[-2] == readings[-3]):
+        page.wait_for_timeout(100)
+        readings.append(page.evaluate(PASSAGE_RECTS, [first, last]))
+    where = readings[-1]
+    assert where["start"] and where["end"], where
+    page.mouse.move(where["start"]["x"], where["start"]["y"])
+    page.mouse.down()
+    page.mouse.move(where["end"]["x"], where["end"]["y"], steps=8)
+    page.mouse.up()
+
+
+def mark_texts(page: Page) -> list[str]:
+    return page.locator("#article-text .claim-mark").all_text_contents()
+
+
+def current_is(page: Page, card: Locator) -> None:
+    expect(card).to_have_class(re.compile(r"\bcurrent\b"))
+    expect(card).to_be_focused()
+
+
+@pytest.fixture
+def sparse_article(live_server: str, tmp_path: Path) -> int:
+    """An article where some text is no claim yet, as a JSON import can leave it.
+
+    Stored straight into the live server's database (tests/browser/conftest.py keeps it at
+    tmp_path/b.sqlite): the new-article form always makes every sentence a claim.
+    """
+    database = tmp_path / "b.sqlite"
+    assert database.exists(), "the live server's database moved: update this fixture"
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        with Session(engine) as session:
+            article = Article(title="Bridge and turnout", text=SPARSE_TEXT, rating_scale_id=default_scale(session).id)
+            session.add(article)
+            session.flush()
+            for position, sentence in enumerate(SPARSE_CLAIMS):
+                start = SPARSE_TEXT.index(sentence)
+                end = start + len(sentence)
+                session.add(Claim(article_id=article.id, position=position, start=start, end=end, text=sentence))
+            session.commit()
+            return article.id
+    finally:
+        engine.dispose()
+
+
+def test_select_words_to_make_a_claim_by_mouse_and_by_keyboard(page: Page, console_log, sparse_article: int) -> None:
+    """A mouse selection becomes a claim; an overlapping one is refused; a typed passage works too."""
+    page.goto(f"/articles/{sparse_article}")
+    expect(page.locator(".claim-card")).to_have_count(2)
+    no_reload_marker(page)
+    bar = page.locator("#new-claim .selection-bar")
+    expect(bar).to_be_hidden()
+
+    # The selection takes in the indent before "The" and the blank line after: they are trimmed.
+    select_by_mouse(page, "  The mayor", "June.\n\n")
+    expect(bar).to_be_visible()
+    expect(bar.locator(".selection-words")).to_have_text("The mayor said the bridge will reopen in June.")
+    bar.get_by_role("button", name="Make this a claim").click()
+
+    expect(page.locator(".claim-card")).to_have_count(3)
+    new_card = page.locator(".claim-card").nth(1)
+    expect(new_card.locator(".claim-text")).to_have_text("The mayor said the bridge will reopen in June.")
+    expect(new_card.locator("h3")).to_contain_text("Claim 2")
+    current_is(page, new_card)
+    assert mark_texts(page) == [SPARSE_CLAIMS[0], "The mayor said the bridge will reopen in June.", SPARSE_CLAIMS[1]]
+    expect(page.locator("#progress")).to_contain_text("0 of 3 claims have a verdict")
+    expect(page.locator("#new-claim .selection-bar")).to_be_hidden()
+    assert page.locator("#article-text").text_content() == SPARSE_TEXT.replace("\r\n", "\n")
+
+    # Across a highlight: refused, with the reason in the form; nothing changes.
+    select_by_mouse(page, "It rained", "Turnout")
+    expect(bar).to_be_visible()
+    with console_log.allow(r"\b422\b|responseError|Response Status Error"):
+        page.locator("#new-claim").get_by_role("button", name="Make this a claim").click()
+        expect(page.locator("#new-claim .error[role=alert]")).to_contain_text("overlaps claim 3")
+    expect(page.locator(".claim-card")).to_have_count(3)
+
+    # By keyboard: open "Add a claim by position or passage", type the passage, submit with Enter.
+    summary = page.locator("#new-claim summary")
+    summary.focus()
+    if not page.locator("#new-claim details").evaluate("details => details.open"):
+        page.keyboard.press("Enter")
+    passage = page.get_by_label("or the passage, copied from the text")
+    passage.focus()
+    page.keyboard.type("It rained all week.")
+    page.keyboard.press("Tab")
+    expect(page.locator("#new-claim").get_by_role("button", name="Add claim")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".claim-card")).to_have_count(4)
+    current_is(page, page.locator(".claim-card").nth(2))
+    assert mark_texts(page)[2] == "It rained all week."
+    expect(page.locator("#new-claim .error")).to_have_count(0)
+
+    assert_clean(page, console_log)
+
+
+def test_split_merge_dismiss_restore_and_not_check_worthy(page: Page, console_log, seed_text: str) -> None:
+    """Split a claim by keyboard, merge it back by mouse, dismiss and restore one, and press "n"."""
+    paste_seed(page, seed_text)
+    no_reload_marker(page)
+    cards = page.locator(".claim-card")
+    second_id = cards.nth(1).get_attribute("data-claim")
+    second = card_by_id(page, second_id)
+    original = second.locator(".claim-text").text_content()
+    assert original.startswith("Over the past week, Russian advances")
+    marks_before = mark_texts(page)
+
+    # Split by keyboard: make the claim current with j, Tab to the word picker, choose, Enter.
+    page.locator(".article-header h1").click()
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    current_is(page, second)
+    picker = second.get_by_label("Split before the word")
+    picker.focus()
+    page.keyboard.type("week,")  # a closed select jumps to the option its typed letters start
+    expect(picker.locator("option:checked")).to_have_text("week, | Russian")
+    page.keyboard.press("Tab")
+    expect(second.get_by_role("button", name="Split", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(cards).to_have_count(CLAIM_COUNT + 1)
+    expect(second.locator(".claim-text")).to_have_text("Over the past week,")
+    third = cards.nth(2)
+    expect(third.locator(".claim-text")).to_have_text(SECOND_PART)
+    expect(third.locator(".worthiness .score")).to_contain_text("Check-worthiness")
+    expect(third.locator("h3")).to_contain_text("Claim 3")
+    current_is(page, second)
+    assert mark_texts(page)[1:3] == ["Over the past week,", SECOND_PART]
+
+    # Merge with the next claim, by mouse: the original claim and highlights are back.
+    second.get_by_role("button", name="Merge with the next claim").click()
+    expect(cards).to_have_count(CLAIM_COUNT)
+    expect(second.locator(".claim-text")).to_have_text(original)
+    assert mark_texts(page) == marks_before
+    history = second.get_by_role("link", name="History")
+    expect(history).to_be_visible()
+
+    # Dismiss the fourth claim: its card goes, its words stay in the text set apart, the next is current.
+    fourth_id = cards.nth(3).get_attribute("data-claim")
+    fifth_id = cards.nth(4).get_attribute("data-claim")
+    card_by_id(page, fourth_id).get_by_role("button", name="Dismiss: not a claim").click()
+    expect(cards).to_have_count(CLAIM_COUNT - 1)
+    expect(page.locator(f"#hl-{fourth_id}")).to_have_class("dismissed-mark")
+    live = CLAIM_COUNT - 1
+    expect(page.locator("#claims .shown")).to_have_text(f"{live} of {live} claims shown · 1 dismissed (hidden)")
+    expect(page.locator("#progress")).to_contain_text(f"0 of {CLAIM_COUNT - 1} claims have a verdict")
+    current_is(page, card_by_id(page, fifth_id))
+
+    # Show the dismissed claims (the filter pushes its URL), restore it.
+    page.get_by_label("Dismissed", exact=True).select_option(label="Show only them")
+    expect(page).to_have_url(re.compile(r"dismissed=only"))
+    expect(cards).to_have_count(1)
+    card_by_id(page, fourth_id).get_by_role("button", name=re.compile(r"^Restore claim")).click()
+    expect(cards).to_have_count(0)
+    page.get_by_label("Dismissed", exact=True).select_option(label="Hide them")
+    expect(cards).to_have_count(CLAIM_COUNT)
+    expect(page.locator(f"#hl-{fourth_id}")).to_have_class(re.compile(r"\bclaim-mark\b"))
+
+    # "n": the current claim is not check-worthy, and the next one becomes current.
+    sixth, seventh, eighth = (card_by_id(page, cards.nth(i).get_attribute("data-claim")) for i in (5, 6, 7))
+    page.locator(f"#hl-{sixth.get_attribute('data-claim')}").click()
+    current_is(page, sixth)
+    page.keyboard.press("n")
+    current_is(page, seventh)
+    expect(sixth.locator(".flag-not-worthy")).to_have_text("Not check-worthy")
+    page.keyboard.press("n")
+    expect(seventh.locator(".flag-not-worthy")).to_have_text("Not check-worthy")
+    current_is(page, eighth)
+    expect(eighth.locator(".flag-not-worthy")).to_have_count(0)
+    # Reversible, by mouse.
+    sixth.get_by_role("button", name="Undo “not check-worthy”").click()
+    expect(sixth.locator(".flag-not-worthy")).to_have_count(0)
+    expect(sixth.get_by_role("button", name="n Not check-worthy")).to_be_visible()
+
+    assert_clean(page, console_log)
+
+
+def test_shaping_without_javascript(new_page, console_log, seed_text: str) -> None:
+    """With JavaScript off, split and dismiss post, and land back on the page at the claim."""
+    page = new_page(java_script_enabled=False)
+    article_id = paste_seed(page, seed_text)
+    cards = page.locator(".claim-card")
+    claim_id = cards.nth(1).get_attribute("data-claim")
+    card = card_by_id(page, claim_id)
+    card.get_by_label("Split before the word").select_option(label="week, | Russian")
+    card.get_by_role("button", name="Split", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/articles/{article_id}#claim-{claim_id}$"))
+    expect(cards).to_have_count(CLAIM_COUNT + 1)
+    expect(card.locator(".claim-text")).to_have_text("Over the past week,")
+
+    card.get_by_role("button", name="Dismiss: not a claim").click()
+    expect(cards).to_have_count(CLAIM_COUNT)
+    expect(page.locator(f"#hl-{claim_id}")).to_have_class("dismissed-mark")
+    assert console_log.errors == []
+    assert console_log.page_errors == []

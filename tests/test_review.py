@@ -1,0 +1,159 @@
+"""The review page's filters and sort order, and the reasons shown on the cards."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from factcheck.models import Claim, ClaimKind
+from factcheck.review import Filters, effective_score, signal_reasons, text_segments
+from tests.conftest import claims_of, html, post
+
+
+def claim(position: int, score: float | None = None, kind: str | None = None, **fields) -> Claim:
+    return Claim(
+        id=position + 1, article_id=1, position=position, start=position * 10, end=position * 10 + 5,
+        text="x" * 5, checkworthiness=score, kind=ClaimKind(kind) if kind else None, **fields,
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, Filters()),
+        ({"status": "done", "verdict": "3"}, Filters(status="done", verdict=3)),
+        ({"status": "published", "verdict": "x"}, Filters()),
+        ({"kind": "statistic"}, Filters(kind="statistic")),
+        ({"kind": "unscored"}, Filters(kind="unscored")),
+        ({"kind": "gossip"}, Filters()),
+        ({"min_score": "0.5"}, Filters(min_score=0.5)),
+        ({"min_score": "7"}, Filters(min_score=1.0)),
+        ({"min_score": "-1"}, Filters(min_score=0.0)),
+        ({"min_score": "nan"}, Filters()),
+        ({"min_score": "high"}, Filters()),
+        ({"sort": "score"}, Filters(sort="score")),
+        ({"sort": "random"}, Filters()),
+        ({"dismissed": "only"}, Filters(dismissed="only")),
+        ({"dismissed": "yes"}, Filters()),
+    ],
+)
+def test_filters_read_only_values_they_know(query, expected):
+    filters = Filters.from_args(MultiDict(query))
+    assert filters == expected
+    assert Filters.from_args(MultiDict(filters.args())) == filters
+
+
+def test_filters_args_leave_out_defaults():
+    assert Filters().args() == {}
+    filters = Filters(min_score=0.25, sort="score", verdict=0)
+    assert filters.args() == {"verdict": "0", "min_score": "0.25", "sort": "score"}
+
+
+def test_sort_by_score_puts_the_reviewers_call_first_and_unscored_claims_last():
+    claims = [
+        claim(0, 0.4),
+        claim(1, None),
+        claim(2, 0.9),
+        claim(3, 0.95, worth_checking=False),
+        claim(4, 0.4),
+        claim(5, 0.1, worth_checking=True),
+    ]
+    shown = Filters(sort="score").apply(claims)
+    assert [c.position for c in shown] == [5, 2, 0, 4, 3, 1]
+    assert [c.position for c in Filters().apply(claims)] == [0, 1, 2, 3, 4, 5]
+
+
+def test_minimum_score_and_type_filters():
+    claims = [
+        claim(0, 0.7, "statistic"),
+        claim(1, 0.3, "opinion"),
+        claim(2),
+        claim(3, 0.9, "statistic", worth_checking=False),
+    ]
+    assert [c.position for c in Filters(min_score=0.5).apply(claims)] == [0]
+    assert [c.position for c in Filters(min_score=0.0).apply(claims)] == [0, 1, 3]
+    assert [c.position for c in Filters(kind="statistic").apply(claims)] == [0, 3]
+    assert [c.position for c in Filters(kind="unscored").apply(claims)] == [2]
+
+
+def test_dismissed_filter():
+    claims = [claim(0), claim(1, dismissed=True), claim(2)]
+    assert [c.position for c in Filters().apply(claims)] == [0, 2]
+    assert [c.position for c in Filters(dismissed="include").apply(claims)] == [0, 1, 2]
+    assert [c.position for c in Filters(dismissed="only").apply(claims)] == [1]
+
+
+def test_effective_score():
+    assert effective_score(claim(0, 0.3)) == 0.3
+    assert effective_score(claim(0, 0.3, worth_checking=False)) == 0.0
+    assert effective_score(claim(0, None, worth_checking=True)) == 1.0
+    assert effective_score(claim(0)) is None
+
+
+@pytest.mark.parametrize(
+    ("signals", "expected"),
+    [
+        ("", []),
+        ("not json", []),
+        ("[1, 2]", []),
+        (json.dumps({"numbers": [], "speaker": None, "verb": None, "loaded": []}), []),
+        (json.dumps({"numbers": ["21 square kilometers"]}), [("Number", "21 square kilometers")]),
+        (json.dumps({"numbers": [600000, True, None, " "]}), [("Number", "600000")]),
+        (json.dumps({"speaker": "Zelensky", "verb": "said"}), [("Speaker", "Zelensky"), ("Attribution verb", "said")]),
+        (json.dumps({"verb": "according to", "loaded": ["bloody", "liberated"]}),
+         [("Attribution verb", "according to"), ("Loaded words", "bloody, liberated")]),
+        (json.dumps({"numbers": "5", "speaker": ["x"], "loaded": {"a": 1}}), []),
+    ],
+)
+def test_signal_reasons(signals, expected):
+    assert signal_reasons(claim(0, signals=signals)) == expected
+
+
+def test_text_segments_keep_dismissed_spans_apart_from_the_plain_text():
+    text = "One. Two. Three."
+    claims = [
+        Claim(id=1, article_id=1, position=0, start=0, end=4, text="One."),
+        Claim(id=2, article_id=1, position=1, start=5, end=9, text="Two.", dismissed=True),
+    ]
+    segments = text_segments(text, claims)
+    assert [(t, c.id if c else None) for t, c in segments] == [("One.", 1), (" ", None), ("Two.", 2), (" Three.", None)]
+
+
+def test_the_page_sorts_by_score_and_keeps_the_filters_in_its_form(client, db, seed_article):
+    claims = claims_of(db, seed_article)
+    page = html(client.get(f"/articles/{seed_article}?sort=score&min_score=0&kind="))
+    shown = [int(card["data-claim"]) for card in page.select("section.claim-card")]
+    scores = {c.id: c.checkworthiness for c in claims}
+    assert sorted(shown) == sorted(c.id for c in claims)
+    assert [scores[i] for i in shown] == sorted(scores.values(), reverse=True)
+    form = page.select_one("form.filters")
+    assert form["hx-push-url"] == "true"
+    assert form.select_one("#filter-sort option[selected]")["value"] == "score"
+    assert form.select_one("#filter-min-score")["value"] == "0"
+    labels = {label["for"]: label.get_text() for label in form.find_all("label")}
+    assert labels["filter-kind"] == "Type" and labels["filter-min-score"] == "Minimum score"
+    assert labels["filter-sort"] == "Sort by" and labels["filter-dismissed"] == "Dismissed"
+    kinds = [o.get_text() for o in form.select("#filter-kind option")]
+    assert kinds == ["Any type", *(k.label for k in ClaimKind), "Not scored yet"]
+
+
+def test_the_minimum_score_filter_by_htmx_returns_the_list(client, db, seed_article):
+    claims = claims_of(db, seed_article)
+    threshold = sorted(c.checkworthiness for c in claims)[-5]
+    response = client.get(f"/articles/{seed_article}?min_score={threshold}", headers={"HX-Request": "true"})
+    assert "<html" not in response.get_data(as_text=True)
+    shown = html(response).select("#claims section.claim-card")
+    assert len(shown) == sum(1 for c in claims if c.checkworthiness >= threshold)
+    assert html(response).select_one(".shown").get_text().startswith(f"{len(shown)} of 25 claims shown")
+
+
+def test_status_filter_still_counts_only_live_claims(client, db, seed_article):
+    claims = claims_of(db, seed_article)
+    post(client, f"/claims/{claims[0].id}", {"verdict": "", "status": "done", "rationale": ""})
+    post(client, f"/claims/{claims[0].id}/dismiss")
+    page = html(client.get(f"/articles/{seed_article}?status=done"))
+    assert page.select("section.claim-card") == []
+    page = html(client.get(f"/articles/{seed_article}?status=done&dismissed=include"))
+    assert [int(c["data-claim"]) for c in page.select("section.claim-card")] == [claims[0].id]
