@@ -40,7 +40,7 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
     scale = session.get(RatingScale, article.rating_scale_id)
     ratings = ratings_for_scale(session, article.rating_scale_id)
     labels = {r.id: r.label for r in ratings}
-    claims = claims_for_article(session, article.id)
+    claims = [c for c in claims_for_article(session, article.id) if not c.dismissed]
     sources = sources_for_claims(session, [c.id for c in claims])
     return {
         "format": FORMAT,

@@ -452,7 +452,6 @@ def test_dismissing_twice_records_one_change(client, db, seed_article):
     assert [r.field for r in revisions(db, claim.id)] == ["dismissed"]
 
 
-@pytest.mark.xfail(strict=True, reason="factcheck.records.article_record still lists dismissed claims (lead's file)")
 def test_dismissed_claims_are_not_in_the_report(client, db, seed_article):
     claim = claims_of(db, seed_article)[1]
     post(client, f"/claims/{claim.id}/dismiss")
