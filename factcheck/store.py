@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from factcheck.extract import parse_header, split_claims
+from factcheck.extract import ClaimSpan, parse_header, split_claims
 from factcheck.extract.checkworthy import assess
 from factcheck.models import (
     Article,
@@ -107,7 +107,11 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
     """Store a new article and its claims; a header line becomes title and date, not a claim."""
     header = parse_header(submitted.text)
     body = submitted.text[header.end :]
-    spans = split_claims(body)
+    # Split the whole text once: split_claims skips the same header itself. Splitting `body`
+    # instead would look for a header again and could take a short first paragraph for one.
+    spans = [
+        ClaimSpan(span.start - header.end, span.end - header.end, span.text) for span in split_claims(submitted.text)
+    ]
     if not spans:
         raise InvalidInput("No sentences found in the article text.")
     title = submitted.title or header.title or _title_from(spans[0].text)

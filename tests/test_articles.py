@@ -195,3 +195,13 @@ def test_every_stored_claim_gets_a_checkworthiness_score_kind_and_reasons(client
     statistic = claims[1]  # "Over the past week, Russian advances have secured an additional 21 square kilometers."
     assert statistic.kind.value == "statistic"
     assert "21 square kilometers" in json.loads(statistic.signals)["numbers"]
+
+
+def test_a_short_first_paragraph_after_the_date_line_stays_a_claim(client, db):
+    """The header is read once: a subhead-like first body paragraph is not taken for a second headline."""
+    post(client, "/articles", {"text": "date 2025-04-28 Main headline\n\nFighting goes on\n\nTroops advanced. Villages fell."})
+    stored = db.exec(select(Article)).one()
+    assert stored.title == "Main headline"
+    texts = [c.text for c in claims_of(db, stored.id)]
+    assert texts == ["Fighting goes on", "Troops advanced.", "Villages fell."]
+    assert all(stored.text[c.start : c.end] == c.text for c in claims_of(db, stored.id))
