@@ -32,12 +32,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(_templates_dir()),
     )
-    from factcheck import articles, claims, config, db, export, review, shaping, web
+    from factcheck import articles, auth, claims, config, db, export, review, shaping, users, web
 
     config.load_config(app, test_config)
     Htmx(app)
     db.init_app(app)
     web.init_app(app)
+    auth.init_app(app)
+    users.init_app(app)
     app.register_blueprint(articles.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(claims.bp)

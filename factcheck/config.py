@@ -19,6 +19,13 @@ DEFAULTS: dict[str, Any] = {
     "FETCH_PRIVATE_ADDRESSES": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # The cookie is Secure whenever the request came over https; set this to force it always.
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_LIFETIME_HOURS": 12,  # a login lasts this long, then the reviewer logs in again
+    # argon2id cost for passwords: RFC 9106's second recommended option (above OWASP's minimum).
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_KIB": 65536,
+    "ARGON2_PARALLELISM": 4,
 }
 
 

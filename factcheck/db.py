@@ -107,7 +107,17 @@ def _sql_default(column: Column) -> str | None:
 
 
 def _tables() -> list[type[SQLModel]]:
-    return [models.RatingScale, models.Rating, models.Article, models.Claim, models.Source, models.ClaimRevision]
+    return [
+        models.User,
+        models.LoginSession,
+        models.RatingScale,
+        models.Rating,
+        models.Article,
+        models.Claim,
+        models.Source,
+        models.ClaimRevision,
+        models.Assignment,
+    ]
 
 
 def default_scale(session: Session) -> RatingScale:

@@ -61,6 +61,60 @@ class Stance(StrEnum):
     CONTEXT = "context"
 
 
+class Role(StrEnum):
+    """What a user may do; see factcheck.permissions for the table."""
+
+    ADMIN = "admin"
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+
+    @property
+    def label(self) -> str:
+        """The user-facing name."""
+        return self.value.capitalize()
+
+
+class User(SQLModel, table=True):
+    """A member of the fact-checking team; `password_hash` is an argon2id hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    display_name: str = ""
+    role: Role = Role.REVIEWER
+    password_hash: str
+    active: bool = True
+    created: dt.datetime = Field(default_factory=utcnow)
+
+    @property
+    def name(self) -> str:
+        """How the team sees this user: the display name, else the username."""
+        return self.display_name or self.username
+
+
+class LoginSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored here,
+    and deleting the row (logout, password change, deactivation) ends that browser's session."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created: dt.datetime = Field(default_factory=utcnow)
+    expires: dt.datetime
+
+
+class Assignment(SQLModel, table=True):
+    """A reviewer given an article (claim_id None: every claim in it) or one claim of it."""
+
+    __table_args__ = (UniqueConstraint("article_id", "claim_id", "reviewer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True, ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    assigned_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created: dt.datetime = Field(default_factory=utcnow)
+
+
 class RatingScale(SQLModel, table=True):
     """A named set of verdict labels; each article is rated on one scale."""
 
@@ -145,6 +199,7 @@ class ClaimRevision(SQLModel, table=True):
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
     changed: dt.datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, foreign_key="user.id")  # who; None: the CLI or an import
 
 
 # --- Input models: table models do not validate on construction, these do. ---

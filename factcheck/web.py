@@ -81,6 +81,7 @@ def _security_headers(response: Response) -> Response:
 
 ERROR_TITLES = {
     400: "Bad request",
+    401: "Log in first",
     403: "Not allowed",
     404: "Not found",
     405: "Method not allowed",

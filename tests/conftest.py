@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 from sqlmodel import Session, select
 
 from factcheck import create_app
-from factcheck.models import Article, Claim, Rating
+from factcheck.accounts import HashParameters, create_user
+from factcheck.models import Article, Claim, Rating, User
 
 DATA = Path(__file__).parent / "data"
 
@@ -31,15 +32,53 @@ def app(tmp_path: Path):
             "SECRET_KEY": "test-secret",
             # Import tests serve pages on 127.0.0.1; test_ingest checks the default refuses them.
             "FETCH_PRIVATE_ADDRESSES": True,
+            **FAST_HASHING,
         }
     )
     yield app
     app.extensions["factcheck.engine"].dispose()
 
 
+#: argon2id at its cheapest, so that tests creating users stay fast (production cost: config.py).
+FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1}
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(app, username: str, role: str = "reviewer", password: str = PASSWORD) -> User:
+    """Store a user directly (as `factcheck create-user` would)."""
+    with app.app_context(), Session(app.extensions["factcheck.engine"], expire_on_commit=False) as session:
+        user = create_user(session, username, password, role, HashParameters(1, 8, 1))
+        session.commit()
+        return user
+
+
+def log_in(client, username: str, password: str = PASSWORD):
+    """Log a test client in through the login form; returns the response."""
+    page = html(client.get("/login"))
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def login_as(app, role: str, username: str | None = None):
+    """A new test client signed in as a new user with this role (username defaults to the role)."""
+    username = username or role
+    make_user(app, username, role)
+    client = app.test_client()
+    response = log_in(client, username)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def anonymous(app):
+    """A test client nobody has logged in with."""
+    return app.test_client()
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client signed in as an admin (who may do everything)."""
+    return login_as(app, "admin")
 
 
 @pytest.fixture

@@ -20,7 +20,9 @@ def test_default_database_is_created_in_the_instance_folder(tmp_path, monkeypatc
     monkeypatch.delenv("FACTCHECK_DATABASE_URL", raising=False)
     app = create_app()
     assert (tmp_path / "instance" / "factcheck.sqlite").exists()
-    assert app.test_client().get("/").status_code == 200
+    client = app.test_client()
+    assert client.get("/").headers["Location"] == "/login?next=/"
+    assert client.get("/login").status_code == 200
     # The generated secret is kept, so sessions survive a restart.
     assert create_app().config["SECRET_KEY"] == app.config["SECRET_KEY"]
     app.extensions["factcheck.engine"].dispose()
@@ -68,7 +70,7 @@ def test_a_plain_wheel_install_carries_templates_and_static_files(tmp_path):
         "assert factcheck.__file__.startswith(sys.argv[1]), factcheck.__file__\n"
         "app = factcheck.create_app({'DATABASE_URL': 'sqlite://', 'SECRET_KEY': 'x'})\n"
         "client = app.test_client()\n"
-        "assert b'New article' in client.get('/').data\n"
+        "assert b'Log in' in client.get('/login').data\n"
         "assert client.get('/static/factcheck.css').status_code == 200\n"
     )
     run = subprocess.run(

@@ -20,7 +20,7 @@ def snapshot(db):
 
 
 def fill(rule, article_id: int, claim_id: int, source_id: int) -> str:
-    values = {"article_id": article_id, "claim_id": claim_id, "source_id": source_id, "filename": "factcheck.css"}
+    values = {"article_id": article_id, "claim_id": claim_id, "source_id": source_id, "filename": "factcheck.css", "user_id": 1}
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from factcheck import create_app
+from tests.conftest import FAST_HASHING, PASSWORD, make_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium dials out at start-up, and on a closed
@@ -83,16 +85,25 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    """The app on its own temporary database, served on 127.0.0.1 at a free port; yields the base URL."""
+def live_app(tmp_path: Path) -> Flask:
+    """The app the live server serves, on its own temporary database, with an admin called admin."""
     app = create_app(
         {
             "TESTING": False,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite'}",
             "SECRET_KEY": "x",
             "FETCH_PRIVATE_ADDRESSES": True,  # the import journey fetches a page served on 127.0.0.1
+            **FAST_HASHING,
         }
     )
+    make_user(app, "admin", "admin")
+    return app
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The app served on 127.0.0.1 at a free port; yields the base URL."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="factcheck-live-server", daemon=True)
     thread.start()
@@ -193,7 +204,17 @@ def new_page(
         context.close()
 
 
+def log_in(page: Page, username: str, password: str = PASSWORD) -> Page:
+    """Log in through the login page, as a reviewer would; returns the page, on the article list."""
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/$"))
+    return page
+
+
 @pytest.fixture
 def page(new_page: Callable[..., Page]) -> Page:
-    """A page with JavaScript on, 1400×900, in its own context."""
-    return new_page()
+    """A page with JavaScript on, 1400×900, in its own context, logged in as the admin."""
+    return log_in(new_page(), "admin")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from tests.browser.conftest import log_in
 from playwright.sync_api import Page, expect
 
 from tests.test_ingest import WIRE_BOILERPLATE, WIRE_STORY, serve_pages
@@ -79,7 +80,7 @@ def test_import_a_web_page_then_meet_it_again(page: Page, console_log, pages: st
 
 def test_import_a_web_page_without_javascript(new_page, console_log, pages: str) -> None:
     """With JavaScript off, the form posts, and a page that cannot be imported says why."""
-    page = new_page(java_script_enabled=False)
+    page = log_in(new_page(java_script_enabled=False), "admin")
     page.goto("/")
     with console_log.allow(r"\b422\b"):
         import_address(page, pages + "/gone")

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
+from tests.browser.conftest import log_in
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -274,7 +275,7 @@ def save_readme_screenshot(page: Page, claim_id: str) -> None:
 
 def test_review_without_javascript(new_page, console_log, seed_text: str) -> None:
     """With JavaScript off, the plain forms save a verdict and a source and come back to the article."""
-    page = new_page(java_script_enabled=False)
+    page = log_in(new_page(java_script_enabled=False), "admin")
     article_id = paste_seed(page, seed_text)
     expect(page).to_have_title(re.compile(re.escape(HEADLINE)))
     card = page.locator(".claim-card").first

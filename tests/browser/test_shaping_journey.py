@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.browser.conftest import log_in
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
@@ -244,7 +245,7 @@ def test_split_merge_dismiss_restore_and_not_check_worthy(page: Page, console_lo
 
 def test_shaping_without_javascript(new_page, console_log, seed_text: str) -> None:
     """With JavaScript off, split and dismiss post, and land back on the page at the claim."""
-    page = new_page(java_script_enabled=False)
+    page = log_in(new_page(java_script_enabled=False), "admin")
     article_id = paste_seed(page, seed_text)
     cards = page.locator(".claim-card")
     claim_id = cards.nth(1).get_attribute("data-claim")

@@ -1,0 +1,181 @@
+"""Logging in and out, changing one's password, and the checks every request goes through."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+
+from factcheck.accounts import (
+    AccountError,
+    HashParameters,
+    authenticate,
+    end_session,
+    set_password,
+    start_session,
+    user_for_token,
+    verify_password,
+)
+from factcheck.db import get_session
+from factcheck.models import User
+from factcheck.permissions import PERMISSIONS, allowed
+from factcheck.web import render, wants_fragment
+
+bp = Blueprint("auth", __name__)
+
+SESSION_TOKEN = "login"
+
+
+def hash_params() -> HashParameters:
+    """The app's argon2id cost (config ARGON2_TIME_COST, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM)."""
+    config = current_app.config
+    return HashParameters(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_KIB"], config["ARGON2_PARALLELISM"])
+
+
+def current_user() -> User | None:
+    """The signed-in user of this request, if any."""
+    return g.get("user")
+
+
+def signed_in_user() -> User:
+    """The signed-in user; only for views the permission table keeps from anonymous users."""
+    user = current_user()
+    if user is None:
+        abort(401)
+    return user
+
+
+@bp.get("/login")
+def login_form() -> Response:
+    """The log-in page."""
+    return render("auth/login.html", next=_safe_next(request.args.get("next", "")), error=None, username="")
+
+
+@bp.post("/login")
+def login() -> Response:
+    """Check the password and sign this browser in, under a fresh session."""
+    db = get_session()
+    username = request.form.get("username", "")
+    target = _safe_next(request.form.get("next", ""))
+    user = authenticate(db, username, request.form.get("password", ""), hash_params())
+    if user is None:
+        db.rollback()
+        error = "Wrong username or password, or the account is switched off."
+        return render("auth/login.html", next=target, error=error, username=username, status=401)
+    _sign_in(user)
+    db.commit()
+    return redirect(target or url_for("articles.index"), code=303)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """End this browser's session on the server and clear its cookie."""
+    token = session.get(SESSION_TOKEN)
+    if token:
+        db = get_session()
+        end_session(db, token)
+        db.commit()
+    session.clear()
+    return redirect(url_for("auth.login_form"), code=303)
+
+
+@bp.get("/account/password")
+def password_form() -> Response:
+    """The form to change one's own password."""
+    return render("auth/password.html", error=None, changed=False)
+
+
+@bp.post("/account/password")
+def change_password() -> Response:
+    """Change one's password: every other signed-in browser of this user is signed out."""
+    db = get_session()
+    user = signed_in_user()
+    form = request.form
+    try:
+        if not verify_password(user.password_hash, form.get("current", ""), hash_params()):
+            raise AccountError("The current password is wrong.")
+        if form.get("new", "") != form.get("confirm", ""):
+            raise AccountError("The new password and its confirmation differ.")
+        set_password(db, user, form.get("new", ""), hash_params())
+    except AccountError as error:
+        db.rollback()
+        return render("auth/password.html", error=str(error), changed=False, status=422)
+    _sign_in(user)
+    db.commit()
+    return render("auth/password.html", error=None, changed=True)
+
+
+def _sign_in(user: User) -> None:
+    """Start a server-side session for the user in a new cookie (no session fixation)."""
+    lifetime = dt.timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
+    token = start_session(get_session(), user, lifetime)
+    session.clear()
+    session.permanent = True
+    session[SESSION_TOKEN] = token
+
+
+def _safe_next(target: str) -> str:
+    """A local path to go to after logging in; anything else (another host, "//x") is dropped."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return ""
+    return target
+
+
+def _load_user() -> None:
+    if request.endpoint in ("static", "web.htmx_js"):
+        g.user = None  # assets need no database round trip
+        return
+    token = session.get(SESSION_TOKEN)
+    g.user = user_for_token(get_session(), token) if token else None
+    if token and g.user is None:
+        session.pop(SESSION_TOKEN, None)  # ended or expired on the server: forget it here too
+
+
+def _authorize() -> Response | None:
+    """Refuse the request unless the permission table lets this user use this endpoint."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # no such route: let routing answer 404 or 405
+    rule = PERMISSIONS.get(endpoint)
+    if rule is None:
+        abort(403, description=f"{endpoint} is not in the permission table, so nobody may use it.")
+    if rule.public:
+        return None
+    user = current_user()
+    if user is None:
+        return _login_required()
+    if not allowed(get_session(), user, rule, request.view_args or {}):
+        abort(403, description=f"Your role ({user.role.label}) may not do this: {rule.summary.lower()}.")
+    return None
+
+
+def _login_required() -> Response:
+    if wants_fragment():
+        # htmx follows HX-Redirect with a full page load, whatever the status.
+        here = request.headers.get("HX-Current-URL", "")
+        path = urlsplit(here).path if here else ""
+        response = Response("Your session has ended. Log in again.", status=401)
+        response.headers["HX-Redirect"] = url_for("auth.login_form", next=_safe_next(path) or None)
+        return response
+    target = request.full_path.rstrip("?") if request.method == "GET" else ""
+    return redirect(url_for("auth.login_form", next=_safe_next(target) or None), code=303)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie, marked Secure whenever the request came over https."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def init_app(app: Flask) -> None:
+    """Load the signed-in user and check permissions before every request."""
+    app.session_interface = _SessionInterface()
+    app.permanent_session_lifetime = dt.timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
+    app.before_request(_load_user)
+    app.before_request(_authorize)
+    app.jinja_env.globals["current_user"] = current_user
+    app.register_blueprint(bp)
