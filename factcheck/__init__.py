@@ -37,8 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load_config(app, test_config)
     Htmx(app)
     db.init_app(app)
+    auth.init_app(app)  # before web: who may use a route is settled before its CSRF check
     web.init_app(app)
-    auth.init_app(app)
     users.init_app(app)
     app.register_blueprint(articles.bp)
     app.register_blueprint(review.bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask.cli import with_appcontext
 from flask import Blueprint, Flask, Response, abort, current_app, redirect, request, url_for
 from sqlmodel import Session, func, select
 
@@ -111,14 +112,23 @@ def _active_admins(db: Session) -> int:
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.REVIEWER.value, show_default=True)
 @click.option("--name", "display_name", default="", help="The name the team sees (default: the username).")
-def create_user_command(username: str, role: str, display_name: str) -> None:
+@click.option("--if-missing", is_flag=True, help="Do nothing (and succeed) if the user exists already.")
+@with_appcontext
+def create_user_command(username: str, role: str, display_name: str, if_missing: bool) -> None:
     """Add a user. The password is prompted for, or read from the first line of stdin when
     stdin is not a terminal (for scripts: `echo "$PASSWORD" | factcheck create-user ...`)."""
+    engine = current_app.extensions["factcheck.engine"]
+    if if_missing:
+        with Session(engine) as db:
+            name = username.strip().lower()
+            if db.exec(select(User).where(User.username == name)).first() is not None:
+                click.echo(f"User {name} exists already; left as it is.", err=True)
+                return
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    with Session(current_app.extensions["factcheck.engine"]) as db:
+    with Session(engine) as db:
         try:
             user = create_user(db, username, password, role, hash_params(), display_name=display_name)
             db.commit()
