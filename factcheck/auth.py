@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, session, url_for
@@ -59,11 +60,17 @@ def login() -> Response:
     db = get_session()
     username = request.form.get("username", "")
     target = _safe_next(request.form.get("next", ""))
+    throttle: LoginThrottle = current_app.extensions["factcheck.login_throttle"]
+    if throttle.blocked(username):
+        error = f"Too many failed logins for this username: try again in {throttle.window_minutes} minutes."
+        return render("auth/login.html", next=target, error=error, username=username, status=429)
     user = authenticate(db, username, request.form.get("password", ""), hash_params())
     if user is None:
         db.rollback()
+        throttle.failed(username)
         error = "Wrong username or password, or the account is switched off."
         return render("auth/login.html", next=target, error=error, username=username, status=401)
+    throttle.succeeded(username)
     _sign_in(user)
     db.commit()
     return redirect(target or url_for("articles.index"), code=303)
@@ -114,6 +121,40 @@ def _sign_in(user: User) -> None:
     session.clear()
     session.permanent = True
     session[SESSION_TOKEN] = token
+
+
+class LoginThrottle:
+    """Refuses logins for a username after `limit` failures within `window_minutes` (per process),
+    so passwords cannot be guessed at the speed of the server."""
+
+    def __init__(self, limit: int, window_minutes: int) -> None:
+        self.limit = limit
+        self.window_minutes = window_minutes
+        self._failures: dict[str, list[float]] = {}
+
+    def _recent(self, username: str) -> list[float]:
+        cutoff = time.monotonic() - self.window_minutes * 60
+        key = username.strip().lower()
+        recent = [t for t in self._failures.get(key, []) if t > cutoff]
+        if recent:
+            self._failures[key] = recent
+        else:
+            self._failures.pop(key, None)
+        return recent
+
+    def blocked(self, username: str) -> bool:
+        """True while the username has had `limit` failures within the window."""
+        return len(self._recent(username)) >= self.limit
+
+    def failed(self, username: str) -> None:
+        """Count a failed login."""
+        if len(self._failures) > 10_000:  # bounded memory under a spray of usernames
+            self._failures.clear()
+        self._failures.setdefault(username.strip().lower(), []).append(time.monotonic())
+
+    def succeeded(self, username: str) -> None:
+        """Forget the failures of a username that has just logged in."""
+        self._failures.pop(username.strip().lower(), None)
 
 
 def _safe_next(target: str) -> str:
@@ -174,6 +215,9 @@ class _SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     """Load the signed-in user and check permissions before every request."""
     app.session_interface = _SessionInterface()
+    app.extensions["factcheck.login_throttle"] = LoginThrottle(
+        app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
+    )
     app.permanent_session_lifetime = dt.timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
     app.before_request(_load_user)
     app.before_request(_authorize)

@@ -21,7 +21,10 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     # The cookie is Secure whenever the request came over https; set this to force it always.
     "SESSION_COOKIE_SECURE": False,
-    "SESSION_LIFETIME_HOURS": 12,  # a login lasts this long, then the reviewer logs in again
+    "SESSION_LIFETIME_HOURS": 12,
+    # After this many failed logins for one username within the window, its logins are refused.
+    "LOGIN_MAX_FAILURES": 10,
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,  # a login lasts this long, then the reviewer logs in again
     # argon2id cost for passwords: RFC 9106's second recommended option (above OWASP's minimum).
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_KIB": 65536,

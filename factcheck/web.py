@@ -88,6 +88,7 @@ ERROR_TITLES = {
     409: "Edit conflict",
     413: "Upload too large",
     422: "Cannot use that input",
+    429: "Too many attempts",
     500: "Something went wrong",
 }
 

@@ -96,6 +96,26 @@ def test_a_failed_login_says_the_same_thing_whatever_was_wrong(app, anonymous, u
     assert anonymous.get("/").status_code == 303  # still signed out
 
 
+def test_repeated_failed_logins_lock_the_username_for_a_while(app, anonymous):
+    make_user(app, "ana")
+    make_user(app, "ben")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert log_in(anonymous, "ana", "wrong password!").status_code == 401
+    response = log_in(anonymous, "ANA", PASSWORD)  # even the right password, until the window passes
+    assert response.status_code == 429
+    assert "Too many failed logins" in html(response).find(role="alert").get_text()
+    assert log_in(app.test_client(), "ben").status_code == 303  # other users are not affected
+
+
+def test_a_successful_login_forgets_earlier_failures(app, anonymous):
+    make_user(app, "ana")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+        log_in(anonymous, "ana", "wrong password!")
+    assert log_in(anonymous, "ana").status_code == 303
+    assert log_in(app.test_client(), "ana", "wrong password!").status_code == 401
+    assert log_in(app.test_client(), "ana").status_code == 303
+
+
 def test_the_session_cookie_is_httponly_and_samesite_lax(app, anonymous):
     make_user(app, "ana")
     cookie = log_in(anonymous, "ana").headers["Set-Cookie"]
