@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from factcheck import create_app
 from factcheck.accounts import HashParameters, create_user
 from factcheck.models import Article, Claim, Rating, User
+from tests.postgres import empty_tables, postgres_schema
 
 DATA = Path(__file__).parent / "data"
 
@@ -22,13 +26,36 @@ def seed_text() -> str:
     return (DATA / "seed-article.txt").read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """With FACTCHECK_TEST_POSTGRES_URL set (scripts/test.sh's second pass), a schema on that
+    PostgreSQL server for this test run; otherwise None."""
+    server = os.environ.get("FACTCHECK_TEST_POSTGRES_URL")
+    if not server:
+        yield None
+        return
+    with postgres_schema(server) as url:
+        yield url
+
+
 @pytest.fixture
-def app(tmp_path: Path):
-    """A factcheck app with its own SQLite database file and instance folder."""
+def database_url(tmp_path: Path, postgres_url: str | None) -> str:
+    """An empty database for one test: a SQLite file, or the run's PostgreSQL schema emptied."""
+    if postgres_url is None:
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    engine = create_engine(postgres_url)
+    empty_tables(engine)
+    engine.dispose()
+    return postgres_url
+
+
+@pytest.fixture
+def app(database_url: str):
+    """A factcheck app with its own empty database (SQLite file or PostgreSQL schema)."""
     app = create_app(
         {
             "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
             # Import tests serve pages on 127.0.0.1; test_ingest checks the default refuses them.
             "FETCH_PRIVATE_ADDRESSES": True,
