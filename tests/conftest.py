@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 from sqlmodel import Session, select
 
 from factcheck import create_app
-from factcheck.models import Article, Claim, Rating
+from factcheck.db import DEFAULT_SCALE_NAME
+from factcheck.models import Article, Claim, Rating, RatingScale
 
 DATA = Path(__file__).parent / "data"
 
@@ -92,8 +93,10 @@ def claims_of(db: Session, article_id: int) -> list[Claim]:
     return list(db.exec(select(Claim).where(Claim.article_id == article_id).order_by(Claim.position)).all())
 
 
-def rating(db: Session, label: str) -> Rating:
-    return db.exec(select(Rating).where(Rating.label == label)).one()
+def rating(db: Session, label: str, scale: str = DEFAULT_SCALE_NAME) -> Rating:
+    """A label of a scale (the default one unless named): labels such as True recur across scales."""
+    query = select(Rating).join(RatingScale, RatingScale.id == Rating.scale_id)
+    return db.exec(query.where(Rating.label == label, RatingScale.name == scale)).one()
 
 
 def article(db: Session, article_id: int) -> Article:
