@@ -177,8 +177,9 @@ def has_verdict(claim: Claim) -> bool:
 
 
 def all_scales(session: Session) -> list[RatingScale]:
-    """Every rating scale: presets first, then custom ones by name."""
-    return list(session.exec(select(RatingScale).order_by(col(RatingScale.preset).desc(), RatingScale.name)).all())
+    """Every rating scale: the presets in the order they were seeded (the default first), then custom ones by name."""
+    scales = session.exec(select(RatingScale)).all()
+    return sorted(scales, key=lambda s: (not s.preset, s.id if s.preset else 0, s.name.casefold()))
 
 
 def scales_with_ratings(session: Session) -> list[tuple[RatingScale, list[Rating]]]:
