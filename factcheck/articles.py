@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, Response, abort, redirect, request, url_for
 from sqlmodel import Session
 
-from factcheck.db import get_session
+from factcheck.db import default_scale, get_session
 from factcheck.importing import DuplicateArticle, read_document, read_web_page, store_article, submission
 from factcheck.ingest import ExtractedArticle
-from factcheck.models import Article, ArticleCreate
-from factcheck.store import InvalidInput, articles_with_progress, parse_date
+from factcheck.models import Article, ArticleCreate, RatingScale
+from factcheck.store import InvalidInput, all_scales, articles_with_progress, parse_date
 from factcheck.web import render
 
 bp = Blueprint("articles", __name__)
@@ -26,8 +28,14 @@ def index() -> Response:
 
 @bp.get("/articles/new")
 def new() -> Response:
-    """The form to paste or upload an article, or give its web address."""
-    return render("articles/new.html", form={}, error=None)
+    """The form to paste or upload an article, or give its web address, and pick its rating scale."""
+    return _form_page({}, None)
+
+
+def _form_page(form: Any, error: str | None, status: int = 200) -> Response:
+    session = get_session()
+    chosen = form.get("rating_scale_id") or str(default_scale(session).id)
+    return render("articles/new.html", form=form, error=error, scales=all_scales(session), chosen_scale=chosen, status=status)
 
 
 @bp.post("/articles")
@@ -35,15 +43,18 @@ def create() -> Response:
     """Store the article, split into claims, and open its review page; a known one gets a 409 page."""
     session = get_session()
     try:
+        scale = _chosen_scale(session, request.form.get("rating_scale_id", ""))
         submitted = _submitted_article()
-        article = store_article(session, submitted, allow_duplicate=request.form.get("allow_duplicate") == "1")
+        allow_duplicate = request.form.get("allow_duplicate") == "1"
+        article = store_article(session, submitted, allow_duplicate=allow_duplicate, scale=scale)
         session.commit()
     except DuplicateArticle as duplicate:
         session.rollback()
-        return render("articles/duplicate.html", duplicate=duplicate, fields=_repost_fields(duplicate.submitted), status=409)
+        fields = _repost_fields(duplicate.submitted) + [("rating_scale_id", str(scale.id))]
+        return render("articles/duplicate.html", duplicate=duplicate, fields=fields, status=409)
     except InvalidInput as error:
         session.rollback()
-        return render("articles/new.html", form=request.form, error=str(error), status=422)
+        return _form_page(request.form, str(error), status=422)
     return redirect(url_for("review.show", article_id=article.id), code=303)
 
 
@@ -75,6 +86,24 @@ def _repost_fields(submitted: ArticleCreate) -> list[tuple[str, str]]:
     """The article as hidden form fields, so "Import anyway" stores exactly what was refused."""
     published = submitted.published.isoformat() if submitted.published else ""
     return [("text", submitted.text), ("published", published)] + [(f, getattr(submitted, f)) for f in DETAIL_FIELDS]
+
+
+def _chosen_scale(session: Session, value: str) -> RatingScale:
+    """The scale picked on the form (the default when none is), or InvalidInput."""
+    if not value.strip():
+        return default_scale(session)
+    scale = session.get(RatingScale, int(value)) if value.strip().isdigit() else None
+    if scale is None:
+        raise InvalidInput("That rating scale does not exist (any more). Choose one from the list.")
+    return scale
+
+
+def get_scale_or_404(session: Session, scale_id: int | str) -> RatingScale:
+    """The rating scale, or a 404 page naming the missing id."""
+    scale = session.get(RatingScale, int(scale_id)) if str(scale_id).isdigit() else None
+    if scale is None:
+        abort(404, description=f"There is no rating scale {scale_id}. It may have been deleted.")
+    return scale
 
 
 def get_article_or_404(session: Session, article_id: int) -> Article:

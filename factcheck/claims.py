@@ -11,7 +11,7 @@ from sqlmodel import Session
 from factcheck.articles import get_article_or_404
 from factcheck.review import Filters, review_context
 from factcheck.db import get_session
-from factcheck.models import Claim, Source, SourceCreate
+from factcheck.models import Claim, RatingScale, Source, SourceCreate
 from factcheck.rendering import render_markdown
 from factcheck.store import (
     InvalidInput,
@@ -74,10 +74,11 @@ def show(claim_id: int) -> Response:
 
 @bp.post("/claims/<int:claim_id>")
 def update(claim_id: int) -> Response:
-    """Save a claim's verdict, rationale and status as one transaction."""
+    """Save a claim's verdict (label or conclusion), rationale and status as one transaction."""
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
     article = get_article_or_404(session, claim.article_id)
+    scale = session.get(RatingScale, article.rating_scale_id)
     form = request.form
     verdict = form.get("verdict", "")
     try:
@@ -88,6 +89,8 @@ def update(claim_id: int) -> Response:
             verdict_id=_verdict_id(verdict),
             rationale=form.get("rationale", claim.rationale),
             status=form.get("status", claim.status.value),
+            conclusion=form.get("conclusion"),
+            free_text=scale.free_text,
         )
         session.commit()
     except InvalidInput as error:

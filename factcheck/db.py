@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -12,7 +13,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from factcheck import models
 from factcheck.models import Rating, RatingScale
 
-#: The default scale: (label, value, description). Best and worst are the first and fifth.
+#: The default scale: (label, value, description). Best and worst are True and False.
 DEFAULT_SCALE_NAME = "Truth-O-Meter (7 labels)"
 DEFAULT_RATINGS: list[tuple[str, int, str]] = [
     ("True", 5, "Accurate; nothing significant is missing."),
@@ -45,29 +46,104 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
     return engine
 
 
+@dataclass(frozen=True)
+class PresetScale:
+    """A built-in scale: (label, value, description) in display order, with the best and worst labels."""
+
+    name: str
+    description: str
+    ratings: list[tuple[str, int, str]] = field(default_factory=list)
+    best: str | None = None
+    worst: str | None = None
+    free_text: bool = False
+
+
+PRESET_SCALES: list[PresetScale] = [
+    PresetScale(
+        DEFAULT_SCALE_NAME,
+        "Five degrees of truth, plus labels for what cannot be checked.",
+        DEFAULT_RATINGS,
+        best="True",
+        worst="False",
+    ),
+    PresetScale(
+        "PolitiFact-style (6 levels)",
+        "Six degrees from True to Pants on Fire, for statements that can be checked.",
+        [
+            ("True", 5, "Accurate, and nothing significant is left out."),
+            ("Mostly True", 4, "Accurate, but needs a clarification or added context."),
+            ("Half True", 3, "Partly accurate; leaves out important details or takes things out of context."),
+            ("Mostly False", 2, "Has a grain of truth but ignores facts that change the picture."),
+            ("False", 1, "Not accurate."),
+            ("Pants on Fire", 0, "Not accurate, and a ridiculous claim besides."),
+        ],
+        best="True",
+        worst="Pants on Fire",
+    ),
+    PresetScale(
+        "Snopes-style labels",
+        "Degrees of truth plus labels for rumours, quotes, images, scams and satire.",
+        [
+            ("True", 5, "The main elements of the claim are demonstrably accurate."),
+            ("Mostly True", 4, "The main point is accurate; some details are wrong or missing."),
+            ("Mixture", 3, "Contains significant parts that are true and parts that are false."),
+            ("Mostly False", 2, "The main point is wrong, though some details are accurate."),
+            ("False", 1, "The main elements of the claim are demonstrably inaccurate."),
+            ("Unproven", 0, "There is evidence both ways, or too little to reach a conclusion."),
+            ("Unfounded", 0, "No evidence supports it, and it is not plausible on its face."),
+            ("Outdated", 0, "Was accurate once; events have moved on since."),
+            ("Miscaptioned", 1, "A real photo or video, presented with a false description of what it shows."),
+            ("Correct Attribution", 5, "The person quoted did say or write this."),
+            ("Misattributed", 1, "The words are real, but someone else said or wrote them."),
+            ("Scam", 1, "A scheme to take money or personal data from the people who believe it."),
+            ("Legend", 0, "A tale retold so often that where it came from can no longer be traced."),
+            ("Labeled Satire", 0, "Comes from a site or author that openly says it publishes satire."),
+            ("Originated as Satire", 0, "Began as satire and is now passed around as if it were news."),
+        ],
+        best="True",
+        worst="False",
+    ),
+    PresetScale(
+        "Conclusion only (free text)",
+        "No labels: the reviewer writes a short conclusion, e.g. “Misleading: the figure is from 2019”.",
+        free_text=True,
+    ),
+]
+
+
 def init_db(engine: Engine) -> None:
-    """Create missing tables and columns and the default rating scale; safe to run on every start."""
+    """Create missing tables and columns and the preset rating scales; safe to run on every start."""
     SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in _tables()])
     add_missing_columns(engine)
     with Session(engine) as session:
-        if session.exec(select(RatingScale).where(RatingScale.name == DEFAULT_SCALE_NAME)).first():
-            return
-        scale = RatingScale(name=DEFAULT_SCALE_NAME)
-        session.add(scale)
-        session.flush()
-        for position, (label, value, description) in enumerate(DEFAULT_RATINGS):
-            session.add(
-                Rating(
-                    scale_id=scale.id,
-                    position=position,
-                    label=label,
-                    value=value,
-                    description=description,
-                    is_best=position == 0,
-                    is_worst=position == 4,
-                )
-            )
+        present = {scale.name: scale for scale in session.exec(select(RatingScale)).all()}
+        for preset in PRESET_SCALES:
+            scale = present.get(preset.name)
+            if scale is None:
+                _seed(session, preset)
+            elif not scale.preset:  # a database from before presets were marked
+                scale.preset = True
+                scale.description = scale.description or preset.description
+                session.add(scale)
         session.commit()
+
+
+def _seed(session: Session, preset: PresetScale) -> None:
+    scale = RatingScale(name=preset.name, description=preset.description, free_text=preset.free_text, preset=True)
+    session.add(scale)
+    session.flush()
+    for position, (label, value, description) in enumerate(preset.ratings):
+        session.add(
+            Rating(
+                scale_id=scale.id,
+                position=position,
+                label=label,
+                value=value,
+                description=description,
+                is_best=label == preset.best,
+                is_worst=label == preset.worst,
+            )
+        )
 
 
 def add_missing_columns(engine: Engine) -> list[str]:
@@ -143,7 +219,7 @@ def _close_session(_exc: BaseException | None = None) -> None:
 
 @click.command("init-db")
 def init_db_command() -> None:
-    """Create the database tables and the default rating scale (done on start anyway)."""
+    """Create the database tables and the preset rating scales (done on start anyway)."""
     init_db(current_app.extensions["factcheck.engine"])
     click.echo("Database ready.")
 

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from factcheck.db import default_scale
 from factcheck.ingest import ExtractedArticle, extract_article, extract_docx, fetch_page, is_web_address
-from factcheck.models import Article, ArticleCreate
+from factcheck.models import Article, ArticleCreate, RatingScale
 from factcheck.records import import_record
 from factcheck.store import InvalidInput, create_article, find_duplicate, validation_message
 
@@ -91,8 +91,10 @@ def submission(extracted: ExtractedArticle, name: str | None = None, **details: 
         raise InvalidInput(f"{name}: {message}" if name else message) from None
 
 
-def store_article(session: Session, submitted: ArticleCreate, *, allow_duplicate: bool = False) -> Article:
-    """Store the article and its claims, or raise DuplicateArticle if its text or address is known."""
+def store_article(
+    session: Session, submitted: ArticleCreate, *, allow_duplicate: bool = False, scale: RatingScale | None = None
+) -> Article:
+    """Store the article and its claims on `scale` (the default one if None); DuplicateArticle if already known."""
     urls = [submitted.url, submitted.source_url]
     if not allow_duplicate:
         existing = find_duplicate(session, submitted.text, urls)
@@ -100,7 +102,7 @@ def store_article(session: Session, submitted: ArticleCreate, *, allow_duplicate
             same_address = next((u for u in urls if u and u in (existing.url, existing.source_url)), None)
             reason = f"the same address ({same_address})" if same_address else "the same text"
             raise DuplicateArticle(existing, submitted, reason)
-    return create_article(session, submitted, default_scale(session))
+    return create_article(session, submitted, scale or default_scale(session))
 
 
 def import_file(session: Session, path: Path) -> Article:
@@ -116,7 +118,7 @@ def import_file(session: Session, path: Path) -> Article:
             record = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise InvalidInput(f"{path}: not valid JSON ({error}).") from None
-        return import_record(session, record, default_scale(session))
+        return import_record(session, record)
     return store_article(session, submission(read_document(data, str(path)), name=str(path)))
 
 

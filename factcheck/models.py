@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, field_validator, model_validator
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -116,10 +116,15 @@ class Assignment(SQLModel, table=True):
 
 
 class RatingScale(SQLModel, table=True):
-    """A named set of verdict labels; each article is rated on one scale."""
+    """A named set of verdict labels, or a free-text conclusion; each article is rated on one scale."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
+    description: str = ""
+    # True: no labels; the verdict is the reviewer's short conclusion line (Claim.conclusion).
+    free_text: bool = False
+    # Built in and seeded by init_db by name: not editable, so a rename cannot make init_db seed it again.
+    preset: bool = False
 
 
 class Rating(SQLModel, table=True):
@@ -167,6 +172,7 @@ class Claim(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     status: ClaimStatus = ClaimStatus.TO_REVIEW
     verdict_id: int | None = Field(default=None, foreign_key="rating.id")
+    conclusion: str = ""  # the verdict on a free-text scale: "Misleading: the figure is from 2019"
     rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     checkworthiness: float | None = None  # 0-1, from factcheck.extract.checkworthy
     kind: ClaimKind | None = None
@@ -195,7 +201,7 @@ class ClaimRevision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
-    field: str  # verdict | rationale | status | source_added | source_removed
+    field: str  # verdict | conclusion | rationale | status | source_added | source_removed
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
     changed: dt.datetime = Field(default_factory=utcnow)
@@ -280,3 +286,88 @@ class SourceCreate(BaseModel):
     @classmethod
     def _short_line(cls, value: str) -> str:
         return short_line(value)
+
+
+SCALE_NAME_MAX_CHARS = 100
+SCALE_DESCRIPTION_MAX_CHARS = 500
+RATING_LABEL_MAX_CHARS = 60
+RATING_DESCRIPTION_MAX_CHARS = 300
+SCALE_MAX_RATINGS = 30
+CONCLUSION_MAX_CHARS = 200
+
+
+class RatingInput(BaseModel):
+    """One label of a scale as an admin writes it."""
+
+    label: str
+    value: int
+    description: str = ""
+    is_best: bool = False
+    is_worst: bool = False
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("the label is empty")
+        if len(value) > RATING_LABEL_MAX_CHARS:
+            raise ValueError(f"the label must be at most {RATING_LABEL_MAX_CHARS} characters")
+        return value
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) > RATING_DESCRIPTION_MAX_CHARS:
+            raise ValueError(f"the description must be at most {RATING_DESCRIPTION_MAX_CHARS} characters")
+        return value
+
+
+class ScaleCreate(BaseModel):
+    """A rating scale as an admin submits it: labels in display order, or free text."""
+
+    name: str
+    description: str = ""
+    free_text: bool = False
+    ratings: list[RatingInput] = []
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("the scale needs a name")
+        if len(value) > SCALE_NAME_MAX_CHARS:
+            raise ValueError(f"the name must be at most {SCALE_NAME_MAX_CHARS} characters")
+        return value
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) > SCALE_DESCRIPTION_MAX_CHARS:
+            raise ValueError(f"the description must be at most {SCALE_DESCRIPTION_MAX_CHARS} characters")
+        return value
+
+    @model_validator(mode="after")
+    def _labels_fit_the_kind(self) -> ScaleCreate:
+        if self.free_text:
+            if self.ratings:
+                raise ValueError("a conclusion-only scale has no labels: remove them, or untick “conclusion only”")
+            return self
+        if len(self.ratings) < 2:
+            raise ValueError("a scale needs at least two labels (or tick “conclusion only”)")
+        if len(self.ratings) > SCALE_MAX_RATINGS:
+            raise ValueError(f"a scale has at most {SCALE_MAX_RATINGS} labels")
+        seen: set[str] = set()
+        for rating in self.ratings:
+            key = rating.label.casefold()
+            if key in seen:
+                raise ValueError(f"the label “{rating.label}” is there twice; labels must differ")
+            seen.add(key)
+        if sum(r.is_best for r in self.ratings) > 1 or sum(r.is_worst for r in self.ratings) > 1:
+            raise ValueError("mark at most one label as best and one as worst")
+        if any(r.is_best and r.is_worst for r in self.ratings):
+            raise ValueError("the best and the worst label must be different labels")
+        return self

@@ -12,20 +12,26 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from factcheck.db import default_scale
 from factcheck.models import (
+    CONCLUSION_MAX_CHARS,
     Article,
     ArticleCreate,
     Claim,
     ClaimStatus,
     Rating,
+    RatingInput,
     RatingScale,
+    ScaleCreate,
     Source,
     SourceCreate,
 )
 from factcheck.rendering import RATIONALE_MAX_CHARS
 from factcheck.store import (
     InvalidInput,
+    all_scales,
     claims_for_article,
+    create_scale,
     ratings_for_scale,
     score_claim,
     sources_for_claims,
@@ -55,8 +61,11 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
         "rating_scale": {
             "name": scale.name,
             "ratings": [
-                {"label": r.label, "value": r.value, "best": r.is_best, "worst": r.is_worst} for r in ratings
+                {"label": r.label, "value": r.value, "best": r.is_best, "worst": r.is_worst, "description": r.description}
+                for r in ratings
             ],
+            "description": scale.description,
+            "free_text": scale.free_text,
         },
         "claims": [
             {
@@ -65,6 +74,7 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
                 "text": c.text,
                 "status": c.status.value,
                 "verdict": labels.get(c.verdict_id),
+                "conclusion": c.conclusion,  # the verdict on a free-text scale, else ""
                 "rationale": c.rationale,
                 "sources": [
                     {
@@ -83,13 +93,16 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
     }
 
 
-def import_record(session: Session, record: Any, scale: RatingScale) -> Article:
+def import_record(session: Session, record: Any, scale: RatingScale | None = None) -> Article:
     """Store an exported record as a new article, checking every part before anything is kept.
 
-    Verdicts are matched by label on `scale`; a label it lacks is refused, not guessed.
+    Verdicts are matched by label on `scale`, by default the record's own scale (see
+    `scale_for_record`); a label it lacks is refused, not guessed.
     """
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise InvalidInput(f'Not a factcheck export: expected "format": "{FORMAT}".')
+    if scale is None:
+        scale = scale_for_record(session, record)
     meta = _mapping(record.get("article"), "article")
     try:
         submitted = ArticleCreate(
@@ -118,13 +131,18 @@ def import_record(session: Session, record: Any, scale: RatingScale) -> Article:
     session.add(article)
     session.flush()
     for position, entry in enumerate(claims):
-        _import_claim(session, article, position, _mapping(entry, f"claims[{position}]"), ratings)
+        _import_claim(session, article, position, _mapping(entry, f"claims[{position}]"), ratings, scale.free_text)
     session.flush()
     return article
 
 
 def _import_claim(
-    session: Session, article: Article, position: int, entry: dict[str, Any], ratings: dict[str, Rating]
+    session: Session,
+    article: Article,
+    position: int,
+    entry: dict[str, Any],
+    ratings: dict[str, Rating],
+    free_text: bool,
 ) -> None:
     where = f"claims[{position}]"
     start, end = entry.get("start"), entry.get("end")
@@ -135,6 +153,11 @@ def _import_claim(
     verdict = entry.get("verdict")
     if verdict is not None and verdict not in ratings:
         raise InvalidInput(f"{where}: verdict {verdict!r} is not on the rating scale.")
+    conclusion = entry.get("conclusion") or ""
+    if not isinstance(conclusion, str) or len(conclusion) > CONCLUSION_MAX_CHARS:
+        raise InvalidInput(f"{where}: conclusion must be text of at most {CONCLUSION_MAX_CHARS} characters.")
+    if conclusion and not free_text:
+        raise InvalidInput(f"{where}: has a conclusion, but the rating scale has labels, not free text.")
     try:
         status = ClaimStatus(entry.get("status") or ClaimStatus.TO_REVIEW)
     except ValueError:
@@ -150,6 +173,7 @@ def _import_claim(
         text=entry["text"],
         status=status,
         verdict_id=ratings[verdict].id if verdict is not None else None,
+        conclusion=conclusion,
         rationale=rationale,
     )
     score_claim(claim)
@@ -179,6 +203,54 @@ def _import_claim(
                 accessed=submitted.accessed or dt.date.today(),
             )
         )
+
+
+def scale_for_record(session: Session, record: dict[str, Any]) -> RatingScale:
+    """The scale a record's verdicts are on: the stored scale of that name when it fits, else a new one.
+
+    A record without a scale goes on the default scale. A stored scale of the same name that
+    differs (other labels, or labels against free text) is left alone: the record's scale is
+    stored beside it as "NAME (imported)", so importing never changes a scale in use.
+    """
+    if record.get("rating_scale") is None:
+        return default_scale(session)
+    wanted = _scale_create(_mapping(record.get("rating_scale"), "rating_scale"))
+    by_name = {s.name.casefold(): s for s in all_scales(session)}
+    name, number = wanted.name, 1
+    while (existing := by_name.get(name.casefold())) is not None:
+        if existing.free_text == wanted.free_text and _fits(ratings_for_scale(session, existing.id), wanted):
+            return existing
+        number += 1
+        name = f"{wanted.name} (imported{'' if number == 2 else f' {number - 1}'})"
+    return create_scale(session, wanted.model_copy(update={"name": name}))
+
+
+def _fits(ratings: list[Rating], wanted: ScaleCreate) -> bool:
+    return [(r.label, r.value) for r in ratings] == [(r.label, r.value) for r in wanted.ratings]
+
+
+def _scale_create(raw: dict[str, Any]) -> ScaleCreate:
+    rows = raw.get("ratings") or []
+    if not isinstance(rows, list):
+        raise InvalidInput("rating_scale.ratings must be a list.")
+    try:
+        return ScaleCreate(
+            name=_text(raw.get("name"), "rating_scale.name"),
+            description=raw.get("description") or "",
+            free_text=bool(raw.get("free_text")),
+            ratings=[
+                RatingInput(
+                    label=row.get("label"),
+                    value=row.get("value"),
+                    description=row.get("description") or "",
+                    is_best=bool(row.get("best")),
+                    is_worst=bool(row.get("worst")),
+                )
+                for row in (_mapping(r, "rating_scale.ratings[]") for r in rows)
+            ],
+        )
+    except ValidationError as error:
+        raise InvalidInput(f"rating_scale: {validation_message(error)}") from None
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:

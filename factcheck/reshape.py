@@ -29,7 +29,7 @@ from sqlmodel import Session, col, update
 
 from factcheck import store
 from factcheck.models import Article, Claim, ClaimRevision, Source, utcnow
-from factcheck.store import InvalidInput, claims_for_article
+from factcheck.store import InvalidInput, claims_for_article, has_verdict
 
 # A claim not yet numbered: below every real position, above the ones _renumber parks claims at.
 UNNUMBERED = -1
@@ -126,6 +126,7 @@ def merge_with_next(session: Session, claim: Claim) -> Claim:
     before = f"{describe(claim)}\n{describe(following)}"
     if _has_review(following):
         claim.verdict_id, claim.rationale, claim.status = following.verdict_id, following.rationale, following.status
+        claim.conclusion = following.conclusion
     if claim.worth_checking is None:
         claim.worth_checking = following.worth_checking
     # Sources and history move to the claim that stays, so deleting the other loses nothing.
@@ -142,7 +143,7 @@ def merge_with_next(session: Session, claim: Claim) -> Claim:
 
 
 def _has_review(claim: Claim) -> bool:
-    return claim.verdict_id is not None or bool(claim.rationale.strip())
+    return has_verdict(claim) or bool(claim.rationale.strip())
 
 
 # --- Create, dismiss, restore ---------------------------------------------------------------

@@ -7,16 +7,16 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, redirect, request, url_for
 from sqlmodel import Session
 
-from factcheck.articles import get_article_or_404
+from factcheck.articles import get_article_or_404, get_scale_or_404
 from factcheck.db import get_session
-from factcheck.models import Article, Claim, ClaimKind, ClaimStatus
+from factcheck.models import CONCLUSION_MAX_CHARS, Article, Claim, ClaimKind, ClaimStatus, RatingScale
 from factcheck.records import article_record
 from factcheck.report import report_markdown
 from factcheck.reshape import default_split, split_points
-from factcheck.store import claims_for_article, ratings_for_scale, sources_for_claims
+from factcheck.store import ScaleLocked, all_scales, change_article_scale, claims_for_article, has_verdict, ratings_for_scale, sources_for_claims
 from factcheck.web import render, wants_fragment
 
 bp = Blueprint("review", __name__)
@@ -73,7 +73,9 @@ class Filters:
             return False
         if self.status and claim.status != self.status:
             return False
-        if self.verdict is not None and (claim.verdict_id or 0) != self.verdict:
+        if self.verdict == 0 and has_verdict(claim):
+            return False
+        if self.verdict and claim.verdict_id != self.verdict:
             return False
         if self.kind and (claim.kind or UNSCORED) != self.kind:
             return False
@@ -139,13 +141,17 @@ def review_context(session: Session, article: Article, filters: Filters, **extra
     shown = filters.apply(all_claims)
     return {
         "article": article,
+        "scale": session.get(RatingScale, article.rating_scale_id),
+        # The scale can change only while no claim has a verdict (dismissed ones included).
+        "scales": [] if any(has_verdict(c) for c in all_claims) else all_scales(session),
+        "conclusion_max": CONCLUSION_MAX_CHARS,
         "ratings": ratings,
         "ratings_by_id": {r.id: r for r in ratings},
         "segments": text_segments(article.text, all_claims),
         "claims": shown,
         "total": len(active),
         "dismissed_count": len(all_claims) - len(active),
-        "with_verdict": sum(1 for c in active if c.verdict_id is not None),
+        "with_verdict": sum(1 for c in active if has_verdict(c)),
         "done": sum(1 for c in active if c.status == ClaimStatus.DONE),
         "sources": sources_for_claims(session, [c.id for c in shown]),
         "filters": filters,
@@ -190,3 +196,18 @@ def show(article_id: int) -> Response:
     article = get_article_or_404(session, article_id)
     context = review_context(session, article, Filters.from_args(request.args))
     return render("review/show.html", blocks=["claims"], **context)
+
+
+@bp.post("/articles/<int:article_id>/scale")
+def change_scale(article_id: int) -> Response:
+    """Rate the article on another scale; a 409 once any of its claims has a verdict."""
+    session = get_session()
+    article = get_article_or_404(session, article_id)
+    scale = get_scale_or_404(session, request.form.get("rating_scale_id", ""))
+    try:
+        change_article_scale(session, article, scale)
+        session.commit()
+    except ScaleLocked as error:
+        session.rollback()
+        abort(409, description=str(error))
+    return redirect(url_for("review.show", article_id=article.id), code=303)

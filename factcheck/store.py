@@ -12,6 +12,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func
@@ -20,6 +21,7 @@ from sqlmodel import Session, col, select
 from factcheck.extract import ClaimSpan, parse_header, split_claims
 from factcheck.extract.checkworthy import assess
 from factcheck.models import (
+    CONCLUSION_MAX_CHARS,
     Article,
     ArticleCreate,
     Claim,
@@ -28,6 +30,7 @@ from factcheck.models import (
     ClaimStatus,
     Rating,
     RatingScale,
+    ScaleCreate,
     Source,
     SourceCreate,
     utcnow,
@@ -37,6 +40,10 @@ from factcheck.rendering import RATIONALE_MAX_CHARS
 
 class InvalidInput(ValueError):
     """Input a reviewer can fix; the message says what is wrong, in their words."""
+
+
+class ScaleLocked(Exception):  # noqa: N818 (a state the request conflicts with, answered with a 409)
+    """A change a rating scale's use forbids: its labels once a verdict uses them, an article's scale once rated."""
 
 
 def validation_message(error: ValidationError) -> str:
@@ -64,7 +71,7 @@ class ArticleProgress:
 
 
 def articles_with_progress(session: Session) -> list[ArticleProgress]:
-    """All articles, newest first, with claim counts and their verdict mix (three queries)."""
+    """All articles, newest first, with claim counts and their verdict mix (four queries)."""
     articles = session.exec(select(Article).order_by(col(Article.created).desc(), col(Article.id).desc())).all()
     progress = {a.id: ArticleProgress(a) for a in articles}
     totals = session.exec(
@@ -83,6 +90,12 @@ def articles_with_progress(session: Session) -> list[ArticleProgress]:
     for article_id, label, _position, count in mix:
         progress[article_id].with_verdict += count
         progress[article_id].verdicts[label] = count
+    concluded = session.exec(
+        select(Claim.article_id, func.count()).where(Claim.conclusion != "").group_by(Claim.article_id)
+    ).all()
+    for article_id, count in concluded:
+        progress[article_id].with_verdict += count
+        progress[article_id].verdicts["Conclusion"] = count
     return list(progress.values())
 
 
@@ -155,6 +168,110 @@ def ratings_for_scale(session: Session, scale_id: int) -> list[Rating]:
     return list(session.exec(select(Rating).where(Rating.scale_id == scale_id).order_by(Rating.position)).all())
 
 
+# --- Rating scales ----------------------------------------------------------------------
+
+
+def has_verdict(claim: Claim) -> bool:
+    """Whether the claim is reviewed: a label picked, or a conclusion written on a free-text scale."""
+    return claim.verdict_id is not None or bool(claim.conclusion)
+
+
+def all_scales(session: Session) -> list[RatingScale]:
+    """Every rating scale: the presets in the order they were seeded (the default first), then custom ones by name."""
+    scales = session.exec(select(RatingScale)).all()
+    return sorted(scales, key=lambda s: (not s.preset, s.id if s.preset else 0, s.name.casefold()))
+
+
+def scales_with_ratings(session: Session) -> list[tuple[RatingScale, list[Rating]]]:
+    """Every scale with its labels in order (two queries)."""
+    grouped: dict[int, list[Rating]] = defaultdict(list)
+    for rating in session.exec(select(Rating).order_by(Rating.scale_id, Rating.position)).all():
+        grouped[rating.scale_id].append(rating)
+    return [(scale, grouped[scale.id]) for scale in all_scales(session)]
+
+
+def verdicts_on_scale(session: Session, scale: RatingScale) -> int:
+    """How many claims have a verdict from this scale: a label of it, or a conclusion on it."""
+    query = select(func.count()).select_from(Claim)
+    if scale.free_text:
+        query = query.join(Article, col(Article.id) == Claim.article_id).where(
+            Article.rating_scale_id == scale.id, Claim.conclusion != ""
+        )
+    else:
+        query = query.join(Rating, col(Rating.id) == Claim.verdict_id).where(Rating.scale_id == scale.id)
+    return session.exec(query).one()
+
+
+def create_scale(session: Session, submitted: ScaleCreate) -> RatingScale:
+    """Store a custom scale and its labels; a name already taken is refused."""
+    _refuse_taken_name(session, submitted.name)
+    scale = RatingScale(name=submitted.name, description=submitted.description, free_text=submitted.free_text)
+    session.add(scale)
+    session.flush()
+    _add_ratings(session, scale, submitted)
+    return scale
+
+
+def update_scale(session: Session, scale: RatingScale, submitted: ScaleCreate, *, labels: bool) -> RatingScale:
+    """Rename or describe a custom scale and, with `labels`, replace its labels unless a verdict uses them."""
+    if scale.preset:
+        raise ScaleLocked(f"“{scale.name}” is a preset scale: it cannot be edited. Create a custom scale instead.")
+    if submitted.name.casefold() != scale.name.casefold():
+        _refuse_taken_name(session, submitted.name)
+    scale.name, scale.description = submitted.name, submitted.description
+    session.add(scale)
+    if labels and _label_rows(ratings_for_scale(session, scale.id)) != _label_rows(submitted.ratings):
+        used = verdicts_on_scale(session, scale)
+        if used:
+            raise ScaleLocked(
+                f"“{scale.name}” is in use: {used} claim{'s' if used != 1 else ''} "
+                f"{'have' if used != 1 else 'has'} a verdict from it, so its labels cannot be changed or deleted. "
+                "You can still rename it and change its description."
+            )
+        for rating in ratings_for_scale(session, scale.id):
+            session.delete(rating)
+        session.flush()  # the old labels go before new ones with the same names arrive
+        _add_ratings(session, scale, submitted)
+    session.flush()
+    return scale
+
+
+def _label_rows(ratings: Sequence[Rating] | Sequence[Any]) -> list[tuple[str, int, str, bool, bool]]:
+    return [(r.label, r.value, r.description, r.is_best, r.is_worst) for r in ratings]
+
+
+def _refuse_taken_name(session: Session, name: str) -> None:
+    if any(s.name.casefold() == name.casefold() for s in all_scales(session)):
+        raise InvalidInput(f"There is already a scale named “{name}”. Choose another name.")
+
+
+def _add_ratings(session: Session, scale: RatingScale, submitted: ScaleCreate) -> None:
+    for position, rating in enumerate(submitted.ratings):
+        session.add(
+            Rating(
+                scale_id=scale.id,
+                position=position,
+                label=rating.label,
+                value=rating.value,
+                description=rating.description,
+                is_best=rating.is_best,
+                is_worst=rating.is_worst,
+            )
+        )
+
+
+def change_article_scale(session: Session, article: Article, scale: RatingScale) -> None:
+    """Rate the article on another scale; refused once any of its claims has a verdict."""
+    rated = sum(1 for c in claims_for_article(session, article.id) if has_verdict(c))
+    if rated and scale.id != article.rating_scale_id:
+        raise ScaleLocked(
+            f"The rating scale cannot be changed: {rated} claim{'s' if rated != 1 else ''} of this article "
+            f"{'have' if rated != 1 else 'has'} a verdict. Clear {'them' if rated != 1 else 'it'} first to change the scale."
+        )
+    article.rating_scale_id = scale.id
+    session.add(article)
+
+
 # --- Claims -----------------------------------------------------------------------------
 
 
@@ -198,11 +315,24 @@ def update_claim(
     verdict_id: int | None,
     rationale: str,
     status: str,
+    conclusion: str | None = None,
+    free_text: bool = False,
 ) -> list[ClaimRevision]:
-    """Apply a reviewer's verdict, rationale and status; record a revision for each change."""
+    """Apply a reviewer's verdict (a label, or a conclusion on a free-text scale), rationale and status.
+
+    Records a revision for each change; `conclusion` None leaves the conclusion as it is.
+    """
     by_id = {r.id: r for r in ratings}
     if verdict_id is not None and verdict_id not in by_id:
         raise InvalidInput("That verdict is not on this article's rating scale.")
+    if conclusion is not None:
+        conclusion = " ".join(conclusion.split())
+        if conclusion and not free_text:
+            raise InvalidInput("This article's rating scale has labels: pick one instead of writing a conclusion.")
+        if len(conclusion) > CONCLUSION_MAX_CHARS:
+            raise InvalidInput(
+                f"The conclusion is {len(conclusion):,} characters; keep it to one line of at most {CONCLUSION_MAX_CHARS}."
+            )
     try:
         new_status = ClaimStatus(status)
     except ValueError:
@@ -220,6 +350,9 @@ def update_claim(
     if verdict_id != claim.verdict_id:
         changes.append(("verdict", label(claim.verdict_id), label(verdict_id)))
         claim.verdict_id = verdict_id
+    if conclusion is not None and conclusion != claim.conclusion:
+        changes.append(("conclusion", claim.conclusion or None, conclusion or None))
+        claim.conclusion = conclusion
     if rationale != claim.rationale:
         changes.append(("rationale", claim.rationale, rationale))
         claim.rationale = rationale

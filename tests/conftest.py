@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 
 from factcheck import create_app
 from factcheck.accounts import HashParameters, create_user
-from factcheck.models import Article, Claim, Rating, User
+from factcheck.db import DEFAULT_SCALE_NAME
+from factcheck.models import Article, Claim, Rating, RatingScale, User
 from tests.postgres import empty_tables, postgres_schema
 
 DATA = Path(__file__).parent / "data"
@@ -158,8 +159,10 @@ def claims_of(db: Session, article_id: int) -> list[Claim]:
     return list(db.exec(select(Claim).where(Claim.article_id == article_id).order_by(Claim.position)).all())
 
 
-def rating(db: Session, label: str) -> Rating:
-    return db.exec(select(Rating).where(Rating.label == label)).one()
+def rating(db: Session, label: str, scale: str = DEFAULT_SCALE_NAME) -> Rating:
+    """A label of a scale (the default one unless named): labels such as True recur across scales."""
+    query = select(Rating).join(RatingScale, RatingScale.id == Rating.scale_id)
+    return db.exec(query.where(Rating.label == label, RatingScale.name == scale)).one()
 
 
 def article(db: Session, article_id: int) -> Article:

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from factcheck import create_app
-from factcheck.models import Assignment, Role, Source, User
+from factcheck.models import Article, Assignment, Role, Source, User
 from factcheck.permissions import PERMISSIONS, Rule, permission_table
 from tests.conftest import FAST_HASHING, claims_of, create_seed_article, login_as, post
 
@@ -88,6 +88,7 @@ def template(tmp_path_factory) -> Template:
     clients["assigned reviewer"] = login_as(app, "reviewer", "assigned")
     with Session(app.extensions["factcheck.engine"]) as db:
         claim = claims_of(db, article_id)[0]
+        article = db.get(Article, article_id)
         users = {u.username: u for u in db.exec(select(User)).all()}
         db.add(Assignment(article_id=article_id, reviewer_id=users["assigned"].id))
         db.add(Source(claim_id=claim.id, url="https://example.org/a"))
@@ -99,6 +100,7 @@ def template(tmp_path_factory) -> Template:
             "source_id": source.id,
             "user_id": users["reviewer"].id,  # someone other than whoever asks
             "filename": "factcheck.css",
+            "scale_id": article.rating_scale_id,
         }
     app.extensions["factcheck.engine"].dispose()  # checkpoints the WAL into the file
     cookies = {actor: client.get_cookie("session").value for actor, client in clients.items()}

@@ -7,20 +7,23 @@ import re
 import pytest
 from sqlmodel import func, select
 
-from factcheck.models import Article, Claim, ClaimRevision, Source
+from factcheck.models import Article, Claim, ClaimRevision, Rating, RatingScale, Source
 from tests.conftest import claims_of, html, post
 
 
 def snapshot(db):
     """Counts and review fields of everything a request could change."""
     db.expire_all()
-    counts = tuple(db.exec(select(func.count()).select_from(m)).one() for m in (Article, Claim, Source, ClaimRevision))
-    reviews = tuple(db.exec(select(Claim.verdict_id, Claim.status, Claim.rationale).order_by(Claim.id)).all())
-    return counts, reviews
+    counts = tuple(db.exec(select(func.count()).select_from(m)).one() for m in (Article, Claim, Source, ClaimRevision, RatingScale, Rating))
+    reviews = tuple(db.exec(select(Claim.verdict_id, Claim.conclusion, Claim.status, Claim.rationale).order_by(Claim.id)).all())
+    scales = tuple(db.exec(select(Article.rating_scale_id).order_by(Article.id)).all())
+    names = tuple(db.exec(select(RatingScale.name, RatingScale.description).order_by(RatingScale.id)).all())
+    return counts, reviews, scales, names
 
 
 def fill(rule, article_id: int, claim_id: int, source_id: int) -> str:
-    values = {"article_id": article_id, "claim_id": claim_id, "source_id": source_id, "filename": "factcheck.css", "user_id": 1}
+    values = {"article_id": article_id, "claim_id": claim_id, "source_id": source_id, "filename": "factcheck.css",
+              "scale_id": 1, "user_id": 1}
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 
@@ -36,7 +39,8 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, cl
     before = snapshot(db)
     rules = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
     assert len(rules) >= 5
-    data = {"text": "New claim here.", "verdict": "", "status": "done", "url": "https://example.org/b", "rationale": "x"}
+    data = {"text": "New claim here.", "verdict": "", "status": "done", "url": "https://example.org/b", "rationale": "x",
+            "name": "Forged scale", "label": ["A", "B"], "value": ["1", "0"], "rating_scale_id": "2"}
     for rule in rules:
         url = fill(rule, *populated)
         for headers in ({}, {"HX-Request": "true"}, {"HX-Request": "true", "X-CSRF-Token": "forged"}):

@@ -38,8 +38,8 @@ def report_markdown(record: dict[str, Any]) -> str:
     scale = record["rating_scale"]
     claims = record["claims"]
     numbered = list(enumerate(claims, start=1))
-    reviewed = [(n, c) for n, c in numbered if c["verdict"] is not None]
-    unreviewed = [(n, c) for n, c in numbered if c["verdict"] is None]
+    reviewed = [(n, c) for n, c in numbered if _verdict(c)]
+    unreviewed = [(n, c) for n, c in numbered if not _verdict(c)]
 
     out = [f"# Fact-check: {escape(_one_line(article['title']))}", ""]
     meta = [
@@ -55,6 +55,8 @@ def report_markdown(record: dict[str, Any]) -> str:
     counts = Counter(c["verdict"] for _, c in reviewed)
     for rating in scale["ratings"]:
         out.append(f"| {escape(rating['label'])} | {counts.get(rating['label'], 0)} |")
+    if scale.get("free_text"):
+        out.append(f"| Conclusion written | {len(reviewed)} |")
     out += [f"| Not yet reviewed | {len(unreviewed)} |", f"| **Total** | {len(claims)} |", ""]
 
     out += ["## Reviewed claims", ""]
@@ -70,9 +72,16 @@ def report_markdown(record: dict[str, Any]) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _verdict(claim: dict[str, Any]) -> str | None:
+    """The claim's verdict as the report shows it: its label, or its conclusion on a free-text scale."""
+    return claim["verdict"] or claim.get("conclusion") or None
+
+
 def _claim_section(number: int, claim: dict[str, Any]) -> list[str]:
     status = claim["status"].replace("_", " ")
-    lines = [f"### Claim {number}", "", _quote(claim["text"]), "", f"**Verdict: {escape(claim['verdict'])}** (status: {status})", ""]
+    what = "Verdict" if claim["verdict"] else "Conclusion"
+    verdict = f"**{what}: {escape(_one_line(_verdict(claim)))}** (status: {status})"
+    lines = [f"### Claim {number}", "", _quote(claim["text"]), "", verdict, ""]
     rationale = claim["rationale"].strip()
     lines += [rationale, ""] if rationale else ["_No rationale written._", ""]
     if claim["sources"]:
