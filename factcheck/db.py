@@ -113,8 +113,13 @@ PRESET_SCALES: list[PresetScale] = [
 
 def init_db(engine: Engine) -> None:
     """Create missing tables and columns and the preset rating scales; safe to run on every start."""
-    SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in _tables()])
-    add_missing_columns(engine)
+    tables = [model.__table__ for model in _tables()]
+    existing = set(inspect(engine).get_table_names())
+    missing = [t for t in tables if t.name not in existing]
+    if missing:
+        SQLModel.metadata.create_all(engine, tables=missing)
+    if existing:
+        add_missing_columns(engine)
     with Session(engine) as session:
         present = {scale.name: scale for scale in session.exec(select(RatingScale)).all()}
         for preset in PRESET_SCALES:
@@ -154,10 +159,14 @@ def add_missing_columns(engine: Engine) -> list[str]:
     """
     added = []
     inspector = inspect(engine)
+    # One catalogue query for all tables (not one per table): this runs on every start.
+    columns = inspector.get_multi_columns()
+    indexes = inspector.get_multi_indexes()
+    schema = inspector.default_schema_name
     with engine.begin() as connection:
         for model in _tables():
             table = model.__table__
-            present = {column["name"] for column in inspector.get_columns(table.name)}
+            present = {column["name"] for column in _for_table(columns, schema, table.name)}
             for column in table.columns:
                 if column.name in present:
                     continue
@@ -166,9 +175,16 @@ def add_missing_columns(engine: Engine) -> list[str]:
                 clause = f" NOT NULL DEFAULT {default}" if default is not None else ""
                 connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column_type}{clause}'))
                 added.append(f"{table.name}.{column.name}")
+            indexed = {index["name"] for index in _for_table(indexes, schema, table.name)}
             for index in table.indexes:
-                index.create(connection, checkfirst=True)
+                if index.name not in indexed:
+                    index.create(connection, checkfirst=True)
     return added
+
+
+def _for_table(found: dict, schema: str | None, table: str) -> list:
+    # SQLite reports the default schema as None, PostgreSQL by name.
+    return found.get((schema, table)) or found.get((None, table)) or []
 
 
 def _sql_default(column: Column) -> str | None:
@@ -176,7 +192,7 @@ def _sql_default(column: Column) -> str | None:
     if value is None:
         return None if column.nullable else "''"
     if isinstance(value, bool):
-        return "1" if value else "0"
+        return "TRUE" if value else "FALSE"  # both SQLite and PostgreSQL read these
     if isinstance(value, int | float):
         return str(value)
     return "'" + str(value).replace("'", "''") + "'"

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Install everything the tests need on a fresh Debian machine, then run the whole suite.
-# Python packages go into .venv; Debian's chromium (browser tests) comes from apt when missing.
-# Extra arguments are passed to pytest, e.g. `bash scripts/test.sh -k export`.
+# Install everything the tests need on a fresh Debian machine, then run the whole suite twice:
+# on SQLite (with the browser tests), then on PostgreSQL (a throwaway cluster in a temp dir).
+# Python packages go into .venv; Debian's chromium (browser tests) and postgresql come from apt
+# when missing. Extra arguments are passed to pytest, e.g. `bash scripts/test.sh -k export`.
+# Under CI=true a missing browser or database server fails the run instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "== installing Debian's chromium for the browser tests"
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing Debian packages for the tests: ${missing[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then
@@ -17,5 +22,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
-echo "== running the test suite"
-exec .venv/bin/python -m pytest -p no:cacheprovider "$@"
+echo "== running the test suite on SQLite"
+.venv/bin/python -m pytest -p no:cacheprovider "$@"
+
+echo "== running the test suite on PostgreSQL"
+exec bash scripts/with-postgres.sh .venv/bin/python -m pytest -p no:cacheprovider -m "not browser" "$@"

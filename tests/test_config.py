@@ -42,11 +42,13 @@ def test_precedence_defaults_instance_env_test_config(tmp_path, monkeypatch):
     assert app.config["DATABASE_URL"].endswith("from-test.sqlite") and app.config["SECRET_KEY"] == "e"
 
 
-def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app):
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite'}", "SECRET_KEY": "x"})
     with app.extensions["factcheck.engine"].connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+    app.extensions["factcheck.engine"].dispose()
 
 
 def test_a_plain_wheel_install_carries_templates_and_static_files(tmp_path):
