@@ -32,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(_templates_dir()),
     )
-    from factcheck import articles, auth, claims, config, db, export, review, shaping, users, web
+    from factcheck import articles, assignments, auth, blind, claims, config, db, export, review, shaping, users, web
 
     config.load_config(app, test_config)
     Htmx(app)
@@ -45,4 +45,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(claims.bp)
     app.register_blueprint(shaping.bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(assignments.bp)
+    app.register_blueprint(blind.bp)
     return app
