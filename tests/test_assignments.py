@@ -172,3 +172,48 @@ def test_editor_panel_is_for_editors_only(editor, rita, db, seed_article):
     assert html(editor.get(f"/articles/{seed_article}")).find(id="assignment-panel") is not None
     page = html(rita.get(f"/articles/{seed_article}"))
     assert page.find(id="assignment-panel") is None and not page.select(".claim-assign")
+
+
+#: The permission rows this feature adds: endpoint -> (method, URL, reviewer, editor, admin).
+ROWS = {
+    "assignments.queue": ("GET", "/queue", "yes", "yes", "yes"),
+    "assignments.overview": ("GET", "/assignments", "no", "yes", "yes"),
+    "assignments.create": ("POST", "/articles/{article}/assignments", "no", "yes", "yes"),
+    "assignments.delete": ("POST", "/articles/{article}/unassign", "no", "yes", "yes"),
+    "assignments.blind_switch": ("POST", "/articles/{article}/blind-review", "no", "yes", "yes"),
+    "blind.give": ("POST", "/claims/{claim}/blind", "if assigned", "if assigned", "no"),
+    "blind.board": ("GET", "/articles/{article}/blind", "no", "yes", "yes"),
+    "blind.settle_claim": ("POST", "/claims/{claim}/settle", "no", "yes", "yes"),
+    "blind.accept": ("POST", "/articles/{article}/blind/accept", "no", "yes", "yes"),
+    "blind.agreement": ("GET", "/agreement", "no", "yes", "yes"),
+}
+
+
+def test_every_new_endpoint_has_its_permission_row(app):
+    from factcheck.models import Role
+    from factcheck.permissions import PERMISSIONS
+
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    for endpoint, (_method, _url, *cells) in ROWS.items():
+        assert endpoint in endpoints
+        rule = PERMISSIONS[endpoint]
+        assert [rule.cell(role) for role in (Role.REVIEWER, Role.EDITOR, Role.ADMIN)] == cells, endpoint
+    mine = {e for e in endpoints if e.split(".")[0] in ("assignments", "blind")}
+    assert mine == set(ROWS)
+
+
+@pytest.mark.parametrize("role", ["reviewer", "editor", "admin"])
+@pytest.mark.parametrize("endpoint", list(ROWS))
+def test_permission_rows_hold_on_the_server(app, db, seed_article, endpoint, role):
+    method, url, *cells = ROWS[endpoint]
+    cell = cells[["reviewer", "editor", "admin"].index(role)]
+    claim = claims_of(db, seed_article)[0]
+    client = login_as(app, role, f"the-{role}")
+    url = url.format(article=seed_article, claim=claim.id)
+    for htmx in (False, True):
+        if method == "GET":
+            response = client.get(url, headers={"HX-Request": "true"} if htmx else {})
+        else:
+            response = post(client, url, {}, htmx=htmx)
+        # Nobody is assigned anything here, so "if assigned" means refused.
+        assert (response.status_code == 403) is (cell != "yes"), (url, role, htmx, response.status_code)
