@@ -209,6 +209,7 @@ def _tables() -> list[type[SQLModel]]:
         models.Source,
         models.ClaimRevision,
         models.Assignment,
+        models.BlindVerdict,
     ]
 
 

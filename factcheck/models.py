@@ -115,6 +115,23 @@ class Assignment(SQLModel, table=True):
     created: dt.datetime = Field(default_factory=utcnow)
 
 
+class BlindVerdict(SQLModel, table=True):
+    """One reviewer's verdict on a claim under blind review, kept off the claim until an editor
+    settles it; only its author and editors ever see it (factcheck.blind)."""
+
+    __table_args__ = (UniqueConstraint("claim_id", "reviewer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    verdict_id: int = Field(foreign_key="rating.id")
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    given: dt.datetime = Field(default_factory=utcnow)
+    settled: dt.datetime | None = None  # set on every verdict of the claim when an editor settles it
+    chosen: bool = False  # the verdict the editor wrote to the claim
+
+
 class RatingScale(SQLModel, table=True):
     """A named set of verdict labels, or a free-text conclusion; each article is rated on one scale."""
 
@@ -156,6 +173,7 @@ class Article(SQLModel, table=True):
     content_hash: str = Field(default="", index=True)  # of the normalized text, to spot duplicates
     text: str = Field(sa_column=Column(Text, nullable=False))
     rating_scale_id: int = Field(foreign_key="ratingscale.id")
+    blind_review: bool = False  # two assigned reviewers give verdicts unseen; see factcheck.blind
     created: dt.datetime = Field(default_factory=utcnow)
 
 

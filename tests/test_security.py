@@ -7,8 +7,9 @@ import re
 import pytest
 from sqlmodel import func, select
 
-from factcheck.models import Article, Claim, ClaimRevision, Rating, RatingScale, Source
-from tests.conftest import claims_of, html, post
+from factcheck.models import Article, Assignment, Claim, ClaimRevision, Rating, RatingScale, Role, Source, User
+from factcheck.permissions import PERMISSIONS
+from tests.conftest import claims_of, html, login_as, post
 
 
 def snapshot(db):
@@ -41,10 +42,18 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, cl
     assert len(rules) >= 5
     data = {"text": "New claim here.", "verdict": "", "status": "done", "url": "https://example.org/b", "rationale": "x",
             "name": "Forged scale", "label": ["A", "B"], "value": ["1", "0"], "rating_scale_id": "2"}
+    # Routes an admin may not use (a blind verdict is the assigned reviewer's own) are tried by
+    # someone who may: an editor assigned the article.
+    editor = login_as(app, "editor", "assigned-editor")
+    db.add(Assignment(article_id=populated[0], reviewer_id=db.exec(select(User).where(User.username == "assigned-editor")).one().id))
+    db.commit()
+    before = snapshot(db)
     for rule in rules:
         url = fill(rule, *populated)
+        permission = PERMISSIONS[rule.endpoint]
+        sender = client if permission.public or Role.ADMIN in permission.roles else editor
         for headers in ({}, {"HX-Request": "true"}, {"HX-Request": "true", "X-CSRF-Token": "forged"}):
-            response = client.post(url, data=data, headers=headers)
+            response = sender.post(url, data=data, headers=headers)
             assert response.status_code == 400, (url, headers)
             assert "did not come from factcheck" in response.get_data(as_text=True)
     assert snapshot(db) == before

@@ -1,0 +1,357 @@
+"""Blind double review: two assigned reviewers give verdicts unseen, an editor settles them.
+
+A blind verdict is a BlindVerdict row, never the claim itself, so nothing that shows a claim
+(the page, its fragments, history, report, export) can show one. Only two places read these
+rows: the blind form on the review page, which loads the signed-in reviewer's own verdicts and
+no one else's, and the editors' settle page. While a claim is unsettled its blind reviewers may
+not write to the claim (verdict, rationale, status, sources, shape): `_guard_blind_claims` refuses
+those routes on the server, so the first to answer cannot leak their verdict into the claim.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from factcheck.agreement import AgreementTables, BlindRating, agreement_tables, describe
+from factcheck.articles import get_article_or_404
+from factcheck.auth import current_user, signed_in_user
+from factcheck.db import get_session
+from factcheck.models import Article, Assignment, BlindVerdict, Claim, ClaimStatus, User, utcnow
+from factcheck.permissions import is_assigned
+from factcheck.rendering import RATIONALE_MAX_CHARS
+from factcheck.store import InvalidInput, claims_for_article, ratings_for_scale, update_claim
+from factcheck.web import render, wants_fragment
+
+bp = Blueprint("blind", __name__)
+
+#: Where a settled claim goes: ready for the usual approval by someone else. Until the workflow
+#: has that status, the claim keeps the status it has.
+SETTLED_STATUS = "needs_second_review"
+
+#: Routes that change a claim: refused to its blind reviewers until the claim is settled.
+CLAIM_WRITES = frozenset(
+    {
+        "claims.update",
+        "claims.add_source_view",
+        "claims.remove_source_view",
+        "shaping.split",
+        "shaping.merge",
+        "shaping.dismiss",
+    }
+)
+
+
+# --- Queries and writes -------------------------------------------------------------------
+
+
+def article_assignee_count(session: Session, article_id: int) -> int:
+    """How many people are assigned the whole article."""
+    query = select(func.count(func.distinct(Assignment.reviewer_id))).where(
+        Assignment.article_id == article_id, col(Assignment.claim_id).is_(None)
+    )
+    return session.exec(query).one()
+
+
+def set_blind_review(session: Session, article: Article, on: bool) -> None:
+    """Switch blind double review on (needs two people assigned the article) or off."""
+    if on and article_assignee_count(session, article.id) < 2:
+        raise InvalidInput("Blind double review needs two people assigned the whole article: assign a second one first.")
+    article.blind_review = on
+    session.add(article)
+
+
+def verdicts_for_claims(session: Session, claim_ids: list[int]) -> dict[int, list[BlindVerdict]]:
+    """Every blind verdict on these claims, by claim, oldest first. For editors' eyes only."""
+    grouped: dict[int, list[BlindVerdict]] = defaultdict(list)
+    if claim_ids:
+        query = select(BlindVerdict).where(col(BlindVerdict.claim_id).in_(claim_ids)).order_by(BlindVerdict.given, BlindVerdict.id)
+        for verdict in session.exec(query).all():
+            grouped[verdict.claim_id].append(verdict)
+    return grouped
+
+
+def own_verdicts(session: Session, user: User, article_id: int) -> dict[int, BlindVerdict]:
+    """The user's own blind verdicts on an article's claims, by claim id."""
+    query = select(BlindVerdict).where(BlindVerdict.article_id == article_id, BlindVerdict.reviewer_id == user.id)
+    return {v.claim_id: v for v in session.exec(query).all()}
+
+
+def settled_claim_ids(session: Session, article_id: int) -> set[int]:
+    """Claims of the article whose blind verdicts an editor has settled."""
+    query = select(BlindVerdict.claim_id).where(
+        BlindVerdict.article_id == article_id, col(BlindVerdict.settled).is_not(None)
+    )
+    return set(session.exec(query).all())
+
+
+def is_blind_reviewer(session: Session, user: User, claim: Claim) -> bool:
+    """True if the claim is under blind review, unsettled, and assigned to this user."""
+    article = session.get(Article, claim.article_id)
+    if article is None or not article.blind_review:
+        return False
+    if claim.id in settled_claim_ids(session, article.id):
+        return False
+    return is_assigned(session, user, {"claim_id": claim.id})
+
+
+def give_verdict(session: Session, claim: Claim, user: User, verdict_id: int | None, rationale: str) -> BlindVerdict:
+    """Store (or replace) the user's own blind verdict on a claim."""
+    article = session.get(Article, claim.article_id)
+    allowed = {r.id for r in ratings_for_scale(session, article.rating_scale_id)}
+    if verdict_id not in allowed:
+        raise InvalidInput("Pick a verdict on this article's rating scale.")
+    rationale = rationale.replace("\r\n", "\n")
+    if len(rationale) > RATIONALE_MAX_CHARS:
+        raise InvalidInput(f"The rationale is {len(rationale):,} characters; the limit is {RATIONALE_MAX_CHARS:,}.")
+    verdict = session.exec(
+        select(BlindVerdict).where(BlindVerdict.claim_id == claim.id, BlindVerdict.reviewer_id == user.id)
+    ).first()
+    if verdict is None:
+        verdict = BlindVerdict(claim_id=claim.id, article_id=claim.article_id, reviewer_id=user.id, verdict_id=verdict_id)
+    verdict.verdict_id = verdict_id
+    verdict.rationale = rationale
+    verdict.given = utcnow()
+    session.add(verdict)
+    return verdict
+
+
+def settle(session: Session, claim: Claim, chosen: BlindVerdict, editor: User) -> None:
+    """Write the chosen blind verdict and its rationale to the claim as a recorded change."""
+    verdicts = verdicts_for_claims(session, [claim.id])[claim.id]
+    if any(v.settled for v in verdicts):
+        raise InvalidInput(f"Claim {claim.position + 1} is already settled.")
+    if chosen.claim_id != claim.id:
+        raise InvalidInput("That verdict is not one given on this claim.")
+    article = session.get(Article, claim.article_id)
+    statuses = {status.value for status in ClaimStatus}
+    status = SETTLED_STATUS if SETTLED_STATUS in statuses else claim.status.value
+    revisions = update_claim(
+        session,
+        claim,
+        ratings_for_scale(session, article.rating_scale_id),
+        verdict_id=chosen.verdict_id,
+        rationale=chosen.rationale,
+        status=status,
+    )
+    for revision in revisions:
+        revision.user_id = editor.id
+    now = utcnow()
+    for verdict in verdicts:
+        verdict.settled = now
+        verdict.chosen = verdict.id == chosen.id
+        session.add(verdict)
+
+
+@dataclass
+class SettleBoard:
+    """An article's blind verdicts sorted for the editor: what to settle, what agrees, what waits."""
+
+    disagreements: list[tuple[Claim, list[BlindVerdict]]] = field(default_factory=list)
+    agreements: list[tuple[Claim, list[BlindVerdict]]] = field(default_factory=list)
+    waiting: list[tuple[Claim, list[BlindVerdict]]] = field(default_factory=list)
+    settled: list[tuple[Claim, list[BlindVerdict]]] = field(default_factory=list)
+
+
+def settle_board(session: Session, article: Article) -> SettleBoard:
+    """Sort the article's claims by where their blind review stands."""
+    claims = [c for c in claims_for_article(session, article.id) if not c.dismissed]
+    verdicts = verdicts_for_claims(session, [c.id for c in claims])
+    board = SettleBoard()
+    for claim in claims:
+        given = verdicts.get(claim.id, [])
+        if any(v.settled for v in given):
+            board.settled.append((claim, given))
+        elif len(given) < 2:
+            board.waiting.append((claim, given))
+        elif len({v.verdict_id for v in given}) == 1:
+            board.agreements.append((claim, given))
+        else:
+            board.disagreements.append((claim, given))
+    return board
+
+
+def accept_agreements(session: Session, article: Article, editor: User) -> int:
+    """Settle every claim whose blind reviewers agree, with the first answer's rationale; returns how many."""
+    board = settle_board(session, article)
+    for claim, given in board.agreements:
+        chosen = next((v for v in given if v.rationale.strip()), given[0])
+        settle(session, claim, chosen, editor)
+    return len(board.agreements)
+
+
+def blind_ratings(session: Session) -> list[BlindRating]:
+    """Every blind verdict, as the agreement functions take them."""
+    rows = session.exec(select(BlindVerdict)).all()
+    return [BlindRating(v.claim_id, v.article_id, v.reviewer_id, v.verdict_id, v.given) for v in rows]
+
+
+# --- What the review page shows -------------------------------------------------------------
+
+
+@dataclass
+class BlindView:
+    """The signed-in user's blind review of one article: which claims are theirs, their verdicts."""
+
+    on: bool = False
+    mine: set[int] = field(default_factory=set)  # claims assigned to this user (blind ones, unsettled)
+    verdicts: dict[int, BlindVerdict] = field(default_factory=dict)  # this user's own, by claim
+
+    def covers(self, claim: Claim) -> bool:
+        """True if this user reviews the claim blind (the blind form replaces the usual one)."""
+        return self.on and claim.id in self.mine
+
+
+def blind_view(article: Article) -> BlindView:
+    """The signed-in user's BlindView of the article, computed once per request."""
+    cache = g.setdefault("blind_views", {})
+    if article.id not in cache:
+        cache[article.id] = _blind_view(get_session(), current_user(), article)
+    return cache[article.id]
+
+
+def _blind_view(session: Session, user: User | None, article: Article) -> BlindView:
+    if user is None or not article.blind_review:
+        return BlindView()
+    rows = session.exec(
+        select(Assignment.claim_id).where(Assignment.article_id == article.id, Assignment.reviewer_id == user.id)
+    ).all()
+    if not rows:
+        return BlindView(on=True)
+    claim_ids = {c.id for c in claims_for_article(session, article.id)} if None in rows else set(rows)
+    mine = claim_ids - settled_claim_ids(session, article.id)
+    return BlindView(on=True, mine=mine, verdicts=own_verdicts(session, user, article.id))
+
+
+def _guard_blind_claims() -> None:
+    """Refuse claim writes to the claim's blind reviewers until an editor settles it."""
+    if request.endpoint not in CLAIM_WRITES:
+        return
+    user = current_user()
+    claim_id = (request.view_args or {}).get("claim_id")
+    if user is None or claim_id is None:
+        return
+    session = get_session()
+    claim = session.get(Claim, claim_id)
+    if claim is not None and is_blind_reviewer(session, user, claim):
+        abort(403, description="This claim is under blind review: give your verdict in the blind form; "
+                               "the claim itself changes when an editor settles it.")
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+
+@bp.post("/claims/<int:claim_id>/blind")
+def give(claim_id: int) -> Response:
+    """Save the signed-in reviewer's own blind verdict on a claim."""
+    session = get_session()
+    claim = _claim_or_404(session, claim_id)
+    user = signed_in_user()
+    if not is_blind_reviewer(session, user, claim):
+        # Not a question of role (the permission table settled that) but of the claim's state.
+        abort(409, description="You are not reviewing this claim blind: blind review is off, or it is settled already.")
+    form = request.form
+    verdict = form.get("verdict", "").strip()
+    error = None
+    try:
+        give_verdict(session, claim, user, int(verdict) if verdict.isdigit() else None, form.get("rationale", ""))
+        session.commit()
+    except InvalidInput as problem:
+        session.rollback()
+        error = str(problem)
+    if wants_fragment() or error:
+        return _blind_form(session, claim, user, error, form if error else None)
+    return redirect(url_for("review.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}"), code=303)
+
+
+def _blind_form(session: Session, claim: Claim, user: User, error: str | None, form) -> Response:  # noqa: ANN001
+    article = session.get(Article, claim.article_id)
+    g.pop("blind_views", None)  # what was just saved must show
+    body = render_template(
+        "blind/verdict_page.html" if not wants_fragment() else "blind/_verdict_form.html",
+        article=article,
+        claim=claim,
+        ratings=ratings_for_scale(session, article.rating_scale_id),
+        blind_error=error,
+        blind_form=form,
+    )
+    response = Response(body, status=422 if error else 200, mimetype="text/html")
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get("/articles/<int:article_id>/blind")
+def board(article_id: int) -> Response:
+    """The editor's settle page: disagreements side by side, agreements, claims still waiting."""
+    session = get_session()
+    article = get_article_or_404(session, article_id)
+    return _board_page(session, article)
+
+
+def _board_page(session: Session, article: Article, error: str | None = None, status: int = 200) -> Response:
+    ratings = ratings_for_scale(session, article.rating_scale_id)
+    users = {u.id: u for u in session.exec(select(User)).all()}
+    return render(
+        "blind/board.html",
+        article=article,
+        board=settle_board(session, article),
+        ratings_by_id={r.id: r for r in ratings},
+        users=users,
+        error=error,
+        status=status,
+    )
+
+
+@bp.post("/claims/<int:claim_id>/settle")
+def settle_claim(claim_id: int) -> Response:
+    """Settle one claim with the blind verdict the editor chose."""
+    session = get_session()
+    claim = _claim_or_404(session, claim_id)
+    article = get_article_or_404(session, claim.article_id)
+    chosen_id = request.form.get("blind_verdict_id", "")
+    chosen = session.get(BlindVerdict, int(chosen_id)) if chosen_id.isdigit() else None
+    try:
+        if chosen is None:
+            raise InvalidInput("Choose one of the two verdicts.")
+        settle(session, claim, chosen, signed_in_user())
+        session.commit()
+    except InvalidInput as error:
+        session.rollback()
+        return _board_page(session, article, error=str(error), status=422)
+    return redirect(url_for("blind.board", article_id=article.id), code=303)
+
+
+@bp.post("/articles/<int:article_id>/blind/accept")
+def accept(article_id: int) -> Response:
+    """Settle every claim the blind reviewers agree on, in one click."""
+    session = get_session()
+    article = get_article_or_404(session, article_id)
+    accept_agreements(session, article, signed_in_user())
+    session.commit()
+    return redirect(url_for("blind.board", article_id=article.id), code=303)
+
+
+@bp.get("/agreement")
+def agreement() -> Response:
+    """Cohen's kappa per reviewer pair, per article and per month, from blind verdicts."""
+    session = get_session()
+    tables: AgreementTables = agreement_tables(blind_ratings(session))
+    users = {u.id: u for u in session.exec(select(User)).all()}
+    article_ids = list(tables.by_article)
+    articles = {a.id: a for a in session.exec(select(Article).where(col(Article.id).in_(article_ids))).all()} if article_ids else {}
+    return render("blind/agreement.html", tables=tables, users=users, articles=articles, describe=describe)
+
+
+def _claim_or_404(session: Session, claim_id: int) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        abort(404, description=f"There is no claim {claim_id}. It may have been deleted.")
+    return claim
+
+
+bp.before_app_request(_guard_blind_claims)
+bp.app_context_processor(lambda: {"blind_view": blind_view})

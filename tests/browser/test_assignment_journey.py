@@ -1,0 +1,59 @@
+"""An editor assigns an article in the page; the reviewer finds its claim in My queue and reviews it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from factcheck.db import default_scale
+from factcheck.models import ArticleCreate, Claim, Rating
+from factcheck.store import create_article
+from tests.browser.conftest import log_in
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.browser
+
+TEXT = "Prices rose 7% in March, the statistics bureau said. The mayor promised 300 new buses by 2026."
+
+
+@pytest.fixture
+def article_id(live_app) -> int:
+    """An editor, a reviewer and an article nobody is assigned yet."""
+    make_user(live_app, "eddie", "editor")
+    make_user(live_app, "rita", "reviewer")
+    with live_app.app_context(), Session(live_app.extensions["factcheck.engine"]) as session:
+        article = create_article(session, ArticleCreate(text=TEXT, title="Buses and prices"), default_scale(session))
+        session.commit()
+        return article.id
+
+
+def test_editor_assigns_and_reviewer_reviews_from_my_queue(new_page, live_app, article_id, console_log):
+    editor = log_in(new_page(), "eddie")
+    editor.goto(f"/articles/{article_id}")
+    panel = editor.locator("#assignment-panel")
+    panel.get_by_label("Assign the article to").select_option(label="rita (Reviewer)")
+    panel.get_by_role("button", name="Assign article").click()
+    expect(editor.locator("#assignment-panel .assignees")).to_contain_text("rita")
+    assert editor.url.endswith(f"/articles/{article_id}")  # swapped in place by htmx, no reload
+
+    reviewer = log_in(new_page(), "rita")  # a separate browser context: her own cookies
+    reviewer.get_by_role("link", name="My queue").click()
+    expect(reviewer.get_by_role("heading", name="My queue")).to_be_visible()
+    row = reviewer.locator("tr[id^=queue-claim-]").first
+    expect(row).to_contain_text("To review")
+    row.get_by_role("link", name="Claim 1").click()
+    reviewer.wait_for_url(re.compile(rf"/articles/{article_id}#claim-\d+$"))
+    card = reviewer.locator(".claim-card").first
+    card.get_by_label(re.compile(r"^\s*\d+\s+False\s*$")).check()
+    card.get_by_label("Rationale (Markdown)").fill("The bureau reported **4%**, not 7%.")
+    card.get_by_role("button", name="Save").click()
+    expect(reviewer.locator(".claim-card").first.locator("h3 .chip")).to_have_text("False")
+
+    with Session(live_app.extensions["factcheck.engine"]) as session:
+        claim = session.exec(select(Claim).where(Claim.article_id == article_id, Claim.position == 0)).one()
+        verdict = session.get(Rating, claim.verdict_id)
+        assert verdict.label == "False" and "4%" in claim.rationale
+    assert not console_log.page_errors and not console_log.csp_violations()

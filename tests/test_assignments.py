@@ -1,0 +1,219 @@
+"""Assigning articles and claims, what assignment lets a reviewer do, My queue and the overview."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from factcheck.assignments import is_finished
+from factcheck.models import User
+from tests.conftest import claims_of, html, login_as, make_user, post, rating
+from tests.teamwork import assign, assignments_of, user_id
+
+
+@pytest.fixture
+def editor(app):
+    """A client signed in as an editor called eddie."""
+    return login_as(app, "editor", "eddie")
+
+
+@pytest.fixture
+def rita(app):
+    """A client signed in as a reviewer called rita."""
+    return login_as(app, "reviewer", "rita")
+
+
+def test_editor_assigns_an_article_with_the_plain_form(editor, rita, db, seed_article):
+    response = assign(editor, seed_article, user_id(db, "rita"))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/articles/{seed_article}#assignment-panel")
+    [assignment] = assignments_of(db, seed_article)
+    assert (assignment.reviewer_id, assignment.claim_id, assignment.assigned_by_id) == (user_id(db, "rita"), None, user_id(db, "eddie"))
+    panel = html(editor.get(f"/articles/{seed_article}")).find(id="assignment-panel")
+    assert "rita" in panel.find("ul", class_="assignees").get_text()
+
+
+def test_assigning_the_same_person_twice_is_a_no_op(editor, rita, db, seed_article):
+    claim = claims_of(db, seed_article)[2]
+    for _ in range(2):
+        assert assign(editor, seed_article, user_id(db, "rita")).status_code == 303
+        assert assign(editor, seed_article, user_id(db, "rita"), claim.id, htmx=True).status_code == 200
+    assert [(a.claim_id) for a in assignments_of(db, seed_article)] == [None, claim.id]
+
+
+def test_htmx_assign_returns_the_panel_and_the_claim_control(editor, rita, db, seed_article):
+    response = assign(editor, seed_article, user_id(db, "rita"), htmx=True)
+    page = html(response)
+    assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
+    assert page.find(id="assignment-panel") is not None and "rita" in page.get_text()
+    claim = claims_of(db, seed_article)[0]
+    control = html(assign(editor, seed_article, user_id(db, "rita"), claim.id, htmx=True)).find(id=f"claim-assign-{claim.id}")
+    assert "rita" in control.find("ul", class_="assignees").get_text()
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [("admin", "active reviewer or editor"), ("gone", "active reviewer or editor"), ("nobody", "active reviewer or editor")],
+)
+def test_only_active_reviewers_and_editors_can_be_assigned(app, editor, db, seed_article, who, message):
+    if who == "gone":
+        make_user(app, "gone", "reviewer")
+        user = db.get(User, user_id(db, "gone"))
+        user.active = False
+        db.add(user)
+        db.commit()
+    reviewer = user_id(db, who) if who != "nobody" else 999
+    for htmx in (False, True):
+        response = assign(editor, seed_article, reviewer, htmx=htmx)
+        assert response.status_code == 422
+        assert message in html(response).find(id="assignment-panel").get_text()
+    assert assignments_of(db, seed_article) == []
+
+
+def test_a_claim_of_another_article_cannot_be_assigned(client, editor, rita, db, seed_article, seed_text):
+    other = post(client, "/articles", {"text": "A second article. It says 42 things happened in 2024.", "allow_duplicate": "1"})
+    other_id = int(other.headers["Location"].rsplit("/", 1)[1])
+    claim = claims_of(db, other_id)[0]
+    response = assign(editor, seed_article, user_id(db, "rita"), claim.id, htmx=True)
+    assert response.status_code == 422 and f"has no claim {claim.id}" in response.get_data(as_text=True)
+
+
+def test_unassign_with_and_without_htmx(editor, rita, db, seed_article):
+    claim = claims_of(db, seed_article)[1]
+    assign(editor, seed_article, user_id(db, "rita"))
+    assign(editor, seed_article, user_id(db, "rita"), claim.id)
+    whole, single = (a.id for a in assignments_of(db, seed_article))
+    response = post(editor, f"/articles/{seed_article}/unassign", {"assignment_id": str(single)}, htmx=True)
+    assert response.status_code == 200 and html(response).find(id=f"claim-assign-{claim.id}") is not None
+    response = post(editor, f"/articles/{seed_article}/unassign", {"assignment_id": str(whole)})
+    assert response.status_code == 303
+    assert assignments_of(db, seed_article) == []
+    assert post(editor, f"/articles/{seed_article}/unassign", {"assignment_id": str(whole)}).status_code == 404
+
+
+def review_form(claim_id: int, verdict_id: int) -> dict:
+    return {"verdict": str(verdict_id), "rationale": "Checked.", "status": "in_progress"}
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_reviewer_edits_assigned_claims_only(editor, rita, db, seed_article, htmx):
+    claims = claims_of(db, seed_article)
+    true = rating(db, "True").id
+    # Nothing assigned: every claim write is refused, fragment routes included.
+    for url, data in (
+        (f"/claims/{claims[0].id}", review_form(claims[0].id, true)),
+        (f"/claims/{claims[0].id}/sources", {"url": "https://example.org/x"}),
+        (f"/claims/{claims[0].id}/worth-checking", {"worth_checking": "no"}),
+    ):
+        assert post(rita, url, data, htmx=htmx).status_code == 403, url
+    # One claim assigned: that claim only.
+    assign(editor, seed_article, user_id(db, "rita"), claims[0].id)
+    assert post(rita, f"/claims/{claims[0].id}", review_form(claims[0].id, true), htmx=htmx).status_code in (200, 303)
+    assert post(rita, f"/claims/{claims[1].id}", review_form(claims[1].id, true), htmx=htmx).status_code == 403
+    # The whole article: every claim of it.
+    assign(editor, seed_article, user_id(db, "rita"))
+    assert post(rita, f"/claims/{claims[1].id}", review_form(claims[1].id, true), htmx=htmx).status_code in (200, 303)
+    assert [c.verdict_id for c in claims_of(db, seed_article)[:3]] == [true, true, None]
+
+
+def test_my_queue_lists_assigned_claims_grouped_by_article(app, client, editor, rita, db, seed_article):
+    claims = claims_of(db, seed_article)
+    other = post(client, "/articles", {"text": "Another story. Prices rose 7% in 2024, the bureau said.", "allow_duplicate": "1"})
+    other_id = int(other.headers["Location"].rsplit("/", 1)[1])
+    assign(editor, other_id, user_id(db, "rita"))
+    assign(editor, seed_article, user_id(db, "rita"), claims[3].id)
+    login_as(app, "reviewer", "rob")
+    assign(editor, seed_article, user_id(db, "rob"), claims[4].id)  # someone else's
+    post(client, f"/claims/{claims_of(db, other_id)[0].id}/dismiss", {})
+    page = html(rita.get("/queue"))
+    sections = page.find_all("section", class_="queue-article")
+    assert [s.h2.a["href"] for s in sections] == [f"/articles/{seed_article}", f"/articles/{other_id}"]
+    rows = {row["id"] for row in page.select("tr[id^=queue-claim-]")}
+    expected = {f"queue-claim-{claims[3].id}"} | {f"queue-claim-{c.id}" for c in claims_of(db, other_id) if not c.dismissed}
+    assert rows == expected
+    row = page.find(id=f"queue-claim-{claims[3].id}")
+    assert row.a["href"] == f"/articles/{seed_article}#claim-{claims[3].id}"
+    cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
+    assert cells[1] == "To review" and cells[2] == f"{claims[3].checkworthiness:.2f}"
+
+
+def test_my_queue_is_linked_for_everyone_and_says_what_to_do_when_empty(app, rita):
+    page = html(rita.get("/queue"))
+    assert page.find("nav").find("a", string="My queue")["href"] == "/queue"
+    assert "Nothing is waiting for you" in page.find(class_="empty").get_text()
+    assert "ask an editor" in page.find(class_="empty").get_text()
+
+
+@pytest.mark.parametrize(
+    ("status", "finished"),
+    [("to_review", False), ("in_progress", False), ("needs_second_review", False), ("done", False), ("approved", True), ("published", True)],
+)
+def test_approved_and_published_claims_leave_the_queue(status, finished):
+    assert is_finished(SimpleNamespace(status=status)) is finished
+    assert is_finished(SimpleNamespace(status=SimpleNamespace(value=status))) is finished
+
+
+def test_assignments_overview_shows_who_has_what_and_how_far(editor, rita, db, seed_article):
+    claims = claims_of(db, seed_article)
+    assign(editor, seed_article, user_id(db, "rita"))
+    post(rita, f"/claims/{claims[0].id}", review_form(claims[0].id, rating(db, "False").id))
+    page = html(editor.get("/assignments"))
+    body = page.find(id=f"assignee-{user_id(db, 'rita')}")
+    cells = [td.get_text(" ", strip=True) for td in body.find("tr").find_all("td")]
+    total = sum(1 for c in claims if not c.dismissed)
+    assert cells[1:] == ["Whole article", str(total), "1", "0"]
+    assert f"0 of {total} finished" in body.th.get_text()
+    assert html(editor.get("/queue")).find(class_="empty") is not None
+
+
+def test_editor_panel_is_for_editors_only(editor, rita, db, seed_article):
+    assign(editor, seed_article, user_id(db, "rita"))
+    assert html(editor.get(f"/articles/{seed_article}")).find(id="assignment-panel") is not None
+    page = html(rita.get(f"/articles/{seed_article}"))
+    assert page.find(id="assignment-panel") is None and not page.select(".claim-assign")
+
+
+#: The permission rows this feature adds: endpoint -> (method, URL, reviewer, editor, admin).
+ROWS = {
+    "assignments.queue": ("GET", "/queue", "yes", "yes", "yes"),
+    "assignments.overview": ("GET", "/assignments", "no", "yes", "yes"),
+    "assignments.create": ("POST", "/articles/{article}/assignments", "no", "yes", "yes"),
+    "assignments.delete": ("POST", "/articles/{article}/unassign", "no", "yes", "yes"),
+    "assignments.blind_switch": ("POST", "/articles/{article}/blind-review", "no", "yes", "yes"),
+    "blind.give": ("POST", "/claims/{claim}/blind", "if assigned", "if assigned", "no"),
+    "blind.board": ("GET", "/articles/{article}/blind", "no", "yes", "yes"),
+    "blind.settle_claim": ("POST", "/claims/{claim}/settle", "no", "yes", "yes"),
+    "blind.accept": ("POST", "/articles/{article}/blind/accept", "no", "yes", "yes"),
+    "blind.agreement": ("GET", "/agreement", "no", "yes", "yes"),
+}
+
+
+def test_every_new_endpoint_has_its_permission_row(app):
+    from factcheck.models import Role
+    from factcheck.permissions import PERMISSIONS
+
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    for endpoint, (_method, _url, *cells) in ROWS.items():
+        assert endpoint in endpoints
+        rule = PERMISSIONS[endpoint]
+        assert [rule.cell(role) for role in (Role.REVIEWER, Role.EDITOR, Role.ADMIN)] == cells, endpoint
+    mine = {e for e in endpoints if e.split(".")[0] in ("assignments", "blind")}
+    assert mine == set(ROWS)
+
+
+@pytest.mark.parametrize("role", ["reviewer", "editor", "admin"])
+@pytest.mark.parametrize("endpoint", list(ROWS))
+def test_permission_rows_hold_on_the_server(app, db, seed_article, endpoint, role):
+    method, url, *cells = ROWS[endpoint]
+    cell = cells[["reviewer", "editor", "admin"].index(role)]
+    claim = claims_of(db, seed_article)[0]
+    client = login_as(app, role, f"the-{role}")
+    url = url.format(article=seed_article, claim=claim.id)
+    for htmx in (False, True):
+        if method == "GET":
+            response = client.get(url, headers={"HX-Request": "true"} if htmx else {})
+        else:
+            response = post(client, url, {}, htmx=htmx)
+        # Nobody is assigned anything here, so "if assigned" means refused.
+        assert (response.status_code == 403) is (cell != "yes"), (url, role, htmx, response.status_code)

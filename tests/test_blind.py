@@ -1,0 +1,199 @@
+"""Blind double review: verdicts kept apart, never shown to the other reviewer, settled by an editor."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from factcheck.models import BlindVerdict, ClaimRevision
+from tests.conftest import claims_of, html, login_as, post, rating
+from tests.teamwork import assign, user_id
+
+RITA_SECRET = "Rita-rationale-7f3a: the ministry's own table says otherwise."
+ROB_SECRET = "Rob-rationale-c91e: two agencies confirm it."
+
+
+@pytest.fixture
+def team(app, db, seed_article):
+    """An editor, two reviewers assigned the seed article, and blind review switched on."""
+    editor = login_as(app, "editor", "eddie")
+    rita = login_as(app, "reviewer", "rita")
+    rob = login_as(app, "reviewer", "rob")
+    for name in ("rita", "rob"):
+        assign(editor, seed_article, user_id(db, name))
+    assert post(editor, f"/articles/{seed_article}/blind-review", {"on": "1"}).status_code == 303
+    return editor, rita, rob
+
+
+def give(client, claim_id: int, verdict_id: int, rationale: str, *, htmx: bool = False):
+    return post(client, f"/claims/{claim_id}/blind", {"verdict": str(verdict_id), "rationale": rationale}, htmx=htmx)
+
+
+def test_blind_review_needs_two_people_assigned_the_article(app, client, db, seed_article):
+    editor = login_as(app, "editor", "eddie")
+    login_as(app, "reviewer", "rita")
+    assign(editor, seed_article, user_id(db, "rita"))
+    response = post(editor, f"/articles/{seed_article}/blind-review", {"on": "1"}, htmx=True)
+    assert response.status_code == 422 and "needs two people" in html(response).find(id="assignment-panel").get_text()
+    assert post(editor, f"/articles/{seed_article}/blind-review", {"on": "1"}).status_code == 422
+
+
+def test_blind_verdicts_are_stored_apart_from_the_claim(team, db, seed_article):
+    editor, rita, rob = team
+    claim = claims_of(db, seed_article)[0]
+    assert give(rita, claim.id, rating(db, "False").id, RITA_SECRET).status_code == 303
+    response = give(rob, claim.id, rating(db, "True").id, ROB_SECRET, htmx=True)
+    assert response.status_code == 200
+    assert html(response).find(id=f"blind-{claim.id}").find("textarea").get_text() == ROB_SECRET
+    verdicts = db.exec(select(BlindVerdict).order_by(BlindVerdict.reviewer_id)).all()
+    assert [(v.reviewer_id, v.rationale) for v in verdicts] == [(user_id(db, "rita"), RITA_SECRET), (user_id(db, "rob"), ROB_SECRET)]
+    assert (claims_of(db, seed_article)[0].verdict_id, claims_of(db, seed_article)[0].rationale) == (None, "")
+    # Giving it again replaces one's own verdict: one per claim per reviewer.
+    give(rita, claim.id, rating(db, "Mostly false").id, RITA_SECRET)
+    db.expire_all()
+    assert len(db.exec(select(BlindVerdict)).all()) == 2
+
+
+def test_a_blind_verdict_off_the_scale_is_refused(team, db, seed_article):
+    _, rita, _ = team
+    claim = claims_of(db, seed_article)[0]
+    response = give(rita, claim.id, 9999, "x", htmx=True)
+    assert response.status_code == 422 and "rating scale" in response.get_data(as_text=True)
+    assert give(rita, claim.id, 9999, "x").status_code == 422  # without JS: a page with the form
+
+
+def test_the_review_page_shows_a_blind_reviewer_the_blind_form_only(team, db, seed_article):
+    editor, rita, _ = team
+    claim = claims_of(db, seed_article)[0]
+    card = html(rita.get(f"/articles/{seed_article}")).find(id=f"claim-{claim.id}")
+    assert card.find("form", class_="blind-form") is not None
+    assert card.find("form", class_="review-form") is None
+    editor_card = html(editor.get(f"/articles/{seed_article}")).find(id=f"claim-{claim.id}")
+    assert editor_card.find("form", class_="review-form") is not None
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_blind_reviewers_cannot_write_the_claim_until_it_is_settled(team, db, seed_article, htmx):
+    _, rita, _ = team
+    claim = claims_of(db, seed_article)[0]
+    writes = [
+        (f"/claims/{claim.id}", {"verdict": str(rating(db, "False").id), "rationale": RITA_SECRET, "status": "done"}),
+        (f"/claims/{claim.id}/sources", {"url": "https://example.org/rita"}),
+        (f"/claims/{claim.id}/split", {"at": "5"}),
+        (f"/claims/{claim.id}/merge", {}),
+        (f"/claims/{claim.id}/dismiss", {}),
+    ]
+    for url, data in writes:
+        response = post(rita, url, data, htmx=htmx)
+        assert response.status_code == 403, url
+        assert "blind review" in response.get_data(as_text=True)
+    assert claims_of(db, seed_article)[0].rationale == ""
+
+
+def test_nothing_a_blind_reviewer_can_fetch_shows_the_other_verdict(team, db, seed_article):
+    _, rita, rob = team
+    claims = claims_of(db, seed_article)
+    give(rita, claims[0].id, rating(db, "False").id, RITA_SECRET)
+    give(rob, claims[0].id, rating(db, "True").id, ROB_SECRET)
+    fragment = {"HX-Request": "true"}
+    fetches = [
+        rob.get(f"/articles/{seed_article}"),
+        rob.get(f"/articles/{seed_article}?status=to_review", headers=fragment),
+        rob.get(f"/claims/{claims[0].id}", headers=fragment),
+        rob.get(f"/claims/{claims[0].id}"),
+        rob.get(f"/claims/{claims[0].id}/history"),
+        rob.get(f"/articles/{seed_article}/report"),
+        rob.get(f"/articles/{seed_article}/report", headers=fragment),
+        rob.get(f"/articles/{seed_article}/report.md"),
+        rob.get(f"/articles/{seed_article}/export.json"),
+        rob.get("/queue"),
+        rob.get("/"),
+        give(rob, claims[0].id, rating(db, "True").id, ROB_SECRET, htmx=True),
+        rob.get(f"/articles/{seed_article}/blind"),
+        rob.get("/agreement"),
+        rob.get("/assignments"),
+    ]
+    for response in fetches:
+        body = response.get_data(as_text=True)
+        assert "Rita-rationale-7f3a" not in body, response.request.url
+    assert [r.status_code for r in fetches[-3:]] == [403, 403, 403]
+    # The false verdict was rita's only: no option of rob's card says it is chosen.
+    card = html(fetches[0]).find(id=f"claim-{claims[0].id}")
+    checked = [i["value"] for i in card.select("input[name=verdict][checked]")]
+    assert checked == [str(rating(db, "True").id)]
+    assert ROB_SECRET in fetches[0].get_data(as_text=True)  # their own, of course
+
+
+def test_editor_settles_a_disagreement_and_the_claim_records_it(team, db, seed_article):
+    editor, rita, rob = team
+    claim = claims_of(db, seed_article)[0]
+    give(rita, claim.id, rating(db, "False").id, RITA_SECRET)
+    give(rob, claim.id, rating(db, "True").id, ROB_SECRET)
+    board = html(editor.get(f"/articles/{seed_article}/blind"))
+    sides = board.find(id=f"settle-{claim.id}").select(".blind-side")
+    assert [s.strong.get_text() for s in sides] == ["rita", "rob"]
+    assert RITA_SECRET in sides[0].get_text() and ROB_SECRET in sides[1].get_text()
+    rita_verdict = db.exec(select(BlindVerdict).where(BlindVerdict.reviewer_id == user_id(db, "rita"))).one()
+    response = post(editor, f"/claims/{claim.id}/settle", {"blind_verdict_id": str(rita_verdict.id)})
+    assert response.status_code == 303
+    settled = claims_of(db, seed_article)[0]
+    assert (settled.verdict_id, settled.rationale) == (rating(db, "False").id, RITA_SECRET)
+    statuses = {"needs_second_review"} if "needs_second_review" in {s.value for s in type(settled.status)} else {"to_review"}
+    assert settled.status.value in statuses
+    revisions = db.exec(select(ClaimRevision).where(ClaimRevision.claim_id == claim.id)).all()
+    assert {r.field for r in revisions} >= {"verdict", "rationale"}
+    assert {r.user_id for r in revisions} == {user_id(db, "eddie")}
+    # Settled: the claim is the team's again, with its usual form; settling twice is refused.
+    card = html(rob.get(f"/articles/{seed_article}")).find(id=f"claim-{claim.id}")
+    assert card.find("form", class_="review-form") is not None and RITA_SECRET in card.get_text()
+    assert post(editor, f"/claims/{claim.id}/settle", {"blind_verdict_id": str(rita_verdict.id)}).status_code == 422
+    assert "Settled (1)" in html(editor.get(f"/articles/{seed_article}/blind")).get_text()
+
+
+def test_agreements_are_listed_apart_and_accepted_in_one_click(team, db, seed_article):
+    editor, rita, rob = team
+    claims = claims_of(db, seed_article)
+    true, false = rating(db, "True").id, rating(db, "False").id
+    give(rita, claims[1].id, true, "Rita agrees.")
+    give(rob, claims[1].id, true, "Rob agrees.")
+    give(rita, claims[2].id, true, "")
+    give(rob, claims[2].id, false, "")
+    give(rita, claims[3].id, true, "Alone so far.")
+    board = html(editor.get(f"/articles/{seed_article}/blind"))
+    assert board.find(id=f"agreed-{claims[1].id}") is not None
+    assert board.find(id=f"settle-{claims[2].id}") is not None and board.find(id=f"settle-{claims[1].id}") is None
+    assert "Waiting for verdicts (" in board.get_text()
+    assert post(editor, f"/articles/{seed_article}/blind/accept", {}).status_code == 303
+    after = claims_of(db, seed_article)
+    assert (after[1].verdict_id, after[1].rationale) == (true, "Rita agrees.")
+    assert after[2].verdict_id is None and after[3].verdict_id is None
+
+
+def test_only_assigned_blind_reviewers_give_blind_verdicts(app, team, db, seed_article):
+    editor, rita, _ = team
+    claim = claims_of(db, seed_article)[0]
+    outsider = login_as(app, "reviewer", "olga")
+    assert give(outsider, claim.id, rating(db, "True").id, "x").status_code == 403
+    assert give(editor, claim.id, rating(db, "True").id, "x").status_code == 403  # an editor not assigned
+    post(editor, f"/articles/{seed_article}/blind-review", {"on": "0"})
+    assert give(rita, claim.id, rating(db, "True").id, "x").status_code == 409  # blind review is off
+
+
+def test_agreement_page_shows_kappa_tables(team, db, seed_article):
+    editor, rita, rob = team
+    claims = claims_of(db, seed_article)
+    true, false = rating(db, "True").id, rating(db, "False").id
+    for claim, (a, b) in zip(claims, [(true, true), (false, false), (true, false), (false, true)]):
+        give(rita, claim.id, a, "")
+        give(rob, claim.id, b, "")
+    page = html(editor.get("/agreement"))
+    assert "beyond what chance" in page.get_text()
+    row = page.find(id="kappa-pairs").tbody.tr
+    assert [c.get_text(strip=True) for c in row.find_all(["th", "td"])] == ["rita and rob", "4", "50%", "0.00"]
+    assert page.find(id="kappa-articles").tbody.tr.find(class_="kappa").get_text() == "0.00"
+    assert len(page.find(id="kappa-months").tbody.find_all("tr")) == 1
+
+
+def test_agreement_page_without_blind_verdicts_says_how_to_get_some(app):
+    page = html(login_as(app, "editor", "eddie").get("/agreement"))
+    assert "No claim has two blind verdicts yet" in page.find(class_="empty").get_text()
