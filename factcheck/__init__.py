@@ -32,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(_templates_dir()),
     )
-    from factcheck import articles, auth, claims, config, db, export, review, shaping, users, web
+    from factcheck import articles, auth, claims, config, db, editorial, export, review, shaping, users, web
 
     config.load_config(app, test_config)
     Htmx(app)
@@ -45,4 +45,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(claims.bp)
     app.register_blueprint(shaping.bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(editorial.bp)
     return app

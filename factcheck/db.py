@@ -49,6 +49,7 @@ def init_db(engine: Engine) -> None:
     """Create missing tables and columns and the default rating scale; safe to run on every start."""
     SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in _tables()])
     add_missing_columns(engine)
+    migrate_statuses(engine)
     with Session(engine) as session:
         if session.exec(select(RatingScale).where(RatingScale.name == DEFAULT_SCALE_NAME)).first():
             return
@@ -95,6 +96,19 @@ def add_missing_columns(engine: Engine) -> list[str]:
     return added
 
 
+def migrate_statuses(engine: Engine) -> int:
+    """Claims stored as `done` (before the workflow had second review) now need a second review.
+
+    SQLAlchemy stores an enum by member name, so `done` is the row value `DONE`. Returns the
+    number of claims moved.
+    """
+    with engine.begin() as connection:
+        moved = connection.execute(
+            text("UPDATE claim SET status = 'NEEDS_SECOND_REVIEW' WHERE status IN ('DONE', 'done')")
+        )
+    return moved.rowcount
+
+
 def _sql_default(column: Column) -> str | None:
     value = column.default.arg if column.default is not None and column.default.is_scalar else None
     if value is None:
@@ -117,6 +131,8 @@ def _tables() -> list[type[SQLModel]]:
         models.Source,
         models.ClaimRevision,
         models.Assignment,
+        models.Correction,
+        models.Comment,
     ]
 
 
