@@ -27,7 +27,6 @@ import http.client
 import logging
 import random
 import re
-import statistics
 import sys
 import tempfile
 import threading
@@ -48,7 +47,7 @@ if str(ROOT) not in sys.path:
 from factcheck import create_app  # noqa: E402
 from factcheck.accounts import HashParameters, create_user  # noqa: E402
 from factcheck.db import default_scale  # noqa: E402
-from factcheck.models import Article, ArticleCreate, Assignment, Claim, ClaimRevision  # noqa: E402
+from factcheck.models import ArticleCreate, Assignment, Claim, ClaimRevision  # noqa: E402
 from factcheck.store import create_article  # noqa: E402
 
 PASSWORD = "bench password 1234"
