@@ -32,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(_templates_dir()),
     )
-    from factcheck import articles, assignments, auth, blind, claims, config, db, export, review, scales, shaping, users, web
+    from factcheck import articles, assignments, auth, blind, claims, config, db, editorial, export, review, scales, shaping, users, web
 
     config.load_config(app, test_config)
     Htmx(app)
@@ -48,4 +48,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(scales.bp)
     app.register_blueprint(assignments.bp)
     app.register_blueprint(blind.bp)
+    app.register_blueprint(editorial.bp)
     return app

@@ -40,6 +40,12 @@ def current_user() -> User | None:
     return g.get("user")
 
 
+def acting_user_id() -> int | None:
+    """The id of the user making this request, for the history of what they change."""
+    user = current_user()
+    return user.id if user else None
+
+
 def signed_in_user() -> User:
     """The signed-in user; only for views the permission table keeps from anonymous users."""
     user = current_user()

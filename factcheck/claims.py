@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from factcheck.articles import get_article_or_404
+from factcheck.auth import acting_user_id, current_user
 from factcheck.review import Filters, review_context
 from factcheck.db import get_session
 from factcheck.models import Claim, RatingScale, Source, SourceCreate
@@ -16,14 +17,13 @@ from factcheck.rendering import render_markdown
 from factcheck.store import (
     InvalidInput,
     add_source,
-    claim_history,
     parse_date,
     ratings_for_scale,
     remove_source,
     sources_for_claims,
-    update_claim,
     validation_message,
 )
+from factcheck.workflow import EditConflict, Refused, claim_timeline, save_review
 from factcheck.web import render, wants_fragment
 
 bp = Blueprint("claims", __name__)
@@ -39,16 +39,28 @@ def get_claim_or_404(session: Session, claim_id: int) -> Claim:
     return claim
 
 
-def card_response(session: Session, claim: Claim, *, error: str | None = None, source_form: Any = None) -> Response:
-    """After an edit: the updated card for htmx, the review page (422) or a redirect without JS."""
-    status = 422 if error else 200
-    if not wants_fragment() and not error:
+def card_response(
+    session: Session,
+    claim: Claim,
+    *,
+    error: str | None = None,
+    source_form: Any = None,
+    status: int | None = None,
+    **extra: Any,
+) -> Response:
+    """After an edit: the updated card for htmx, the review page (4xx) or a redirect without JS.
+
+    `status` defaults to 422 with an error, else 200; a 409 carries `conflicts` in `extra`.
+    """
+    status = status or (422 if error else 200)
+    if not wants_fragment() and status == 200:
         anchor = f"claim-{claim.id}"
         return redirect(url_for("review.show", article_id=claim.article_id, _anchor=anchor), code=303)
     article = get_article_or_404(session, claim.article_id)
     extra = {
         "card_errors": {claim.id: error} if error else {},
         "source_forms": {claim.id: source_form} if source_form is not None else {},
+        **extra,
     }
     context = review_context(session, article, Filters(), **extra)
     if wants_fragment():
@@ -57,8 +69,12 @@ def card_response(session: Session, claim: Claim, *, error: str | None = None, s
         context["oob"] = True
         context["sources"] = sources_for_claims(session, [claim.id])
     response = render("review/show.html", blocks=CARD_BLOCKS, status=status, **context)
-    if not error:
+    if status == 200:
         response.headers["HX-Trigger"] = "claim-saved"
+    elif wants_fragment():
+        # An error answer belongs in the card, not in the page's message area.
+        response.headers["HX-Retarget"] = f"#claim-{claim.id}"
+        response.headers["HX-Reswap"] = "outerHTML"
     return response
 
 
@@ -74,25 +90,37 @@ def show(claim_id: int) -> Response:
 
 @bp.post("/claims/<int:claim_id>")
 def update(claim_id: int) -> Response:
-    """Save a claim's verdict (label or conclusion), rationale and status as one transaction."""
+    """Save a claim's verdict (label or conclusion), rationale and status through the workflow, as one transaction.
+
+    A save made on an older version of the claim than the stored one is refused with 409 and
+    the conflict view: the stored version, the submitted one, and a form to merge them.
+    """
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
     article = get_article_or_404(session, claim.article_id)
     scale = session.get(RatingScale, article.rating_scale_id)
     form = request.form
-    verdict = form.get("verdict", "")
     try:
-        update_claim(
+        save_review(
             session,
             claim,
             ratings_for_scale(session, article.rating_scale_id),
-            verdict_id=_verdict_id(verdict),
+            verdict_id=_verdict_id(form.get("verdict", "")),
             rationale=form.get("rationale", claim.rationale),
             status=form.get("status", claim.status.value),
             conclusion=form.get("conclusion"),
             free_text=scale.free_text,
+            user=current_user(),
+            version=_version(form.get("version")),
+            reason=form.get("reason", ""),
         )
         session.commit()
+    except EditConflict:
+        session.rollback()
+        return card_response(session, claim, status=409, conflicts={claim.id: form})
+    except Refused as error:
+        session.rollback()
+        return card_response(session, claim, error=str(error), status=error.code)
     except InvalidInput as error:
         session.rollback()
         return card_response(session, claim, error=str(error))
@@ -104,6 +132,15 @@ def _verdict_id(value: str) -> int | None:
         return None
     if not value.strip().isdigit():
         raise InvalidInput("That verdict is not on this article's rating scale.")
+    return int(value)
+
+
+def _version(value: str | None) -> int | None:
+    """The claim version a form was rendered with; None when a script sends none (no check)."""
+    if value is None or not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise InvalidInput("The form's claim version is not a number. Reload the page.")
     return int(value)
 
 
@@ -122,7 +159,7 @@ def add_source_view(claim_id: int) -> Response:
             stance=form.get("stance", "context"),
             accessed=parse_date(form.get("accessed", ""), "Accessed"),
         )
-        add_source(session, claim, submitted)
+        add_source(session, claim, submitted, acting_user_id())
         session.commit()
     except ValidationError as error:
         session.rollback()
@@ -145,7 +182,7 @@ def remove_source_view(claim_id: int, source_id: int) -> Response:
     source = session.get(Source, source_id)
     if source is None or source.claim_id != claim.id:
         abort(404, description=f"Claim {claim_id} has no source {source_id}.")
-    remove_source(session, claim, source)
+    remove_source(session, claim, source, acting_user_id())
     session.commit()
     return card_response(session, claim)
 
@@ -158,8 +195,8 @@ def preview() -> Response:
 
 @bp.get("/claims/<int:claim_id>/history")
 def history(claim_id: int) -> Response:
-    """Every change to a claim's verdict, rationale, status and sources."""
+    """Every change to a claim, who made it and when, with its corrections and comments."""
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
     article = get_article_or_404(session, claim.article_id)
-    return render("claims/history.html", claim=claim, article=article, revisions=claim_history(session, claim.id))
+    return render("claims/history.html", claim=claim, article=article, entries=claim_timeline(session, claim))

@@ -120,6 +120,7 @@ def init_db(engine: Engine) -> None:
         SQLModel.metadata.create_all(engine, tables=missing)
     if existing:
         add_missing_columns(engine)
+    migrate_statuses(engine)
     with Session(engine) as session:
         present = {scale.name: scale for scale in session.exec(select(RatingScale)).all()}
         for preset in PRESET_SCALES:
@@ -187,6 +188,19 @@ def _for_table(found: dict, schema: str | None, table: str) -> list:
     return found.get((schema, table)) or found.get((None, table)) or []
 
 
+def migrate_statuses(engine: Engine) -> int:
+    """Claims stored as `done` (before the workflow had second review) now need a second review.
+
+    SQLAlchemy stores an enum by member name, so `done` is the row value `DONE`. Returns the
+    number of claims moved.
+    """
+    with engine.begin() as connection:
+        moved = connection.execute(
+            text("UPDATE claim SET status = 'NEEDS_SECOND_REVIEW' WHERE status IN ('DONE', 'done')")
+        )
+    return moved.rowcount
+
+
 def _sql_default(column: Column) -> str | None:
     value = column.default.arg if column.default is not None and column.default.is_scalar else None
     if value is None:
@@ -210,6 +224,8 @@ def _tables() -> list[type[SQLModel]]:
         models.ClaimRevision,
         models.Assignment,
         models.BlindVerdict,
+        models.Correction,
+        models.Comment,
     ]
 
 

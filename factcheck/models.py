@@ -18,16 +18,28 @@ def utcnow() -> dt.datetime:
 
 
 class ClaimStatus(StrEnum):
-    """Where a claim is in review."""
+    """Where a claim is in the workflow, in order: see factcheck.workflow for who may move it."""
 
     TO_REVIEW = "to_review"
     IN_PROGRESS = "in_progress"
-    DONE = "done"
+    NEEDS_SECOND_REVIEW = "needs_second_review"
+    APPROVED = "approved"
+    PUBLISHED = "published"
 
     @property
     def label(self) -> str:
         """The reviewer-facing name."""
         return self.value.replace("_", " ").capitalize()
+
+    @property
+    def rank(self) -> int:
+        """How far along the workflow: 0 (to review) to 4 (published)."""
+        return list(ClaimStatus).index(self)
+
+    @property
+    def signed_off(self) -> bool:
+        """Approved or published: changing the verdict now is a correction."""
+        return self in (ClaimStatus.APPROVED, ClaimStatus.PUBLISHED)
 
 
 class ClaimKind(StrEnum):
@@ -157,6 +169,7 @@ class Rating(SQLModel, table=True):
     is_best: bool = False
     is_worst: bool = False
     description: str = ""
+    min_sources: int = 1  # sources a claim with this verdict needs before an editor may approve it
 
 
 class Article(SQLModel, table=True):
@@ -198,6 +211,9 @@ class Claim(SQLModel, table=True):
     worth_checking: bool | None = None  # the reviewer's call; None: take the model's score
     dismissed: bool = False  # a span that is not a claim at all; kept for its history
     updated: dt.datetime = Field(default_factory=utcnow)
+    # Bumped by every verdict/rationale/status save; a save made on an older version is a conflict.
+    version: int = 1
+    submitted_by_id: int | None = Field(default=None, foreign_key="user.id")  # who sent it to second review
 
 
 class Source(SQLModel, table=True):
@@ -224,6 +240,29 @@ class ClaimRevision(SQLModel, table=True):
     after: str | None = Field(default=None, sa_column=Column(Text))
     changed: dt.datetime = Field(default_factory=utcnow)
     user_id: int | None = Field(default=None, foreign_key="user.id")  # who; None: the CLI or an import
+
+
+class Correction(SQLModel, table=True):
+    """A change to an approved or published verdict: why, by whom, and what it was before."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    created: dt.datetime = Field(default_factory=utcnow)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    old_verdict: str | None = None  # the rating label
+    old_rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    old_status: ClaimStatus
+
+
+class Comment(SQLModel, table=True):
+    """A note on a claim for the team (plain text); never part of a report."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    created: dt.datetime = Field(default_factory=utcnow)
+    body: str = Field(sa_column=Column(Text, nullable=False))
 
 
 # --- Input models: table models do not validate on construction, these do. ---

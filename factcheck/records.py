@@ -19,6 +19,7 @@ from factcheck.models import (
     ArticleCreate,
     Claim,
     ClaimStatus,
+    Correction,
     Rating,
     RatingInput,
     RatingScale,
@@ -38,7 +39,11 @@ from factcheck.store import (
     validation_message,
 )
 
+from factcheck.workflow import corrections_for_claims
+
 FORMAT = "factcheck-article/1"
+#: Statuses older exports hold, and what they are now: "done" came before second review existed.
+LEGACY_STATUSES = {"done": ClaimStatus.NEEDS_SECOND_REVIEW}
 
 
 def article_record(session: Session, article: Article) -> dict[str, Any]:
@@ -48,6 +53,7 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
     labels = {r.id: r.label for r in ratings}
     claims = [c for c in claims_for_article(session, article.id) if not c.dismissed]
     sources = sources_for_claims(session, [c.id for c in claims])
+    corrections = corrections_for_claims(session, [c.id for c in claims])
     return {
         "format": FORMAT,
         "article": {
@@ -86,6 +92,16 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
                         "accessed": s.accessed.isoformat(),
                     }
                     for s in sources.get(c.id, [])
+                ],
+                "corrections": [
+                    {
+                        "date": k.created.date().isoformat(),
+                        "reason": k.reason,
+                        "old_verdict": k.old_verdict,
+                        "old_rationale": k.old_rationale,
+                        "old_status": k.old_status.value,
+                    }
+                    for k in corrections.get(c.id, [])
                 ],
             }
             for c in claims
@@ -159,7 +175,7 @@ def _import_claim(
     if conclusion and not free_text:
         raise InvalidInput(f"{where}: has a conclusion, but the rating scale has labels, not free text.")
     try:
-        status = ClaimStatus(entry.get("status") or ClaimStatus.TO_REVIEW)
+        status = _status(entry.get("status") or ClaimStatus.TO_REVIEW)
     except ValueError:
         raise InvalidInput(f"{where}: unknown status {entry.get('status')!r}.") from None
     rationale = entry.get("rationale") or ""
@@ -179,6 +195,7 @@ def _import_claim(
     score_claim(claim)
     session.add(claim)
     session.flush()
+    _import_corrections(session, claim, entry.get("corrections") or [], where)
     for number, raw in enumerate(entry.get("sources") or []):
         source = _mapping(raw, f"{where}.sources[{number}]")
         try:
@@ -251,6 +268,34 @@ def _scale_create(raw: dict[str, Any]) -> ScaleCreate:
         )
     except ValidationError as error:
         raise InvalidInput(f"rating_scale: {validation_message(error)}") from None
+
+
+def _status(value: Any) -> ClaimStatus:
+    if isinstance(value, str) and value in LEGACY_STATUSES:
+        return LEGACY_STATUSES[value]
+    return ClaimStatus(value)
+
+
+def _import_corrections(session: Session, claim: Claim, entries: Any, where: str) -> None:
+    if not isinstance(entries, list):
+        raise InvalidInput(f"{where}.corrections must be a list.")
+    for number, raw in enumerate(entries):
+        item = _mapping(raw, f"{where}.corrections[{number}]")
+        try:
+            created = dt.datetime.combine(dt.date.fromisoformat(item.get("date") or ""), dt.time(), dt.UTC)
+            old_status = _status(item.get("old_status"))
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{where}.corrections[{number}]: needs a date (YYYY-MM-DD) and a known old_status.") from None
+        session.add(
+            Correction(
+                claim_id=claim.id,
+                created=created,
+                reason=_text(item.get("reason") or "", f"{where}.corrections[{number}].reason"),
+                old_verdict=item.get("old_verdict") if isinstance(item.get("old_verdict"), str) else None,
+                old_rationale=_text(item.get("old_rationale") or "", f"{where}.corrections[{number}].old_rationale"),
+                old_status=old_status,
+            )
+        )
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from sqlmodel import Session, col, update
 from factcheck import store
 from factcheck.models import Article, Claim, ClaimRevision, Source, utcnow
 from factcheck.store import InvalidInput, claims_for_article, has_verdict
+from factcheck.workflow import claim_version
 
 # A claim not yet numbered: below every real position, above the ones _renumber parks claims at.
 UNNUMBERED = -1
@@ -71,7 +72,7 @@ def default_split(points: Sequence[SplitPoint]) -> int | None:
 # --- Split and merge ----------------------------------------------------------------------
 
 
-def split_claim(session: Session, claim: Claim, at: int) -> Claim:
+def split_claim(session: Session, claim: Claim, at: int, user_id: int | None = None) -> Claim:
     """Cut a claim before character ``at`` of its text; returns the new claim holding the second part."""
     _refuse_dismissed(claim, "split")
     if not 0 < at < len(claim.text):
@@ -99,12 +100,12 @@ def split_claim(session: Session, claim: Claim, at: int) -> Claim:
     _renumber(session, [*claims, second])
     _score(claim)
     _score(second)
-    _revise(session, claim, "split", before, f"{describe(claim)}\n{describe(second)}")
-    _revise(session, second, "split", before, describe(second))
+    _revise(session, claim, "split", before, f"{describe(claim)}\n{describe(second)}", user_id)
+    _revise(session, second, "split", before, describe(second), user_id)
     return second
 
 
-def merge_with_next(session: Session, claim: Claim) -> Claim:
+def merge_with_next(session: Session, claim: Claim, user_id: int | None = None) -> Claim:
     """Fold the next claim into this one (see the module docstring for what happens to reviews)."""
     _refuse_dismissed(claim, "merge")
     claims = claims_for_article(session, claim.article_id)
@@ -127,6 +128,9 @@ def merge_with_next(session: Session, claim: Claim) -> Claim:
     if _has_review(following):
         claim.verdict_id, claim.rationale, claim.status = following.verdict_id, following.rationale, following.status
         claim.conclusion = following.conclusion
+        claim.submitted_by_id = following.submitted_by_id
+        # The review changed under any open card of this claim: its next save is a conflict.
+        claim_version(session, claim, claim.version)
     if claim.worth_checking is None:
         claim.worth_checking = following.worth_checking
     # Sources and history move to the claim that stays, so deleting the other loses nothing.
@@ -138,7 +142,7 @@ def merge_with_next(session: Session, claim: Claim) -> Claim:
     session.flush()
     _renumber(session, claims)
     _score(claim)
-    _revise(session, claim, "merged", before, describe(claim))
+    _revise(session, claim, "merged", before, describe(claim), user_id)
     return claim
 
 
@@ -149,7 +153,7 @@ def _has_review(claim: Claim) -> bool:
 # --- Create, dismiss, restore ---------------------------------------------------------------
 
 
-def create_claim(session: Session, article: Article, start: int, end: int) -> Claim:
+def create_claim(session: Session, article: Article, start: int, end: int, user_id: int | None = None) -> Claim:
     """Make ``article.text[start:end]``, trimmed of surrounding whitespace, a new claim."""
     length = len(article.text)
     if not 0 <= start <= end <= length:
@@ -174,7 +178,7 @@ def create_claim(session: Session, article: Article, start: int, end: int) -> Cl
     session.flush()
     _renumber(session, [*claims, claim])
     _score(claim)
-    _revise(session, claim, "created", None, describe(claim))
+    _revise(session, claim, "created", None, describe(claim), user_id)
     return claim
 
 
@@ -211,32 +215,32 @@ def displayed_offset(text: str, offset: int) -> int:
     return len(text) + (offset - shown)
 
 
-def dismiss_claim(session: Session, claim: Claim) -> list[ClaimRevision]:
+def dismiss_claim(session: Session, claim: Claim, user_id: int | None = None) -> list[ClaimRevision]:
     """Set a span aside as not a claim: hidden from the cards and the report, kept with its history."""
     if claim.dismissed:
         return []
     claim.dismissed = True
-    return [_revise(session, claim, "dismissed", describe(claim), None)]
+    return [_revise(session, claim, "dismissed", describe(claim), None, user_id)]
 
 
-def restore_claim(session: Session, claim: Claim) -> list[ClaimRevision]:
+def restore_claim(session: Session, claim: Claim, user_id: int | None = None) -> list[ClaimRevision]:
     """Bring a dismissed claim back."""
     if not claim.dismissed:
         return []
     claim.dismissed = False
-    return [_revise(session, claim, "restored", None, describe(claim))]
+    return [_revise(session, claim, "restored", None, describe(claim), user_id)]
 
 
 WORTH_LABELS = {None: "model's score", False: "not check-worthy", True: "check-worthy"}
 
 
-def set_worth_checking(session: Session, claim: Claim, worth: bool | None) -> list[ClaimRevision]:
+def set_worth_checking(session: Session, claim: Claim, worth: bool | None, user_id: int | None = None) -> list[ClaimRevision]:
     """Record the reviewer's call on whether a claim is worth checking (None: go by the model's score)."""
     if claim.worth_checking is worth:
         return []
     before = WORTH_LABELS[claim.worth_checking]
     claim.worth_checking = worth
-    return [_revise(session, claim, "worth_checking", before, WORTH_LABELS[worth])]
+    return [_revise(session, claim, "worth_checking", before, WORTH_LABELS[worth], user_id)]
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -289,9 +293,11 @@ def _score(claim: Claim) -> None:
         scorer(claim)
 
 
-def _revise(session: Session, claim: Claim, field: str, before: str | None, after: str | None) -> ClaimRevision:
+def _revise(
+    session: Session, claim: Claim, field: str, before: str | None, after: str | None, user_id: int | None = None
+) -> ClaimRevision:
     now = utcnow()
-    revision = ClaimRevision(claim_id=claim.id, field=field, before=before, after=after, changed=now)
+    revision = ClaimRevision(claim_id=claim.id, field=field, before=before, after=after, changed=now, user_id=user_id)
     claim.updated = now
     session.add(claim)
     session.add(revision)

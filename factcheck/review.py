@@ -18,6 +18,7 @@ from factcheck.report import report_markdown
 from factcheck.reshape import default_split, split_points
 from factcheck.store import ScaleLocked, all_scales, change_article_scale, claims_for_article, has_verdict, ratings_for_scale, sources_for_claims
 from factcheck.web import render, wants_fragment
+from factcheck.workflow import comment_threads
 
 bp = Blueprint("review", __name__)
 
@@ -152,8 +153,10 @@ def review_context(session: Session, article: Article, filters: Filters, **extra
         "total": len(active),
         "dismissed_count": len(all_claims) - len(active),
         "with_verdict": sum(1 for c in active if has_verdict(c)),
-        "done": sum(1 for c in active if c.status == ClaimStatus.DONE),
+        "status_counts": {s: sum(1 for c in active if c.status == s) for s in ClaimStatus},
         "sources": sources_for_claims(session, [c.id for c in shown]),
+        "comments": comment_threads(session, [c.id for c in shown]),
+        "conflicts": {},  # claim id -> the form a stale save sent (factcheck.claims.update)
         "filters": filters,
         "statuses": list(ClaimStatus),
         "kinds": list(ClaimKind),

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from werkzeug.datastructures import MultiDict
 
 from factcheck.articles import get_article_or_404
+from factcheck.auth import acting_user_id
 from factcheck.claims import card_response, get_claim_or_404
 from factcheck.db import get_session
 from factcheck.models import Article, Claim
@@ -48,7 +49,7 @@ def create(article_id: int) -> Response:
     article = get_article_or_404(session, article_id)
     try:
         start, end = _passage_span(article.text, request.form)
-        claim = create_claim(session, article, start, end)
+        claim = create_claim(session, article, start, end, user_id=acting_user_id())
         session.commit()
     except InvalidInput as error:
         session.rollback()
@@ -65,7 +66,7 @@ def split(claim_id: int) -> Response:
     try:
         if not at.isdigit():
             raise InvalidInput("Pick the word to split the claim before.")
-        split_claim(session, claim, int(at))
+        split_claim(session, claim, int(at), user_id=acting_user_id())
         session.commit()
     except InvalidInput as error:
         session.rollback()
@@ -79,7 +80,7 @@ def merge(claim_id: int) -> Response:
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
     try:
-        merge_with_next(session, claim)
+        merge_with_next(session, claim, user_id=acting_user_id())
         session.commit()
     except InvalidInput as error:
         session.rollback()
@@ -93,7 +94,7 @@ def dismiss(claim_id: int) -> Response:
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
     claims = claims_for_article(session, claim.article_id)
-    dismiss_claim(session, claim)
+    dismiss_claim(session, claim, user_id=acting_user_id())
     session.commit()
     # The card leaves the list unless dismissed claims are shown: then the nearest claim after it
     # (else before it) becomes current.
@@ -107,7 +108,7 @@ def restore(claim_id: int) -> Response:
     """Bring a dismissed claim back into the list and the report."""
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
-    restore_claim(session, claim)
+    restore_claim(session, claim, user_id=acting_user_id())
     session.commit()
     return _shaped(session, _article(session, claim), [claim])
 
@@ -120,7 +121,7 @@ def worth_checking(claim_id: int) -> Response:
     value = request.form.get("worth_checking", "")
     if value not in WORTH_VALUES:
         return card_response(session, claim, error=f"Unknown check-worthiness call {value!r}.")
-    set_worth_checking(session, claim, WORTH_VALUES[value])
+    set_worth_checking(session, claim, WORTH_VALUES[value], user_id=acting_user_id())
     session.commit()
     return card_response(session, claim)
 

@@ -66,7 +66,9 @@ class ArticleProgress:
     article: Article
     total: int = 0
     with_verdict: int = 0
-    done: int = 0
+    second_review: int = 0  # waiting for a second person
+    approved: int = 0  # approved, not yet published
+    published: int = 0
     verdicts: Counter[str] = field(default_factory=Counter)
 
 
@@ -79,8 +81,13 @@ def articles_with_progress(session: Session) -> list[ArticleProgress]:
     ).all()
     for article_id, status, count in totals:
         progress[article_id].total += count
-        if status == ClaimStatus.DONE:
-            progress[article_id].done += count
+        row = progress[article_id]
+        if status == ClaimStatus.NEEDS_SECOND_REVIEW:
+            row.second_review += count
+        elif status == ClaimStatus.APPROVED:
+            row.approved += count
+        elif status == ClaimStatus.PUBLISHED:
+            row.published += count
     mix = session.exec(
         select(Claim.article_id, Rating.label, Rating.position, func.count())
         .join(Rating, col(Rating.id) == Claim.verdict_id)
@@ -317,10 +324,14 @@ def update_claim(
     status: str,
     conclusion: str | None = None,
     free_text: bool = False,
+    user_id: int | None = None,
 ) -> list[ClaimRevision]:
-    """Apply a reviewer's verdict (a label, or a conclusion on a free-text scale), rationale and status.
+    """Apply a verdict (a label, or a conclusion on a free-text scale), rationale and status;
+    record a revision for each change, made by `user_id`.
 
-    Records a revision for each change; `conclusion` None leaves the conclusion as it is.
+    `conclusion` None leaves the conclusion as it is. No workflow rules here (the CLI and
+    imports use it): reviewers' saves go through factcheck.workflow.save_review, which checks
+    them and the claim's version first.
     """
     by_id = {r.id: r for r in ratings}
     if verdict_id is not None and verdict_id not in by_id:
@@ -359,10 +370,10 @@ def update_claim(
     if new_status != claim.status:
         changes.append(("status", claim.status.value, new_status.value))
         claim.status = new_status
-    return _record(session, claim, changes)
+    return _record(session, claim, changes, user_id)
 
 
-def add_source(session: Session, claim: Claim, submitted: SourceCreate) -> Source:
+def add_source(session: Session, claim: Claim, submitted: SourceCreate, user_id: int | None = None) -> Source:
     """Attach a validated source to a claim and record it in the claim's history."""
     source = Source(
         claim_id=claim.id,
@@ -374,13 +385,13 @@ def add_source(session: Session, claim: Claim, submitted: SourceCreate) -> Sourc
         accessed=submitted.accessed or utcnow().date(),
     )
     session.add(source)
-    _record(session, claim, [("source_added", None, _describe(source))])
+    _record(session, claim, [("source_added", None, _describe(source))], user_id)
     return source
 
 
-def remove_source(session: Session, claim: Claim, source: Source) -> None:
+def remove_source(session: Session, claim: Claim, source: Source, user_id: int | None = None) -> None:
     """Detach a source from its claim, keeping what it was in the claim's history."""
-    _record(session, claim, [("source_removed", _describe(source), None)])
+    _record(session, claim, [("source_removed", _describe(source), None)], user_id)
     session.delete(source)
 
 
@@ -388,9 +399,14 @@ def _describe(source: Source) -> str:
     return f"{source.url} ({source.stance.value})" + (f" — {source.title}" if source.title else "")
 
 
-def _record(session: Session, claim: Claim, changes: list[tuple[str, str | None, str | None]]) -> list[ClaimRevision]:
+def _record(
+    session: Session, claim: Claim, changes: list[tuple[str, str | None, str | None]], user_id: int | None = None
+) -> list[ClaimRevision]:
     now = utcnow()
-    revisions = [ClaimRevision(claim_id=claim.id, field=f, before=b, after=a, changed=now) for f, b, a in changes]
+    revisions = [
+        ClaimRevision(claim_id=claim.id, field=f, before=b, after=a, changed=now, user_id=user_id)
+        for f, b, a in changes
+    ]
     if revisions:
         claim.updated = now
         session.add(claim)

@@ -158,14 +158,14 @@ def test_unknown_article_for_htmx_is_a_small_fragment_aimed_at_messages(client):
     assert "<html" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query", ["status=done", "status=to_review", "verdict=0"])
+@pytest.mark.parametrize("query", ["status=needs_second_review", "status=to_review", "verdict=0"])
 def test_filters_show_only_matching_claims(client, db, seed_article, query):
     claims = claims_of(db, seed_article)
-    post(client, f"/claims/{claims[0].id}", {"verdict": "", "status": "done", "rationale": ""})
+    post(client, f"/claims/{claims[0].id}", {"verdict": "", "status": "needs_second_review", "rationale": ""})
     page = html(client.get(f"/articles/{seed_article}?{query}"))
     shown = {int(card["data-claim"]) for card in page.select("section.claim-card")}
     expected = {
-        "status=done": {claims[0].id},
+        "status=needs_second_review": {claims[0].id},
         "status=to_review": {c.id for c in claims[1:]},
         "verdict=0": {c.id for c in claims},
     }[query]
@@ -175,7 +175,7 @@ def test_filters_show_only_matching_claims(client, db, seed_article, query):
 
 
 def test_filter_by_htmx_returns_only_the_claim_list(client, seed_article):
-    response = client.get(f"/articles/{seed_article}?status=done", headers={"HX-Request": "true"})
+    response = client.get(f"/articles/{seed_article}?status=needs_second_review", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert "<html" not in body
     assert html(response).select_one("#claims").select_one(".shown").get_text() == "0 of 25 claims shown"

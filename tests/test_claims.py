@@ -52,14 +52,14 @@ def test_saving_a_verdict_with_htmx_returns_the_updated_card_and_highlight(clien
 
 def test_saving_without_javascript_redirects_back_to_the_claim(client, db, seed_article):
     claim = claims_of(db, seed_article)[0]
-    response = post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "True").id), "status": "done"})
+    response = post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "True").id), "status": "needs_second_review"})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/articles/{seed_article}#claim-{claim.id}"
 
 
 def test_saving_the_same_values_records_no_revision(client, db, seed_article):
     claim = claims_of(db, seed_article)[0]
-    data = {"verdict": str(rating(db, "True").id), "status": "done", "rationale": "ok"}
+    data = {"verdict": str(rating(db, "True").id), "status": "needs_second_review", "rationale": "ok"}
     post(client, f"/claims/{claim.id}", data, htmx=True)
     post(client, f"/claims/{claim.id}", data, htmx=True)
     assert len(revisions(db, claim.id)) == 3
@@ -70,7 +70,7 @@ def test_saving_the_same_values_records_no_revision(client, db, seed_article):
     [
         ({"verdict": "9999", "status": "to_review"}, "not on this article's rating scale"),
         ({"verdict": "true", "status": "to_review"}, "not on this article's rating scale"),
-        ({"verdict": "", "status": "published"}, "Unknown status"),
+        ({"verdict": "", "status": "done"}, "Unknown status"),
         ({"verdict": "", "status": "to_review", "rationale": "x" * (RATIONALE_MAX_CHARS + 1)}, "the limit is 20,000"),
     ],
 )
@@ -163,13 +163,13 @@ def test_rationale_preview_is_rendered_and_sanitized(client):
 
 def test_history_page_lists_every_change(client, db, seed_article):
     claim = claims_of(db, seed_article)[0]
-    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "Mostly true").id), "status": "done"}, htmx=True)
+    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "Mostly true").id), "status": "needs_second_review"}, htmx=True)
     post(client, f"/claims/{claim.id}/sources", {"url": "https://example.org/evidence"}, htmx=True)
     rows = html(client.get(f"/claims/{claim.id}/history")).select("table.history tbody tr")
     cells = [[td.get_text(strip=True) for td in row.find_all("td")[1:]] for row in rows]
-    assert ["verdict", "—", "Mostly true"] in cells
-    assert ["status", "to_review", "done"] in cells
-    assert ["source added", "—", "https://example.org/evidence (context)"] in cells
+    assert ["admin", "verdict", "—", "Mostly true"] in cells
+    assert ["admin", "status", "To review", "Needs second review"] in cells
+    assert ["admin", "source added", "—", "https://example.org/evidence (context)"] in cells
 
 
 def test_claim_link_without_javascript_opens_the_article_at_the_claim(client, db, seed_article):

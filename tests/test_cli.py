@@ -91,7 +91,7 @@ def test_import_prints_new_ids_and_reports_bad_files(invoke, db, tmp_path, seed_
 
 def test_export_md_and_json_to_a_file(invoke, client, db, seed_article, tmp_path):
     claim = claims_of(db, seed_article)[0]
-    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "Half true").id), "status": "done"}, htmx=True)
+    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "Half true").id), "status": "needs_second_review"}, htmx=True)
     out = tmp_path / "report.md"
     result = invoke("export", str(seed_article), "--format", "md", "-o", str(out))
     assert result.exit_code == 0, result.stderr
@@ -102,7 +102,7 @@ def test_export_md_and_json_to_a_file(invoke, client, db, seed_article, tmp_path
 
 def test_json_export_import_export_round_trip_is_lossless(invoke, client, db, seed_article, tmp_path):
     claims = claims_of(db, seed_article)
-    post(client, f"/claims/{claims[4].id}", {"verdict": str(rating(db, "False").id), "status": "done", "rationale": "See *maps*."}, htmx=True)
+    post(client, f"/claims/{claims[4].id}", {"verdict": str(rating(db, "False").id), "status": "needs_second_review", "rationale": "See *maps*."}, htmx=True)
     post(client, f"/claims/{claims[4].id}/sources", {"url": "https://example.org/x", "title": "X", "publisher": "P",
                                                      "quote": "q", "stance": "refutes", "accessed": "2025-05-01"}, htmx=True)
     exported = tmp_path / "article.json"

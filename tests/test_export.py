@@ -17,7 +17,7 @@ def reviewed(client, db, seed_article):
     post(
         client,
         f"/claims/{claims[1].id}",
-        {"verdict": str(rating(db, "Mostly false").id), "status": "done", "rationale": "ISW maps show *less*."},
+        {"verdict": str(rating(db, "Mostly false").id), "status": "needs_second_review", "rationale": "ISW maps show *less*."},
         htmx=True,
     )
     for url, title, stance in [
@@ -31,7 +31,7 @@ def reviewed(client, db, seed_article):
              "quote": "Russian forces advanced\nnear Toretsk."},
             htmx=True,
         )
-    post(client, f"/claims/{claims[12].id}", {"verdict": str(rating(db, "Not a claim").id), "status": "done"}, htmx=True)
+    post(client, f"/claims/{claims[12].id}", {"verdict": str(rating(db, "Not a claim").id), "status": "needs_second_review"}, htmx=True)
     post(client, f"/claims/{claims[3].id}", {"verdict": "", "status": "in_progress", "rationale": "Looking"}, htmx=True)
     return seed_article
 
@@ -51,7 +51,7 @@ def test_markdown_report_download_holds_the_verdicts(client, reviewed):
     assert "| Not yet reviewed | 23 |" in report and "| **Total** | 25 |" in report
     reviewed_part, unreviewed_part = report.split("## Not yet reviewed")
     assert "### Claim 2\n\n> Over the past week, Russian advances have secured an additional 21 square kilometers.\n" in reviewed_part
-    assert "**Verdict: Mostly false** (status: done)\n\nISW maps show *less*." in reviewed_part
+    assert "**Verdict: Mostly false** (status: needs second review)\n\nISW maps show *less*." in reviewed_part
     assert "- [ISW assessment](<https://www.understandingwar.org/a_(b)>) — ISW, accessed 2025-04-30, refutes" in reviewed_part
     assert "  > Russian forces advanced\n  > near Toretsk." in reviewed_part
     assert "- [https://deepstatemap.live/en](<https://deepstatemap.live/en>) — accessed 2025-04-30, context" in reviewed_part
@@ -90,7 +90,7 @@ def test_json_export_follows_the_record_format(client, reviewed):
     text = record["article"]["text"]
     assert all(text[c["start"] : c["end"]] == c["text"] for c in record["claims"])
     second = record["claims"][1]
-    assert (second["verdict"], second["status"], second["rationale"]) == ("Mostly false", "done", "ISW maps show *less*.")
+    assert (second["verdict"], second["status"], second["rationale"]) == ("Mostly false", "needs_second_review", "ISW maps show *less*.")
     assert second["sources"][0] == {
         "url": "https://www.understandingwar.org/a_(b)",
         "title": "ISW assessment",

@@ -23,8 +23,8 @@ def claim(position: int, score: float | None = None, kind: str | None = None, **
     ("query", "expected"),
     [
         ({}, Filters()),
-        ({"status": "done", "verdict": "3"}, Filters(status="done", verdict=3)),
-        ({"status": "published", "verdict": "x"}, Filters()),
+        ({"status": "needs_second_review", "verdict": "3"}, Filters(status="needs_second_review", verdict=3)),
+        ({"status": "finished", "verdict": "x"}, Filters()),
         ({"kind": "statistic"}, Filters(kind="statistic")),
         ({"kind": "unscored"}, Filters(kind="unscored")),
         ({"kind": "gossip"}, Filters()),
@@ -151,9 +151,9 @@ def test_the_minimum_score_filter_by_htmx_returns_the_list(client, db, seed_arti
 
 def test_status_filter_still_counts_only_live_claims(client, db, seed_article):
     claims = claims_of(db, seed_article)
-    post(client, f"/claims/{claims[0].id}", {"verdict": "", "status": "done", "rationale": ""})
+    post(client, f"/claims/{claims[0].id}", {"verdict": "", "status": "needs_second_review", "rationale": ""})
     post(client, f"/claims/{claims[0].id}/dismiss")
-    page = html(client.get(f"/articles/{seed_article}?status=done"))
+    page = html(client.get(f"/articles/{seed_article}?status=needs_second_review"))
     assert page.select("section.claim-card") == []
-    page = html(client.get(f"/articles/{seed_article}?status=done&dismissed=include"))
+    page = html(client.get(f"/articles/{seed_article}?status=needs_second_review&dismissed=include"))
     assert [int(c["data-claim"]) for c in page.select("section.claim-card")] == [claims[0].id]

@@ -178,7 +178,7 @@ def test_a_scale_in_use_keeps_its_labels_but_can_be_renamed(client, db, seed_tex
     article_id = new_article_on(client, seed_text, scale.id)
     claim = claims_of(db, article_id)[0]
     right = rating(db, "Right", "Newsroom")
-    post(client, f"/claims/{claim.id}", {"verdict": str(right.id), "status": "done"})
+    post(client, f"/claims/{claim.id}", {"verdict": str(right.id), "status": "needs_second_review"})
 
     edit = html(client.get(f"/scales/{scale.id}/edit"))
     assert "in use: 1 claim has a verdict from it" in edit.select_one(".notice").get_text(" ")
@@ -238,7 +238,7 @@ def test_the_scale_changes_only_while_no_claim_has_a_verdict(client, db, seed_ar
     assert article(db, seed_article).rating_scale_id == snopes.id
 
     claim = claims_of(db, seed_article)[3]
-    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "Mixture", SNOPES).id), "status": "done"})
+    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "Mixture", SNOPES).id), "status": "needs_second_review"})
     default = scale_named(db, DEFAULT_SCALE_NAME)
     for htmx in (False, True):
         response = post(client, f"/articles/{seed_article}/scale", {"rating_scale_id": str(default.id)}, htmx=htmx)
@@ -259,7 +259,7 @@ def concluded(client, db, seed_text) -> int:
     article_id = new_article_on(client, seed_text, scale_named(db, CONCLUSION).id)
     claim = claims_of(db, article_id)[1]
     response = post(
-        client, f"/claims/{claim.id}", {"conclusion": "  Misleading:  the figure is from 2019 ", "status": "done"}, htmx=True
+        client, f"/claims/{claim.id}", {"conclusion": "  Misleading:  the figure is from 2019 ", "status": "needs_second_review"}, htmx=True
     )
     assert response.status_code == 200
     return article_id
@@ -288,7 +288,7 @@ def test_a_conclusion_only_card_has_a_text_field_and_saves_the_conclusion(client
 def test_a_conclusion_that_does_not_fit_gets_a_422(client, db, seed_text, concluded, conclusion, message):
     target = concluded if len(conclusion) > 200 else create_seed_article(client, "Other text. It has two sentences.")
     claim = claims_of(db, target)[0]
-    response = post(client, f"/claims/{claim.id}", {"conclusion": conclusion, "status": "done"}, htmx=True)
+    response = post(client, f"/claims/{claim.id}", {"conclusion": conclusion, "status": "needs_second_review"}, htmx=True)
     assert response.status_code == 422
     assert message in html(response).select_one("p.error").get_text()
     assert claims_of(db, target)[0].conclusion == ""
@@ -296,7 +296,7 @@ def test_a_conclusion_that_does_not_fit_gets_a_422(client, db, seed_text, conclu
 
 def test_reports_and_exports_show_the_conclusion(client, concluded):
     report = client.get(f"/articles/{concluded}/report.md").get_data(as_text=True)
-    assert "**Conclusion: Misleading: the figure is from 2019** (status: done)" in report
+    assert "**Conclusion: Misleading: the figure is from 2019** (status: needs second review)" in report
     assert "| Conclusion written | 1 |" in report and "- **Claims reviewed:** 1 of 25" in report
     record = json.loads(client.get(f"/articles/{concluded}/export.json").data)
     assert record["rating_scale"] | {"ratings": None} == {
@@ -339,7 +339,7 @@ def test_a_custom_scale_round_trips_into_a_database_without_it(client, db, seed_
     post(client, "/scales", scale_form(best="0", worst="1"))
     article_id = new_article_on(client, seed_text, scale_named(db, "Newsroom").id)
     claim = claims_of(db, article_id)[2]
-    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "Wrong", "Newsroom").id), "status": "done"})
+    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "Wrong", "Newsroom").id), "status": "needs_second_review"})
     exported, reexported, scales = _round_trip(client, article_id, tmp_path)
     assert reexported == exported and scales == 5
     assert exported["rating_scale"]["ratings"][0] == {

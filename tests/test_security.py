@@ -40,7 +40,7 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, cl
     before = snapshot(db)
     rules = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
     assert len(rules) >= 5
-    data = {"text": "New claim here.", "verdict": "", "status": "done", "url": "https://example.org/b", "rationale": "x",
+    data = {"text": "New claim here.", "verdict": "", "status": "needs_second_review", "url": "https://example.org/b", "rationale": "x",
             "name": "Forged scale", "label": ["A", "B"], "value": ["1", "0"], "rating_scale_id": "2"}
     # Routes an admin may not use (a blind verdict is the assigned reviewer's own) are tried by
     # someone who may: an editor assigned the article.
@@ -63,7 +63,7 @@ def test_csrf_token_in_the_htmx_header_is_accepted(client, db, populated):
     article_id, claim_id, _ = populated
     token = html(client.get(f"/articles/{article_id}")).find("input", attrs={"name": "csrf_token"})["value"]
     response = client.post(
-        f"/claims/{claim_id}", data={"status": "done"}, headers={"HX-Request": "true", "X-CSRF-Token": token}
+        f"/claims/{claim_id}", data={"status": "needs_second_review"}, headers={"HX-Request": "true", "X-CSRF-Token": token}
     )
     assert response.status_code == 200
 

@@ -101,11 +101,11 @@ def test_split_with_htmx_returns_the_list_text_and_progress(client, db, seed_art
 def test_split_keeps_the_review_with_the_first_part(client, db, seed_article):
     claim = claims_of(db, seed_article)[0]
     false = rating(db, "False")
-    post(client, f"/claims/{claim.id}", {"verdict": str(false.id), "status": "done", "rationale": "No."}, htmx=True)
+    post(client, f"/claims/{claim.id}", {"verdict": str(false.id), "status": "needs_second_review", "rationale": "No."}, htmx=True)
     post(client, f"/claims/{claim.id}/sources", {"url": "https://example.org/a"}, htmx=True)
     post(client, f"/claims/{claim.id}/split", {"at": str(claim.text.index("while"))}, htmx=True)
     first, second = claims_of(db, seed_article)[:2]
-    assert (first.verdict_id, first.status, first.rationale) == (false.id, ClaimStatus.DONE, "No.")
+    assert (first.verdict_id, first.status, first.rationale) == (false.id, ClaimStatus.NEEDS_SECOND_REVIEW, "No.")
     assert (second.verdict_id, second.status, second.rationale) == (None, ClaimStatus.TO_REVIEW, "")
     assert {s.claim_id for s in db.exec(select(Source))} == {first.id}
 
@@ -120,7 +120,7 @@ def test_split_without_javascript_redirects_to_the_claim_keeping_the_filters(cli
 
 def test_split_with_htmx_keeps_the_pages_filters(client, db, seed_article):
     claim = claims_of(db, seed_article)[1]
-    headers = {"HX-Current-URL": f"http://localhost/articles/{seed_article}?status=done"}
+    headers = {"HX-Current-URL": f"http://localhost/articles/{seed_article}?status=needs_second_review"}
     response = post(client, f"/claims/{claim.id}/split", {"at": "20"}, htmx=True, headers=headers)
     page = html(response)
     assert page.select("#claims section.claim-card") == []
@@ -200,12 +200,12 @@ def test_merge_takes_the_next_claims_review_sources_and_history_when_the_first_h
     first, second = claims_of(db, seed_article)[3:5]
     true = rating(db, "True")
     post(client, f"/claims/{first.id}/sources", {"url": "https://example.org/first"}, htmx=True)
-    post(client, f"/claims/{second.id}", {"verdict": str(true.id), "status": "done", "rationale": "Seen."}, htmx=True)
+    post(client, f"/claims/{second.id}", {"verdict": str(true.id), "status": "needs_second_review", "rationale": "Seen."}, htmx=True)
     post(client, f"/claims/{second.id}/sources", {"url": "https://example.org/second"}, htmx=True)
     assert post(client, f"/claims/{first.id}/merge", htmx=True).status_code == 200
     merged = claims_of(db, seed_article)[3]
     assert merged.id == first.id
-    assert (merged.verdict_id, merged.status, merged.rationale) == (true.id, ClaimStatus.DONE, "Seen.")
+    assert (merged.verdict_id, merged.status, merged.rationale) == (true.id, ClaimStatus.NEEDS_SECOND_REVIEW, "Seen.")
     assert sorted(s.url for s in db.exec(select(Source).where(Source.claim_id == merged.id))) == [
         "https://example.org/first",
         "https://example.org/second",
@@ -216,7 +216,7 @@ def test_merge_takes_the_next_claims_review_sources_and_history_when_the_first_h
 
 def test_merging_two_reviewed_claims_is_refused(client, db, seed_article):
     first, second = claims_of(db, seed_article)[:2]
-    post(client, f"/claims/{first.id}", {"verdict": str(rating(db, "True").id), "status": "done"}, htmx=True)
+    post(client, f"/claims/{first.id}", {"verdict": str(rating(db, "True").id), "status": "needs_second_review"}, htmx=True)
     post(client, f"/claims/{second.id}", {"verdict": "", "status": "to_review", "rationale": "Hmm."}, htmx=True)
     response = post(client, f"/claims/{first.id}/merge", htmx=True)
     assert response.status_code == 422
@@ -307,9 +307,9 @@ def test_a_passage_becomes_a_claim_without_javascript(client, db, sparse_article
     created = next(c for c in claims_of(db, sparse_article) if c.text == "said the bridge")
     assert response.headers["Location"] == f"/articles/{sparse_article}#claim-{created.id}"
     # The page's filters come back with it; a new claim they hide is not the anchor.
-    response = post(client, f"/articles/{sparse_article}/claims?status=done", {"passage": "It rained."})
+    response = post(client, f"/articles/{sparse_article}/claims?status=needs_second_review", {"passage": "It rained."})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/articles/{sparse_article}?status=done"
+    assert response.headers["Location"] == f"/articles/{sparse_article}?status=needs_second_review"
     assert [c.text for c in assert_invariants(db, sparse_article)] == [
         "Prices rose 5% in May.",
         "said the bridge",
@@ -434,7 +434,7 @@ def test_dismissed_claims_can_be_shown_with_the_rest(client, db, seed_article):
     assert len(page.select("section.claim-card")) == 25
     assert page.select_one("#filter-dismissed option[selected]")["value"] == "include"
     progress = page.select_one("#progress").get_text().split()
-    assert progress == "0 of 24 claims have a verdict · 0 done · 1 dismissed".split()
+    assert progress == ("0 of 24 claims have a verdict · 0 awaiting second review · 0 approved · 0 published · 1 dismissed").split()
 
 
 def test_a_dismissed_claim_cannot_be_split(client, db, seed_article):

@@ -77,6 +77,22 @@ def _verdict(claim: dict[str, Any]) -> str | None:
     return claim["verdict"] or claim.get("conclusion") or None
 
 
+def _corrections(corrections: list[dict[str, Any]]) -> list[str]:
+    """A correction note per correction: when, why, and what the verdict and rationale were."""
+    lines = []
+    for correction in corrections:
+        previous = escape(correction["old_verdict"]) if correction["old_verdict"] else "no verdict"
+        status = correction["old_status"].replace("_", " ")
+        lines += [
+            f"**Correction ({correction['date']}):** {escape(_one_line(correction['reason']))} "
+            f"Previously: {previous} (status: {status}).",
+            "",
+        ]
+        if correction["old_rationale"].strip():
+            lines += ["Previous rationale:", "", _quote(correction["old_rationale"]), ""]
+    return lines
+
+
 def _claim_section(number: int, claim: dict[str, Any]) -> list[str]:
     status = claim["status"].replace("_", " ")
     what = "Verdict" if claim["verdict"] else "Conclusion"
@@ -84,6 +100,7 @@ def _claim_section(number: int, claim: dict[str, Any]) -> list[str]:
     lines = [f"### Claim {number}", "", _quote(claim["text"]), "", verdict, ""]
     rationale = claim["rationale"].strip()
     lines += [rationale, ""] if rationale else ["_No rationale written._", ""]
+    lines += _corrections(claim.get("corrections") or [])
     if claim["sources"]:
         lines += ["**Sources**", ""]
         for source in claim["sources"]:

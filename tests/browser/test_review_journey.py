@@ -121,7 +121,7 @@ def save_review(page: Page, claim_id: str, review: Review) -> None:
 
 def fill_source(page: Page, claim_id: str, source: SourceInput) -> None:
     card = card_by_id(page, claim_id)
-    details = card.locator("details")
+    details = card.locator(".sources details")
     if not details.evaluate("element => element.open"):
         details.locator("summary").click()
     card.locator(f"#src-url-{claim_id}").fill(source.url)

@@ -1,0 +1,415 @@
+"""The review workflow: saving a review without overwriting anyone, approval, corrections, comments, history.
+
+Plain functions on a Session (no Flask), for the views, the CLI and the tests. The rules:
+
+- a claim goes to review → in progress → needs second review → approved → published;
+- reviewers move it up to "needs second review"; only editors and admins approve and publish;
+- approval comes from someone other than the person who sent the claim to second review, needs
+  a verdict, and needs at least `Rating.min_sources` sources for that verdict;
+- publishing needs an approved claim;
+- changing the verdict or rationale of an approved or published claim, or moving it back, is a
+  correction: editors only, with a reason; the old verdict, rationale and status are kept in a
+  Correction row. A corrected verdict goes back to second review;
+- every save names the claim version it was made on; a save on an older version is an
+  EditConflict, and the version check is one conditional UPDATE, so two saves made on the same
+  version can never both succeed.
+
+As in factcheck.store, committing is left to the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from factcheck import store
+from factcheck.models import (
+    Claim,
+    ClaimRevision,
+    ClaimStatus,
+    Comment,
+    Correction,
+    Rating,
+    Role,
+    Source,
+    User,
+)
+from factcheck.store import InvalidInput, has_verdict
+
+EDITOR_ROLES = frozenset({Role.ADMIN, Role.EDITOR})
+COMMENT_MAX_CHARS = 5_000
+REASON_MAX_CHARS = 2_000
+MIN_SOURCES_LIMIT = 20
+
+
+class Refused(InvalidInput):
+    """A workflow step this user may not take now; `code` is the HTTP status to answer (403 or 422)."""
+
+    def __init__(self, message: str, code: int = 422) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class EditConflict(Exception):
+    """A save made on a version of the claim that is no longer the stored one."""
+
+    def __init__(self, claim_id: int, submitted_version: int | None) -> None:
+        super().__init__(f"claim {claim_id} changed since version {submitted_version}")
+        self.claim_id = claim_id
+        self.submitted_version = submitted_version
+
+
+def is_editor(user: User | None) -> bool:
+    """Editors and admins approve, publish and correct; None (the CLI, an import) may too."""
+    return user is None or user.role in EDITOR_ROLES
+
+
+def parse_status(value: str) -> ClaimStatus:
+    """The ClaimStatus named, or InvalidInput."""
+    try:
+        return ClaimStatus(value)
+    except ValueError:
+        raise InvalidInput(f"Unknown status {value!r}.") from None
+
+
+# --- Saving a review ----------------------------------------------------------------------
+
+
+def save_review(
+    session: Session,
+    claim: Claim,
+    ratings: Sequence[Rating],
+    *,
+    verdict_id: int | None,
+    rationale: str,
+    status: str,
+    user: User | None,
+    version: int | None = None,
+    reason: str = "",
+    conclusion: str | None = None,
+    free_text: bool = False,
+) -> list[ClaimRevision]:
+    """Save a verdict, rationale and status through the workflow rules (see the module docstring).
+
+    `version` is the claim version the reviewer's form was rendered with (None: no check, for
+    scripts). Raises EditConflict, Refused or InvalidInput; on success the claim's version is
+    one higher and the caller commits.
+    """
+    by_id = {r.id: r for r in ratings}
+    new_status = parse_status(status)
+    rationale = rationale.replace("\r\n", "\n")
+    reason = " ".join(reason.split())
+    if version is not None and version != claim.version:
+        raise EditConflict(claim.id, version)
+    if conclusion is not None:
+        conclusion = " ".join(conclusion.split())
+    content_changed = (
+        verdict_id != claim.verdict_id
+        or rationale != claim.rationale
+        or (conclusion is not None and conclusion != claim.conclusion)
+    )
+    if not content_changed and new_status == claim.status:
+        return []
+    reopening = claim.status.signed_off and (content_changed or new_status.rank < claim.status.rank)
+    _check_step(session, claim, by_id, user, new_status, content_changed=content_changed, reopening=reopening)
+    if reopening and not reason:
+        raise Refused(
+            f"Claim {claim.position + 1} is {claim.status.label.lower()}: changing it is a correction. "
+            "Say why in “Reason for the correction”."
+        )
+    if len(reason) > REASON_MAX_CHARS:
+        raise InvalidInput(f"The reason is {len(reason):,} characters; the limit is {REASON_MAX_CHARS:,}.")
+    if reopening and content_changed and new_status.signed_off:
+        new_status = ClaimStatus.NEEDS_SECOND_REVIEW  # a corrected verdict is approved again
+    old_verdict = by_id[claim.verdict_id].label if claim.verdict_id in by_id else (claim.conclusion or None)
+    old = (old_verdict, claim.rationale, claim.status)
+    claim_version(session, claim, claim.version if version is None else version)
+    revisions = store.update_claim(
+        session,
+        claim,
+        ratings,
+        verdict_id=verdict_id,
+        rationale=rationale,
+        status=new_status.value,
+        conclusion=conclusion,
+        free_text=free_text,
+        user_id=user.id if user else None,
+    )
+    if new_status == ClaimStatus.NEEDS_SECOND_REVIEW and old[2] != new_status:
+        claim.submitted_by_id = user.id if user else None
+    if reopening:
+        session.add(
+            Correction(
+                claim_id=claim.id,
+                user_id=user.id if user else None,
+                reason=reason,
+                old_verdict=old[0],
+                old_rationale=old[1],
+                old_status=old[2],
+                created=claim.updated,
+            )
+        )
+    return revisions
+
+
+def claim_version(session: Session, claim: Claim, expected: int) -> None:
+    """Move the stored claim from version `expected` to the next one, or raise EditConflict.
+
+    One conditional UPDATE: SQLite lets one writer at a time run it, and the second finds the
+    version already moved on, so two saves made on the same version never both succeed.
+    """
+    result = session.execute(
+        update(Claim)
+        .where(col(Claim.id) == claim.id, col(Claim.version) == expected)
+        .values(version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise EditConflict(claim.id, expected)
+    set_committed_value(claim, "version", expected + 1)
+
+
+def _check_step(
+    session: Session,
+    claim: Claim,
+    by_id: Mapping[int | None, Rating],
+    user: User | None,
+    new_status: ClaimStatus,
+    *,
+    content_changed: bool,
+    reopening: bool,
+) -> None:
+    name = f"Claim {claim.position + 1}"
+    if reopening and not is_editor(user):
+        raise Refused(
+            f"{name} is {claim.status.label.lower()}: only an editor can reopen it. Leave a comment for the team instead.",
+            403,
+        )
+    if new_status == claim.status or new_status.rank < claim.status.rank:
+        return
+    if new_status.signed_off and not is_editor(user):
+        raise Refused(f"Only editors and admins may mark a claim {new_status.label.lower()}.", 403)
+    if new_status == ClaimStatus.PUBLISHED and claim.status != ClaimStatus.APPROVED:
+        raise Refused(f"{name} is not approved yet: approve it before publishing it.")
+    if new_status == ClaimStatus.APPROVED:
+        _check_approval(session, claim, by_id, user, content_changed=content_changed)
+
+
+def _check_approval(
+    session: Session, claim: Claim, by_id: Mapping[int | None, Rating], user: User | None, *, content_changed: bool
+) -> None:
+    name = f"Claim {claim.position + 1}"
+    if claim.status != ClaimStatus.NEEDS_SECOND_REVIEW:
+        raise Refused(f"{name} has not been sent to second review: a claim is approved after a second person reads it.")
+    submitter = submitted_by(session, claim)
+    if user is not None and submitter == user.id:
+        raise Refused(f"You sent {name.lower()} to second review, so someone else must approve it.", 403)
+    if content_changed:
+        raise Refused(
+            "Approve the verdict and rationale as they were sent, or change them and send the claim back to second review."
+        )
+    if not has_verdict(claim):
+        raise Refused(f"{name} has no verdict: give it one before approving it.")
+    rating = by_id.get(claim.verdict_id)
+    # A conclusion on a free-text scale has no label to set a number on: it needs the default one.
+    needed, what = (rating.min_sources, f"a “{rating.label}” verdict") if rating else (1, "a conclusion")
+    have = session.exec(select(func.count()).select_from(Source).where(Source.claim_id == claim.id)).one()
+    if have < needed:
+        raise Refused(
+            f"Approving {what} needs at least {_count(needed, 'source')}; "
+            f"{name.lower()} has {have}. Add {needed - have} more."
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def submitted_by(session: Session, claim: Claim) -> int | None:
+    """Who sent the claim to second review: recorded on the claim, else the last such revision."""
+    if claim.submitted_by_id is not None:
+        return claim.submitted_by_id
+    return session.exec(
+        select(ClaimRevision.user_id)
+        .where(
+            ClaimRevision.claim_id == claim.id,
+            ClaimRevision.field == "status",
+            ClaimRevision.after == ClaimStatus.NEEDS_SECOND_REVIEW.value,
+        )
+        .order_by(col(ClaimRevision.id).desc())
+        .limit(1)
+    ).first()
+
+
+# --- Approval rules ---------------------------------------------------------------------------
+
+
+def set_min_sources(session: Session, wanted: Mapping[int, str]) -> list[Rating]:
+    """Set each rating's minimum number of sources (rating id -> typed number); returns the changed ones."""
+    ratings = {r.id: r for r in session.exec(select(Rating).where(col(Rating.id).in_(list(wanted)))).all()}
+    changed = []
+    for rating_id, typed in wanted.items():
+        rating = ratings.get(rating_id)
+        if rating is None:
+            raise InvalidInput(f"There is no rating {rating_id}.")
+        text = typed.strip()
+        if not text.isdigit() or int(text) > MIN_SOURCES_LIMIT:
+            raise InvalidInput(f"“{rating.label}”: give a whole number of sources from 0 to {MIN_SOURCES_LIMIT}.")
+        if int(text) != rating.min_sources:
+            rating.min_sources = int(text)
+            session.add(rating)
+            changed.append(rating)
+    return changed
+
+
+# --- Comments -----------------------------------------------------------------------------------
+
+
+def add_comment(session: Session, claim: Claim, user: User | None, body: str) -> Comment:
+    """Store a comment on a claim for the team."""
+    body = body.replace("\r\n", "\n").strip()
+    if not body:
+        raise InvalidInput("The comment is empty: write something for the team.")
+    if len(body) > COMMENT_MAX_CHARS:
+        raise InvalidInput(f"The comment is {len(body):,} characters; the limit is {COMMENT_MAX_CHARS:,}.")
+    comment = Comment(claim_id=claim.id, user_id=user.id if user else None, body=body)
+    session.add(comment)
+    return comment
+
+
+def comments_for_claims(session: Session, claim_ids: Iterable[int]) -> dict[int, list[Comment]]:
+    """Comments grouped by claim id, oldest first (one query)."""
+    grouped: dict[int, list[Comment]] = defaultdict(list)
+    ids = list(claim_ids)
+    if ids:
+        for comment in session.exec(select(Comment).where(col(Comment.claim_id).in_(ids)).order_by(Comment.id)).all():
+            grouped[comment.claim_id].append(comment)
+    return grouped
+
+
+def comment_threads(session: Session, claim_ids: Iterable[int]) -> dict[int, list[tuple[Comment, str]]]:
+    """Comments with their authors' names, grouped by claim id, oldest first (two queries)."""
+    comments = comments_for_claims(session, claim_ids)
+    names = user_names(session, [c.user_id for thread in comments.values() for c in thread])
+    return {
+        claim_id: [(c, names.get(c.user_id, NOBODY) if c.user_id else NOBODY) for c in thread]
+        for claim_id, thread in comments.items()
+    }
+
+
+def corrections_for_claims(session: Session, claim_ids: Iterable[int]) -> dict[int, list[Correction]]:
+    """Corrections grouped by claim id, oldest first (one query)."""
+    grouped: dict[int, list[Correction]] = defaultdict(list)
+    ids = list(claim_ids)
+    if ids:
+        rows = session.exec(select(Correction).where(col(Correction.claim_id).in_(ids)).order_by(Correction.id)).all()
+        for correction in rows:
+            grouped[correction.claim_id].append(correction)
+    return grouped
+
+
+def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """Display names by user id (one query)."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    return {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
+
+
+# --- History ------------------------------------------------------------------------------------
+
+NOBODY = "command line or import"
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+def rationale_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """A word-level diff as (op, text) pieces, op one of "equal", "insert", "delete" (text unescaped)."""
+    old, new = _TOKEN.findall(before or ""), _TOKEN.findall(after or "")
+    pieces: list[tuple[str, str]] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(("equal", "".join(old[a1:a2])))
+            continue
+        if op in ("delete", "replace"):
+            pieces.append(("delete", "".join(old[a1:a2])))
+        if op in ("insert", "replace"):
+            pieces.append(("insert", "".join(new[b1:b2])))
+    return pieces
+
+
+@dataclass
+class HistoryEntry:
+    """One line of a claim's history page: a change, a correction or a comment."""
+
+    when: dt.datetime
+    who: str
+    kind: str  # change | correction | comment
+    what: str
+    before: str | None = None
+    after: str | None = None
+    diff: list[tuple[str, str]] | None = None
+    reason: str = ""
+    extra: dict[str, str | None] = field(default_factory=dict)
+
+
+def claim_timeline(session: Session, claim: Claim) -> list[HistoryEntry]:
+    """Every change, correction and comment of a claim, oldest first, with who made it."""
+    revisions = store.claim_history(session, claim.id)
+    corrections = corrections_for_claims(session, [claim.id]).get(claim.id, [])
+    comments = comments_for_claims(session, [claim.id]).get(claim.id, [])
+    names = user_names(session, [r.user_id for r in revisions] + [c.user_id for c in corrections + comments])
+
+    def who(user_id: int | None) -> str:
+        return names.get(user_id, "a removed user") if user_id is not None else NOBODY
+
+    entries: list[tuple[tuple, HistoryEntry]] = []
+    for revision in revisions:
+        entry = HistoryEntry(revision.changed, who(revision.user_id), "change", revision.field.replace("_", " "))
+        if revision.field == "rationale":
+            entry.diff = rationale_diff(revision.before or "", revision.after or "")
+        elif revision.field == "status":
+            entry.before, entry.after = _status_label(revision.before), _status_label(revision.after)
+        else:
+            entry.before, entry.after = revision.before, revision.after
+        entries.append(((_utc(revision.changed), 1, revision.id), entry))
+    for correction in corrections:
+        entry = HistoryEntry(
+            correction.created,
+            who(correction.user_id),
+            "correction",
+            "correction",
+            reason=correction.reason,
+            extra={
+                "old_verdict": correction.old_verdict,
+                "old_status": correction.old_status.label,
+                "old_rationale": correction.old_rationale,
+            },
+        )
+        entries.append(((_utc(correction.created), 0, correction.id), entry))
+    for comment in comments:
+        entry = HistoryEntry(comment.created, who(comment.user_id), "comment", "comment", after=comment.body)
+        entries.append(((_utc(comment.created), 2, comment.id), entry))
+    return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
+
+
+def _utc(when: dt.datetime) -> dt.datetime:
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _status_label(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value == "done":  # recorded before second review existed
+        return "Done"
+    try:
+        return ClaimStatus(value).label
+    except ValueError:
+        return value

@@ -1,0 +1,109 @@
+"""The team's journey: a reviewer sends a claim to second review, an editor approves it, and two
+pages saving the same claim end in the conflict view, merged and saved in the page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Locator, Page, expect
+from sqlmodel import Session, select
+
+from factcheck.db import default_scale
+from factcheck.models import ArticleCreate, Assignment, Claim, User
+from factcheck.store import create_article
+from tests.browser.conftest import log_in
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.browser
+
+TEXT = "Officials said 40 villages were taken in April. The ministry denied it on Monday. Prices rose 12% in May."
+
+
+@pytest.fixture
+def article(live_app: Flask) -> tuple[int, list[int]]:
+    """An article assigned to the reviewer rita; edna is an editor. Returns its id and its claim ids."""
+    make_user(live_app, "rita", "reviewer")
+    make_user(live_app, "edna", "editor")
+    with Session(live_app.extensions["factcheck.engine"]) as session:
+        stored = create_article(session, ArticleCreate(text=TEXT, title="Workflow"), default_scale(session))
+        rita = session.exec(select(User).where(User.username == "rita")).one()
+        session.add(Assignment(article_id=stored.id, reviewer_id=rita.id))
+        session.commit()
+        claims = session.exec(select(Claim.id).where(Claim.article_id == stored.id).order_by(Claim.position)).all()
+        return stored.id, list(claims)
+
+
+def card(page: Page, claim_id: int) -> Locator:
+    return page.locator(f"#claim-{claim_id}")
+
+
+def pick_verdict(card: Locator, verdict: str) -> None:
+    card.locator("form.review-form label.verdict-option").filter(
+        has_text=re.compile(rf"^\s*\d+\s+{re.escape(verdict)}\s*$")
+    ).click()
+
+
+def test_second_review_approval_and_a_conflict_merged_in_the_page(new_page, console_log, article) -> None:
+    article_id, claims = article
+    first, second = claims[0], claims[1]
+    rita = log_in(new_page(), "rita")
+    rita.goto(f"/articles/{article_id}")
+
+    # The reviewer reviews the claim, cites a source and sends it to second review.
+    mine = card(rita, first)
+    pick_verdict(mine, "False")
+    mine.get_by_label("Rationale (Markdown)").fill("The ministry's own map shows 12 villages.")
+    mine.get_by_label("Status").select_option("needs_second_review")
+    mine.get_by_role("button", name="Save").click()
+    expect(mine.get_by_label("Status")).to_have_value("needs_second_review")
+    expect(rita.locator("#progress")).to_contain_text("1 awaiting second review")
+    mine.locator(".sources summary").click()
+    mine.locator(f"#src-url-{first}").fill("https://example.org/ministry-map")
+    mine.get_by_role("button", name="Add source").click()
+    expect(mine.locator(".sources li.source")).to_have_count(1)
+
+    # The reviewer may not approve it; an editor, a second person, does.
+    mine.get_by_label("Status").select_option("approved")
+    with console_log.allow(r"\b403\b|responseError|Response Status Error"):
+        mine.get_by_role("button", name="Save").click()
+        expect(mine.locator(".error")).to_contain_text("Only editors and admins")
+    edna = log_in(new_page(), "edna")
+    edna.goto(f"/articles/{article_id}")
+    theirs = card(edna, first)
+    theirs.get_by_label("Status").select_option("approved")
+    theirs.get_by_role("button", name="Save").click()
+    expect(theirs.get_by_label("Status")).to_have_value("approved")
+    expect(theirs.locator(".error")).to_have_count(0)
+    expect(theirs.get_by_label(re.compile("Reason for the correction"))).to_be_visible()
+
+    # Both open the second claim; the reviewer saves first, the editor's save is now stale.
+    rita.goto(f"/articles/{article_id}")
+    edna.goto(f"/articles/{article_id}")
+    card(rita, second).get_by_label("Rationale (Markdown)").fill("Rita: the ministry denied it.")
+    card(rita, second).get_by_role("button", name="Save").click()
+    expect(card(rita, second).locator("input[name=version]")).to_have_value("2")
+    stale = card(edna, second)
+    stale.get_by_label("Rationale (Markdown)").fill("Edna: a denial is not evidence.")
+    with console_log.allow(r"\b409\b|responseError|Response Status Error"):
+        stale.get_by_role("button", name="Save").click()
+        conflict = stale.locator(".conflict")
+        expect(conflict).to_be_visible()
+    expect(conflict.locator(".conflict-theirs .rationale-text")).to_have_text("Rita: the ministry denied it.")
+    expect(conflict.locator(".conflict-yours .rationale-text")).to_have_text("Edna: a denial is not evidence.")
+    merged = "Rita: the ministry denied it. Edna: a denial is not evidence."
+    conflict.get_by_label(re.compile("Merged rationale")).fill(merged)
+    conflict.get_by_role("button", name="Save merged version").click()
+    expect(stale.locator(".conflict")).to_have_count(0)
+    expect(stale.get_by_label("Rationale (Markdown)")).to_have_value(merged)
+    expect(stale.locator("input[name=version]")).to_have_value("3")
+
+    # The merge is in the history, with who made each change.
+    edna.goto(f"/claims/{second}/history")
+    expect(edna.locator("td.who")).to_have_text(["rita", "edna"])
+    expect(edna.locator("td.diff ins").last).to_contain_text("Edna:")
+
+    assert console_log.page_errors == []
+    assert console_log.csp_violations() == []
+    assert console_log.errors == []

@@ -1,0 +1,428 @@
+"""The review workflow: statuses, approval rules, corrections, comments, history, edit conflicts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, select
+
+from factcheck.db import init_db
+from factcheck.models import Assignment, Claim, ClaimStatus, Comment, Correction, Rating, User
+from factcheck.records import import_record
+from factcheck.db import default_scale
+from factcheck.store import ratings_for_scale
+from factcheck.workflow import EditConflict, rationale_diff, save_review
+from tests.conftest import claims_of, html, login_as, post, rating
+
+
+def assign(app, username: str, article_id: int) -> None:
+    """Give a reviewer every claim of an article."""
+    with Session(app.extensions["factcheck.engine"]) as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+        session.add(Assignment(article_id=article_id, reviewer_id=user.id))
+        session.commit()
+
+
+def stored(db: Session, claim_id: int) -> Claim:
+    db.expire_all()
+    return db.get(Claim, claim_id)
+
+
+def version_of(client, claim_id: int) -> str:
+    card = html(client.get(f"/claims/{claim_id}", headers={"HX-Request": "true"}))
+    return card.select_one(f"#claim-{claim_id} form.review-form input[name=version]")["value"]
+
+
+def save(client, claim_id: int, *, htmx: bool = True, **fields):
+    data = {"verdict": "", "rationale": "", "status": "in_progress", **fields}
+    data = {k: str(v) for k, v in data.items()}
+    return post(client, f"/claims/{claim_id}", data, htmx=htmx)
+
+
+def add_sources(client, claim_id: int, count: int) -> None:
+    for number in range(count):
+        response = post(client, f"/claims/{claim_id}/sources", {"url": f"https://example.org/{number}"}, htmx=True)
+        assert response.status_code == 200
+
+
+@pytest.fixture
+def team(app, client, seed_article):
+    """A reviewer assigned to the seed article, a second reviewer, and two editors (plus the admin `client`)."""
+    clients = {
+        "reviewer": login_as(app, "reviewer", "rita"),
+        "other_reviewer": login_as(app, "reviewer", "oscar"),
+        "editor": login_as(app, "editor", "edna"),
+        "editor2": login_as(app, "editor", "eddie"),
+        "admin": client,
+    }
+    assign(app, "rita", seed_article)
+    return clients
+
+
+def sent_to_second_review(team, db, claim_id: int, verdict: str = "False") -> None:
+    """The assigned reviewer gives a verdict and sends the claim to second review."""
+    response = save(
+        team["reviewer"], claim_id, verdict=rating(db, verdict).id, rationale="Maps say otherwise.", status="needs_second_review"
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def error_of(response) -> str:
+    return html(response).select_one(".error").get_text(" ", strip=True)
+
+
+# --- Statuses and approval ---------------------------------------------------------------------
+
+
+def test_the_statuses_in_order():
+    assert [s.value for s in ClaimStatus] == ["to_review", "in_progress", "needs_second_review", "approved", "published"]
+    assert [s.signed_off for s in ClaimStatus] == [False, False, False, True, True]
+
+
+def test_a_claim_goes_from_review_to_published(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    assert save(team["reviewer"], claim.id, status="in_progress").status_code == 200
+    sent_to_second_review(team, db, claim.id)
+    rita = db.exec(select(User).where(User.username == "rita")).one()
+    assert stored(db, claim.id).submitted_by_id == rita.id
+    add_sources(team["reviewer"], claim.id, 1)
+    response = save(team["editor"], claim.id, verdict=rating(db, "False").id, rationale="Maps say otherwise.", status="approved")
+    assert response.status_code == 200, error_of(response)
+    assert stored(db, claim.id).status == ClaimStatus.APPROVED
+    response = save(team["editor"], claim.id, verdict=rating(db, "False").id, rationale="Maps say otherwise.", status="published")
+    assert response.status_code == 200
+    assert stored(db, claim.id).status == ClaimStatus.PUBLISHED
+    page = html(team["editor"].get(f"/claims/{claim.id}/history"))
+    whos = [(row.select_one(".who").get_text(), row.select_one(".what").get_text()) for row in page.select("tbody tr")]
+    assert ("rita", "status") in whos and ("edna", "status") in whos
+
+
+@pytest.mark.parametrize("status", ["approved", "published"])
+def test_reviewers_may_not_approve_or_publish(team, db, seed_article, status):
+    claim = claims_of(db, seed_article)[0]
+    sent_to_second_review(team, db, claim.id)
+    response = save(team["reviewer"], claim.id, verdict=rating(db, "False").id, rationale="Maps say otherwise.", status=status)
+    assert response.status_code == 403
+    assert "Only editors and admins" in error_of(response)
+    assert response.headers["HX-Retarget"] == f"#claim-{claim.id}"
+    assert stored(db, claim.id).status == ClaimStatus.NEEDS_SECOND_REVIEW
+
+
+def test_approval_must_come_from_someone_else(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    editor = team["editor"]
+    assert save(editor, claim.id, verdict=rating(db, "True").id, rationale="Yes.", status="needs_second_review").status_code == 200
+    add_sources(editor, claim.id, 1)
+    response = save(editor, claim.id, verdict=rating(db, "True").id, rationale="Yes.", status="approved")
+    assert response.status_code == 403
+    assert "someone else must approve it" in error_of(response)
+    assert stored(db, claim.id).status == ClaimStatus.NEEDS_SECOND_REVIEW
+    assert save(team["editor2"], claim.id, verdict=rating(db, "True").id, rationale="Yes.", status="approved").status_code == 200
+
+
+def test_approval_needs_second_review_first_and_no_changes_on_the_way(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    add_sources(team["editor"], claim.id, 1)
+    response = save(team["editor"], claim.id, verdict=rating(db, "True").id, rationale="x", status="approved")
+    assert response.status_code == 422 and "not been sent to second review" in error_of(response)
+    sent_to_second_review(team, db, claim.id)
+    response = save(team["editor"], claim.id, verdict=rating(db, "True").id, rationale="Changed.", status="approved")
+    assert response.status_code == 422 and "as they were sent" in error_of(response)
+    response = save(team["editor"], claim.id, verdict=rating(db, "False").id, rationale="Maps say otherwise.", status="published")
+    assert response.status_code == 422 and "approve it before publishing" in error_of(response)
+
+
+def test_approval_needs_the_sources_its_verdict_asks_for(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    false = rating(db, "False")
+    response = post(team["editor"], "/approval-rules", {f"min_sources-{false.id}": "2"})
+    assert response.status_code == 303
+    db.expire_all()
+    assert db.get(Rating, false.id).min_sources == 2
+    assert rating(db, "True").min_sources == 1
+    sent_to_second_review(team, db, claim.id)
+    add_sources(team["reviewer"], claim.id, 1)
+    approve = {"verdict": false.id, "rationale": "Maps say otherwise.", "status": "approved"}
+    response = save(team["editor"], claim.id, **approve)
+    assert response.status_code == 422
+    assert error_of(response) == "Approving a “False” verdict needs at least 2 sources; claim 1 has 1. Add 1 more."
+    add_sources(team["reviewer"], claim.id, 1)
+    assert save(team["editor"], claim.id, **approve).status_code == 200
+
+
+def test_no_verdict_no_approval(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    assert save(team["reviewer"], claim.id, rationale="Unsure.", status="needs_second_review").status_code == 200
+    response = save(team["editor"], claim.id, rationale="Unsure.", status="approved")
+    assert response.status_code == 422 and "has no verdict" in error_of(response)
+
+
+def test_approval_rules_page(team, db):
+    page = html(team["editor"].get("/approval-rules"))
+    labels = [label.get_text() for label in page.select("form.approval-rules label")]
+    assert labels[:2] == ["True", "Mostly true"]
+    assert all(field["value"] == "1" for field in page.select("form.approval-rules input[type=number]"))
+    false = rating(db, "False")
+    response = post(team["editor"], "/approval-rules", {f"min_sources-{false.id}": "lots"})
+    assert response.status_code == 422
+    assert "“False”: give a whole number of sources from 0 to 20." in error_of(response)
+    assert rating(db, "False").min_sources == 1
+
+
+# --- Migration and import ----------------------------------------------------------------------
+
+
+def test_stored_done_claims_move_to_second_review(app, db, seed_article):
+    engine = app.extensions["factcheck.engine"]
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE claim SET status = 'DONE' WHERE position < 2"))
+    init_db(engine)
+    statuses = [c.status for c in claims_of(db, seed_article)[:3]]
+    assert statuses == [ClaimStatus.NEEDS_SECOND_REVIEW, ClaimStatus.NEEDS_SECOND_REVIEW, ClaimStatus.TO_REVIEW]
+
+
+def test_an_export_with_done_imports_as_second_review_and_keeps_corrections(app, db):
+    record = {
+        "format": "factcheck-article/1",
+        "article": {"title": "T", "text": "It rained. It snowed."},
+        "claims": [
+            {"start": 0, "end": 10, "text": "It rained.", "status": "done", "verdict": "True", "rationale": "Seen."},
+            {
+                "start": 11, "end": 21, "text": "It snowed.", "status": "published", "verdict": "False", "rationale": "",
+                "corrections": [
+                    {"date": "2025-05-01", "reason": "New data.", "old_verdict": "True", "old_rationale": "Was.", "old_status": "done"}
+                ],
+            },
+        ],
+    }
+    article = import_record(db, json.loads(json.dumps(record)), default_scale(db))
+    db.commit()
+    first, second = claims_of(db, article.id)
+    assert (first.status, second.status) == (ClaimStatus.NEEDS_SECOND_REVIEW, ClaimStatus.PUBLISHED)
+    correction = db.exec(select(Correction).where(Correction.claim_id == second.id)).one()
+    assert (correction.reason, correction.old_verdict, correction.old_status) == ("New data.", "True", ClaimStatus.NEEDS_SECOND_REVIEW)
+
+
+# --- Corrections ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published_claim(team, db, seed_article) -> int:
+    claim = claims_of(db, seed_article)[0]
+    sent_to_second_review(team, db, claim.id)
+    add_sources(team["reviewer"], claim.id, 1)
+    for status in ("approved", "published"):
+        response = save(team["editor"], claim.id, verdict=rating(db, "False").id, rationale="Maps say otherwise.", status=status)
+        assert response.status_code == 200
+    return claim.id
+
+
+def test_a_correction_needs_a_reason_and_keeps_the_old_verdict(team, db, seed_article, published_claim):
+    change = {"verdict": rating(db, "Mostly false").id, "rationale": "Maps say *mostly* otherwise.", "status": "published"}
+    response = save(team["editor"], published_claim, **change)
+    assert response.status_code == 422 and "Reason for the correction" in error_of(response)
+    assert stored(db, published_claim).verdict_id == rating(db, "False").id
+
+    response = save(team["editor"], published_claim, reason="The ministry revised its figures.", **change)
+    assert response.status_code == 200
+    claim = stored(db, published_claim)
+    assert claim.verdict_id == rating(db, "Mostly false").id
+    assert claim.status == ClaimStatus.NEEDS_SECOND_REVIEW  # the corrected verdict is approved again
+    correction = db.exec(select(Correction).where(Correction.claim_id == published_claim)).one()
+    assert (correction.reason, correction.old_verdict, correction.old_rationale, correction.old_status) == (
+        "The ministry revised its figures.", "False", "Maps say otherwise.", ClaimStatus.PUBLISHED,
+    )
+
+    page = html(team["editor"].get(f"/claims/{published_claim}/history"))
+    row = page.select_one("tr.entry-correction")
+    assert row.select_one(".who").get_text() == "edna"
+    assert row.select_one(".reason").get_text() == "The ministry revised its figures."
+    assert row.select_one(".old-verdict").get_text() == "False"
+
+    report = team["editor"].get(f"/articles/{seed_article}/report.md").get_data(as_text=True)
+    assert (
+        "**Verdict: Mostly false** (status: needs second review)\n\nMaps say *mostly* otherwise.\n\n"
+        f"**Correction ({correction.created.date().isoformat()}):** The ministry revised its figures. "
+        "Previously: False (status: published).\n\nPrevious rationale:\n\n> Maps say otherwise.\n"
+    ) in report
+
+
+def test_moving_a_published_claim_back_is_a_correction_too(team, db, published_claim):
+    same = {"verdict": rating(db, "False").id, "rationale": "Maps say otherwise."}
+    response = save(team["editor"], published_claim, status="in_progress", reason="Needs another look.", **same)
+    assert response.status_code == 200
+    assert stored(db, published_claim).status == ClaimStatus.IN_PROGRESS
+    assert db.exec(select(Correction).where(Correction.claim_id == published_claim)).one().old_status == ClaimStatus.PUBLISHED
+
+
+def test_reviewers_may_not_reopen_a_signed_off_claim(team, db, published_claim):
+    response = save(team["reviewer"], published_claim, verdict=rating(db, "True").id, rationale="x", status="in_progress", reason="r")
+    assert response.status_code == 403
+    assert "only an editor can reopen it" in error_of(response)
+    assert db.exec(select(Correction)).first() is None
+
+
+def test_the_card_asks_for_a_reason_only_once_signed_off(team, db, seed_article, published_claim):
+    page = html(team["editor"].get(f"/articles/{seed_article}"))
+    assert page.select_one(f"#claim-{published_claim} input[name=reason]") is not None
+    other = claims_of(db, seed_article)[1]
+    assert page.select_one(f"#claim-{other.id} input[name=reason]") is None
+
+
+# --- Comments --------------------------------------------------------------------------------------
+
+
+def test_comments_are_shown_collapsed_with_their_count_and_in_history(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    response = post(team["reviewer"], f"/claims/{claim.id}/comments", {"body": "Is <b>this</b> the 2024 map?"}, htmx=True)
+    assert response.status_code == 200
+    card = html(response).select_one(f"#claim-{claim.id}")
+    assert card.select_one("details.comments").has_attr("open")  # open right after adding
+    assert card.select_one("details.comments summary").get_text() == "Comments (1)"
+    assert card.select_one(".comment-body").get_text() == "Is <b>this</b> the 2024 map?"
+    assert card.select_one(".comment-body b") is None
+    assert card.select_one(".comment .author").get_text() == "rita"
+    post(team["editor"], f"/claims/{claim.id}/comments", {"body": "Yes."})
+    page = html(team["editor"].get(f"/articles/{seed_article}"))
+    details = page.select_one(f"#claim-{claim.id} details.comments")
+    assert not details.has_attr("open")
+    assert details.select_one("summary").get_text() == "Comments (2)"
+    history = html(team["editor"].get(f"/claims/{claim.id}/history"))
+    assert [c.get_text() for c in history.select("tr.entry-comment .comment-body")] == ["Is <b>this</b> the 2024 map?", "Yes."]
+
+
+def test_an_empty_comment_is_refused(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    response = post(team["reviewer"], f"/claims/{claim.id}/comments", {"body": "  "}, htmx=True)
+    assert response.status_code == 422
+    assert "The comment is empty" in error_of(response)
+    assert db.exec(select(Comment)).first() is None
+
+
+# --- History ------------------------------------------------------------------------------------------
+
+
+def test_rationale_diff_marks_words_in_and_out():
+    assert rationale_diff("Maps show less.", "Maps show much less.") == [
+        ("equal", "Maps show "), ("insert", "much "), ("equal", "less."),
+    ]
+    assert rationale_diff("a b", "a c") == [("equal", "a "), ("delete", "b"), ("insert", "c")]
+
+
+def test_history_shows_rationale_changes_as_an_escaped_diff(client, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    save(client, claim.id, rationale="Seen <b>here</b>.")
+    save(client, claim.id, rationale="Seen there.")
+    page = html(client.get(f"/claims/{claim.id}/history"))
+    cells = page.select("td.diff")
+    assert [ins.get_text() for ins in cells[0].find_all("ins")] == ["Seen <b>here</b>."]
+    assert [d.get_text() for d in cells[1].find_all("del")] == ["<b>here</b>."]
+    assert [i.get_text() for i in cells[1].find_all("ins")] == ["there."]
+    assert page.select_one("td.diff b") is None
+    assert cells[1].get_text() == "Seen <b>here</b>.there."
+
+
+# --- Edit conflicts -------------------------------------------------------------------------------------
+
+
+def test_a_stale_save_gets_a_409_conflict_view_in_the_card(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    rita, edna = team["reviewer"], team["editor"]
+    version = version_of(rita, claim.id)
+    assert version_of(edna, claim.id) == version == "1"
+    theirs = {"verdict": rating(db, "False").id, "rationale": "Theirs.", "status": "in_progress", "version": version}
+    assert save(edna, claim.id, **theirs).status_code == 200
+    mine = {"verdict": rating(db, "True").id, "rationale": "Mine.", "status": "in_progress", "version": version}
+    response = save(rita, claim.id, **mine)
+    assert response.status_code == 409
+    assert response.headers["HX-Retarget"] == f"#claim-{claim.id}"
+    assert response.headers["HX-Reswap"] == "outerHTML"
+    card = html(response).select_one(f"#claim-{claim.id}")
+    assert card.select_one(".conflict-theirs .rationale-text").get_text() == "Theirs."
+    assert card.select_one(".conflict-theirs .verdict").get_text() == "False"
+    assert card.select_one(".conflict-yours .rationale-text").get_text() == "Mine."
+    assert card.select_one(".conflict-yours .verdict").get_text() == "True"
+    assert card.select_one("form.review-form") is None
+    merge = card.select_one("form.merge-form")
+    assert merge.select_one("input[name=version]")["value"] == "2"
+    assert merge.select_one("textarea[name=rationale]").get_text() == "Mine."
+    assert merge.select_one("input[name=verdict][checked]")["value"] == str(rating(db, "True").id)
+    assert stored(db, claim.id).rationale == "Theirs."
+
+    merged = {**mine, "rationale": "Theirs. Mine.", "version": "2"}
+    assert save(rita, claim.id, **merged).status_code == 200
+    assert (stored(db, claim.id).rationale, stored(db, claim.id).version) == ("Theirs. Mine.", 3)
+
+
+def test_a_stale_save_without_javascript_gets_the_whole_page_with_the_conflict(client, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    assert save(client, claim.id, htmx=False, rationale="First.", version=1).status_code == 303
+    response = save(client, claim.id, htmx=False, rationale="Second.", version=1)
+    assert response.status_code == 409
+    page = html(response)
+    assert page.select_one(".article-header h1") is not None  # the whole review page
+    assert page.select_one(f"#claim-{claim.id} .conflict-yours .rationale-text").get_text() == "Second."
+    assert page.select_one(f"#claim-{claim.id} form.merge-form")["action"] == f"/claims/{claim.id}"
+
+
+def test_two_saves_on_the_same_version_never_both_succeed(app, seed_article):
+    engine = app.extensions["factcheck.engine"]
+    with Session(engine) as first, Session(engine) as second:
+        a = first.exec(select(Claim).where(Claim.article_id == seed_article, Claim.position == 0)).one()
+        claim_id = a.id
+        b = second.get(Claim, claim_id)
+        ratings = ratings_for_scale(first, 1)
+        save_review(first, a, ratings, verdict_id=None, rationale="A", status="in_progress", user=None, version=1)
+        first.commit()
+        with pytest.raises(EditConflict):
+            save_review(second, b, ratings, verdict_id=None, rationale="B", status="in_progress", user=None, version=1)
+        # Even when the stale session believes its copy is current, the conditional UPDATE refuses it.
+        second.rollback()
+        b.rationale  # reload the stored row, then pretend this copy were still version 1
+        set_committed_value(b, "version", 1)
+        with pytest.raises(EditConflict):
+            save_review(second, b, ratings, verdict_id=None, rationale="B", status="in_progress", user=None, version=1)
+    with Session(engine) as check:
+        assert check.get(Claim, claim_id).rationale == "A"
+
+
+def test_a_save_without_a_version_still_moves_the_version_on(client, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    assert save(client, claim.id, rationale="Scripted.").status_code == 200
+    assert stored(db, claim.id).version == 2
+
+
+# --- Permission rows ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "allowed"),
+    [
+        ("reviewer", "post", "comments", True),
+        ("other_reviewer", "post", "comments", False),
+        ("editor", "post", "comments", True),
+        ("admin", "post", "comments", True),
+        ("reviewer", "get", "/approval-rules", False),
+        ("editor", "get", "/approval-rules", True),
+        ("admin", "get", "/approval-rules", True),
+        ("reviewer", "post", "/approval-rules", False),
+        ("editor", "post", "/approval-rules", True),
+        ("other_reviewer", "post", "save", False),
+        ("reviewer", "post", "save", True),
+    ],
+)
+def test_new_endpoints_follow_the_permission_table(team, db, seed_article, who, method, path, allowed):
+    claim = claims_of(db, seed_article)[0]
+    client = team[who]
+    if path == "comments":
+        response = post(client, f"/claims/{claim.id}/comments", {"body": "Note."})
+    elif path == "save":
+        response = save(client, claim.id, htmx=False, rationale="x")
+    elif method == "get":
+        response = client.get(path)
+    else:
+        response = post(client, path, {})
+    assert (response.status_code != 403) is allowed, response.status_code
