@@ -25,13 +25,13 @@ from factcheck.models import Article, Assignment, BlindVerdict, Claim, ClaimStat
 from factcheck.permissions import is_assigned
 from factcheck.rendering import RATIONALE_MAX_CHARS
 from factcheck.store import InvalidInput, claims_for_article, ratings_for_scale, update_claim
+from factcheck.workflow import claim_version
 from factcheck.web import render, wants_fragment
 
 bp = Blueprint("blind", __name__)
 
 #: Where a settled claim goes: ready for the usual approval by someone else. Until the workflow
 #: has that status, the claim keeps the status it has.
-SETTLED_STATUS = "needs_second_review"
 
 #: Routes that change a claim: refused to its blind reviewers until the claim is settled.
 CLAIM_WRITES = frozenset(
@@ -128,18 +128,19 @@ def settle(session: Session, claim: Claim, chosen: BlindVerdict, editor: User) -
     if chosen.claim_id != claim.id:
         raise InvalidInput("That verdict is not one given on this claim.")
     article = session.get(Article, claim.article_id)
-    statuses = {status.value for status in ClaimStatus}
-    status = SETTLED_STATUS if SETTLED_STATUS in statuses else claim.status.value
-    revisions = update_claim(
+    # The claim changes under any card open on it: its next save there is an edit conflict.
+    claim_version(session, claim, claim.version)
+    update_claim(
         session,
         claim,
         ratings_for_scale(session, article.rating_scale_id),
         verdict_id=chosen.verdict_id,
         rationale=chosen.rationale,
-        status=status,
+        status=ClaimStatus.NEEDS_SECOND_REVIEW.value,
+        user_id=editor.id,
     )
-    for revision in revisions:
-        revision.user_id = editor.id
+    # The verdict is the blind reviewer's: anyone else (the settling editor too) may approve it.
+    claim.submitted_by_id = chosen.reviewer_id
     now = utcnow()
     for verdict in verdicts:
         verdict.settled = now
