@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from factcheck.errors import InvalidInput
 from factcheck.extract import ClaimSpan, parse_header, split_claims
 from factcheck.extract.checkworthy import assess
 from factcheck.models import (
@@ -33,10 +34,6 @@ from factcheck.models import (
     utcnow,
 )
 from factcheck.rendering import RATIONALE_MAX_CHARS
-
-
-class InvalidInput(ValueError):
-    """Input a reviewer can fix; the message says what is wrong, in their words."""
 
 
 def validation_message(error: ValidationError) -> str:
