@@ -116,6 +116,8 @@ _LINE_BREAKS_TO_SPACES = str.maketrans("\r\n", "  ")
 # A claim needs a letter or a digit: "***" or "—" alone is a separator, not a claim.
 _ALNUM = re.compile(r"[^\W_]")
 _FIRST_WORD = re.compile(r"[\"'“‘(\[]?([\w’'.\-]+)")
+# Where `_mark_inside_piece` looks: every period, and "?" or "!" before a space.
+_PERIOD_OR_MARK_AND_SPACE = re.compile(r"\.|[?!] ")
 _SENTENCE_END_INSIDE = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"“‘(\[]?[A-Z]")
 
 # A list item's marker at the start of a line or of a paragraph: a bullet, or a number or letter
@@ -168,7 +170,6 @@ _ADDRESS_BEFORE_NEXT = re.compile(
     r"(?:https?://|www\.)\S{1,2000}[ \t]+(?=(?:https?://|www\.|[\"“‘(\[]?[A-Z]))"
 )
 _QUOTES = "\"“”"
-_QUOTES_TO_SPACES = str.maketrans(_QUOTES, "   ")
 _OPENING_QUOTES = "“‘"
 
 
@@ -385,7 +386,7 @@ def _append_sentences(
         and max(lengths) > MAX_QUOTED_CLAIM_CHARS
         and ('"' in stretch or "“" in stretch or "”" in stretch)
     )
-    if tiled and (long_quotation or _may_need_correction(stretch, pieces, paragraphs)):
+    if tiled and (long_quotation or _may_need_correction(stretch, pieces, lengths, paragraphs)):
         cuts = _correct(stretch, pieces, paragraphs)
         pieces = [stretch[start:end] for start, end in zip([0, *cuts], cuts)]
         lengths = list(map(len, pieces))
@@ -417,30 +418,54 @@ def _tiling(stretch: str, pieces: list[str]) -> list[str]:
     return kept
 
 
-def _may_need_correction(stretch: str, pieces: list[str], paragraphs: list[int]) -> bool:
-    """Whether `stretch` holds anything `_correct` has a rule for (cheap substring tests)."""
+def _may_need_correction(
+    stretch: str, pieces: list[str], lengths: list[int], paragraphs: list[int]
+) -> bool:
+    """Whether `stretch` holds anything `_correct` has a rule for (cheap substring tests).
+
+    `pieces` are sentencex's, tiling `stretch`, and `lengths` their lengths.
+    """
     return (
-        # A period, question or exclamation mark and a space inside one of sentencex's pieces
-        # (an abbreviation, "the U.S. Zelensky", "art. Destiny", "sight!! I will"), or a piece
-        # that may end too early (after initials, a clock time, a list marker, an ellipsis).
-        any(
-            (len(piece) < 8 and (piece[0] in _MARKER_STARTS or piece[1:2] in (".", ")")))
-            or piece[-4:-3] == "."
-            or piece[-3:-2] == "."
-            or piece.count(". ", 0, len(piece) - 2)
-            or piece.count("? ", 0, len(piece) - 2)
-            or piece.count("! ", 0, len(piece) - 2)
-            for piece in pieces
-        )
-        or "…" in stretch
+        "…" in stretch
         or ". ." in stretch
         or ".)" in stretch
         or "?)" in stretch
         or "!)" in stretch
         or "://" in stretch
         or "www." in stretch
+        # A short piece may be a list marker or an ellipsis that sentencex cut off.
+        or (
+            min(lengths, default=8) < 8
+            and any(
+                len(piece) < 8 and (piece[0] in _MARKER_STARTS or piece[1:2] in (".", ")"))
+                for piece in pieces
+            )
+        )
+        or _mark_inside_piece(stretch, lengths)
         or any(_opens_list(stretch, start) for start in paragraphs)
     )
+
+
+def _mark_inside_piece(stretch: str, lengths: list[int]) -> bool:
+    """Whether one of sentencex's pieces (of `lengths`, tiling `stretch`) holds a period,
+    question or exclamation mark and a space before its last two characters (an abbreviation,
+    "the U.S. Zelensky", "art. Destiny", "sight!! I will"), or ends like initials, a clock time
+    or an abbreviation (a period three or four characters from its end: "J.D. ", "p.m. ").
+
+    One scan of the stretch's marks rather than a test of every piece: most pieces hold only
+    their final period.
+    """
+    ends = accumulate(lengths)
+    end = 0
+    for found in _PERIOD_OR_MARK_AND_SPACE.finditer(stretch):
+        position = found.start()
+        while end <= position:
+            end = next(ends)
+        if position + 4 <= end and (found.end() - position == 2 or stretch[position + 1] == " "):
+            return True  # a mark and a space inside the piece
+        if stretch[position] == "." and end - 4 <= position <= end - 3:
+            return True  # "J.D. ", "p.m. ", "U.S. "
+    return False
 
 
 def _opens_list(stretch: str, start: int) -> bool:
@@ -607,8 +632,12 @@ def _kept_cuts(stretch: str, pieces: list[str], cuts: list[int]) -> list[int]:
         if len(tail) > 8 and tail[-3:-2] != ".":
             kept.append(cut)
             continue
+        last = kept[-1] if kept else 0
+        if not tail and last == cut - len(piece):
+            kept.append(cut)  # a blank piece (between paragraphs) after a sentence end
+            continue
         # The piece since the last kept cut; only its end matters unless it is short.
-        start = max(kept[-1] if kept else 0, cut - 40)
+        start = max(last, cut - 40)
         if not _wrong_cut(stretch, stretch[start:cut].rstrip(), cut):
             kept.append(cut)
     return kept
@@ -617,8 +646,10 @@ def _kept_cuts(stretch: str, pieces: list[str], cuts: list[int]) -> list[int]:
 def _wrong_cut(stretch: str, piece: str, cut: int) -> bool:
     """Whether sentencex's sentence end at `cut` (after `piece`) falls inside a sentence."""
     piece = piece.lstrip()
+    if not piece:
+        return False
     word = _FIRST_WORD.match(stretch, cut)
-    if not piece or not word:
+    if not word:
         return False
     next_word = word[1]
     if _ENDS_WITH_CLOCK.search(piece):
@@ -676,14 +707,15 @@ def _split_long_quotations(stretch: str, cuts: list[int]) -> list[int]:
     result: list[int] = []
     start = 0
     for end in cuts:
+        if end - start <= MAX_QUOTED_CLAIM_CHARS:
+            result.append(end)
+            start = end
+            continue
         piece = stretch[start:end]
-        unquoted = piece.translate(_QUOTES_TO_SPACES)
-        inner_pieces = (
-            sentencex.segment(LANGUAGE, unquoted)
-            if end - start > MAX_QUOTED_CLAIM_CHARS and unquoted != piece
-            else []
-        )
-        if "".join(inner_pieces) == unquoted:  # pieces that tile it, or none
+        # str.translate would map every character through a dict: replace is far faster.
+        unquoted = piece.replace('"', " ").replace("“", " ").replace("”", " ")
+        inner_pieces = sentencex.segment(LANGUAGE, unquoted) if unquoted != piece else []
+        if "".join(inner_pieces) == unquoted:  # pieces that tile it
             position = start
             for inner in inner_pieces[:-1]:
                 position += len(inner)
