@@ -112,12 +112,14 @@ _TIME_ZONE = (
 # A blank (whitespace-only) line together with the whitespace around it: the line break that
 # ends the previous paragraph, further blank lines, and the next paragraph's indentation.
 _BLANK_LINE_GAP = re.compile(r"\n[^\S\n]*\n\s*")
-_LINE_BREAKS_TO_SPACES = str.maketrans("\r\n", "  ")
 # A claim needs a letter or a digit: "***" or "—" alone is a separator, not a claim.
 _ALNUM = re.compile(r"[^\W_]")
 _FIRST_WORD = re.compile(r"[\"'“‘(\[]?([\w’'.\-]+)")
-# Where `_mark_inside_piece` looks: every period, and "?" or "!" before a space.
-_PERIOD_OR_MARK_AND_SPACE = re.compile(r"\.|[?!] ")
+# For `_mark_inside_piece`, in pieces joined with NUL: a period and a space followed by two more
+# characters of its piece, or a period two or three characters before its piece's end; the same
+# for "?" and "!" and a space.
+_PERIOD_INSIDE_OR_NEAR_END = re.compile(r"\.(?: [^\x00]{2}|[^\x00]{2,3}(?:\x00|\Z))")
+_MARK_INSIDE = re.compile(r"[?!] [^\x00]{2}")
 _SENTENCE_END_INSIDE = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"“‘(\[]?[A-Z]")
 
 # A list item's marker at the start of a line or of a paragraph: a bullet, or a number or letter
@@ -209,7 +211,7 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
             chunk = _blank_out(chunk, start, gaps)
         if "\n" in chunk:
             for line_start, line_end in _line_stretches(chunk):
-                stretch = chunk[line_start:line_end].translate(_LINE_BREAKS_TO_SPACES)
+                stretch = chunk[line_start:line_end].replace("\r", " ").replace("\n", " ")
                 _append_sentences(bounds, text, stretch, start + line_start, (0,))
         else:
             _append_sentences(bounds, text, chunk, start, (0,))
@@ -219,6 +221,9 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
 def _chunks(paragraph_starts: list[int], size: int) -> Iterator[tuple[int, int, list[int]]]:
     """(start, end, paragraph starts relative to start) of runs of whole paragraphs of about
     CHUNK_CHARS; sentencex 1.0.32 drops characters from some inputs of more than 10,000."""
+    if size <= CHUNK_CHARS:
+        yield 0, size, paragraph_starts
+        return
     chunk_start = 0
     paragraphs: list[int] = []
     for paragraph_start in paragraph_starts:
@@ -242,6 +247,8 @@ def _prepare_body(text: str, body: int) -> tuple[str, list[int]] | None:
     if body >= end:
         return "", [0]
     newlines = text.count("\n", body, end)
+    if not newlines:
+        return text[body:], [0]  # one paragraph: no blank line to look at
     parts: list[str] = []
     starts = [0]
     copied = body
@@ -392,12 +399,16 @@ def _append_sentences(
         lengths = list(map(len, pieces))
     # The pieces are `stretch`'s text, which is `source`'s but for whitespace shown as spaces,
     # so stripping a piece gives the claim's bounds in `source`.
+    append = bounds.append
     for start, piece in zip(accumulate(lengths, initial=offset), pieces):
-        text = piece.strip()
+        if piece[:1].isspace():
+            text = piece.lstrip()
+            start += len(piece) - len(text)
+            text = text.rstrip()
+        else:
+            text = piece.rstrip()
         if text and (text[0].isalnum() or _ALNUM.search(text)):
-            if piece[0].isspace():
-                start += len(piece) - len(piece.lstrip())
-            bounds.append((start, start + len(text)))
+            append((start, start + len(text)))
 
 
 def _tiling(stretch: str, pieces: list[str]) -> list[str]:
@@ -441,31 +452,26 @@ def _may_need_correction(
                 for piece in pieces
             )
         )
-        or _mark_inside_piece(stretch, lengths)
+        or _mark_inside_piece(pieces)
         or any(_opens_list(stretch, start) for start in paragraphs)
     )
 
 
-def _mark_inside_piece(stretch: str, lengths: list[int]) -> bool:
-    """Whether one of sentencex's pieces (of `lengths`, tiling `stretch`) holds a period,
-    question or exclamation mark and a space before its last two characters (an abbreviation,
-    "the U.S. Zelensky", "art. Destiny", "sight!! I will"), or ends like initials, a clock time
-    or an abbreviation (a period three or four characters from its end: "J.D. ", "p.m. ").
+def _mark_inside_piece(pieces: list[str]) -> bool:
+    """Whether one of sentencex's `pieces` holds a period, question or exclamation mark and a
+    space before its last two characters (an abbreviation, "the U.S. Zelensky", "art. Destiny",
+    "sight!! I will"), or ends like initials, a clock time or an abbreviation (a period three or
+    four characters from its end: "J.D. ", "p.m. ", "U.S. ").
 
-    One scan of the stretch's marks rather than a test of every piece: most pieces hold only
-    their final period.
+    The pieces are joined with NUL between them, so that two regular expression searches test
+    them all at once: far faster than a test of each piece.
     """
-    ends = accumulate(lengths)
-    end = 0
-    for found in _PERIOD_OR_MARK_AND_SPACE.finditer(stretch):
-        position = found.start()
-        while end <= position:
-            end = next(ends)
-        if position + 4 <= end and (found.end() - position == 2 or stretch[position + 1] == " "):
-            return True  # a mark and a space inside the piece
-        if stretch[position] == "." and end - 4 <= position <= end - 3:
-            return True  # "J.D. ", "p.m. ", "U.S. "
-    return False
+    joined = "\x00".join(pieces)
+    if joined.count("\x00") >= len(pieces):  # a NUL in the text: not one between pieces
+        joined = "\x00".join(piece.replace("\x00", "\x01") for piece in pieces)
+    return _PERIOD_INSIDE_OR_NEAR_END.search(joined) is not None or (
+        ("? " in joined or "! " in joined) and _MARK_INSIDE.search(joined) is not None
+    )
 
 
 def _opens_list(stretch: str, start: int) -> bool:
