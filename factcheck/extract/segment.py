@@ -531,7 +531,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
                 word = _LOWERCASE_WORD_BEFORE.search(stretch, max(0, position - 30), position)
                 if word and word[0] not in LOWERCASE_ABBREVIATIONS:
                     added.add(found.end())
-    for mark in "?!":
+    for mark in ("?", "!") if "?" in stretch or "!" in stretch else ():
         for position in _positions(stretch, mark):
             if stretch[position - 1 : position] in ("?", "!"):
                 continue  # the rest of a "?!" or "!!" run
@@ -541,7 +541,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
             before = stretch[max(0, position - 8) : position]
             if not before.endswith(("(", "[")) and not _SHORT_NAME_BEFORE.search(before):
                 added.add(found.end())
-    for needle in (".)", "?)", "!)"):
+    for needle in (".)", "?)", "!)") if ")" in stretch else ():
         for position in _positions(stretch, needle):
             # "(Laughter.) This is not a filibuster.": a whole sentence in brackets.
             found = _AFTER_BRACKET.match(stretch, position + 1)
@@ -551,7 +551,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
                 stretch, opening, position
             ):
                 added.add(found.end())
-    for needle in ("://", "www."):
+    for needle in ("://", "www.") if "://" in stretch or "www." in stretch else ():
         address_end = 0
         for position in _positions(stretch, needle):
             if needle == "://":
@@ -563,7 +563,8 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
                 added.add(found.end())
                 address_end = found.end()
     # sentencex keeps a quotation whole; so do these rules, unless the claim would be too long.
-    added = {cut for cut in added if not _in_short_quotation(stretch, kept, cut)}
+    if added:
+        added = {cut for cut in added if not _in_short_quotation(stretch, kept, cut)}
     for index, start in enumerate(paragraphs):
         if _opens_list(stretch, start):
             end = paragraphs[index + 1] if index + 1 < len(paragraphs) else len(stretch)
@@ -585,6 +586,8 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
 
 def _ellipsis_starts(stretch: str) -> list[int]:
     """Where each run of dots ("...", ". . .") or of "…" starts, once per run."""
+    if ".." not in stretch and ". ." not in stretch and "…" not in stretch:
+        return []
     starts = [
         position
         for position in _positions(stretch, "..")
