@@ -35,7 +35,7 @@ from itertools import accumulate
 
 import sentencex
 
-from factcheck.extract.header import ends_sentence, is_unfinished, parse_header
+from factcheck.extract.header import _SENTENCE_FINAL, ends_sentence, is_unfinished, parse_header
 
 LANGUAGE = "en"
 
@@ -109,6 +109,8 @@ _TIME_ZONE = (
     r"|JST|KST|AEST|AEDT)\b"
 )
 
+# A block ending in one of these ends a sentence (a set: "" is not in it).
+_SENTENCE_FINAL_CHARS = frozenset(_SENTENCE_FINAL)
 # A blank (whitespace-only) line together with the whitespace around it: the line break that
 # ends the previous paragraph, further blank lines, and the next paragraph's indentation.
 _BLANK_LINE_GAP = re.compile(r"\n[^\S\n]*\n\s*")
@@ -305,6 +307,8 @@ def _runs_on(text: str, block_start: int, block_end: int, next_start: int) -> bo
     line into the block starting at `next_start`."""
     # The end of a block decides, except for the lowercase rule below: no need to copy it all.
     tail = text[max(block_start, block_end - 80) : block_end].rstrip()
+    if tail[-1:] in _SENTENCE_FINAL_CHARS:
+        return False  # the common case, decided as the tests below would: the block ends a sentence
     if not tail or is_unfinished(tail):
         return bool(tail)
     # "Kyiv was shelled. Officials said the convoy\n\nwas hit near Sumy": edited prose does not
@@ -396,19 +400,19 @@ def _append_sentences(
     if tiled and (long_quotation or _may_need_correction(stretch, pieces, lengths, paragraphs)):
         cuts = _correct(stretch, pieces, paragraphs)
         pieces = [stretch[start:end] for start, end in zip([0, *cuts], cuts)]
-        lengths = list(map(len, pieces))
     # The pieces are `stretch`'s text, which is `source`'s but for whitespace shown as spaces,
     # so stripping a piece gives the claim's bounds in `source`.
     append = bounds.append
-    for start, piece in zip(accumulate(lengths, initial=offset), pieces):
-        if piece[:1].isspace():
-            text = piece.lstrip()
-            start += len(piece) - len(text)
-            text = text.rstrip()
-        else:
-            text = piece.rstrip()
+    start = offset
+    for piece in pieces:
+        text = piece.strip()
         if text and (text[0].isalnum() or _ALNUM.search(text)):
-            append((start, start + len(text)))
+            if text[0] == piece[0]:
+                append((start, start + len(text)))
+            else:  # leading whitespace
+                text_start = start + len(piece) - len(piece.lstrip())
+                append((text_start, text_start + len(text)))
+        start += len(piece)
 
 
 def _tiling(stretch: str, pieces: list[str]) -> list[str]:
