@@ -628,14 +628,20 @@ def _follows_word(stretch: str, position: int) -> bool:
 def _kept_cuts(stretch: str, pieces: list[str], cuts: list[int]) -> list[int]:
     """sentencex's sentence ends (all but the stretch's end) less those inside a sentence."""
     kept: list[int] = []
+    append = kept.append
     for piece, cut in zip(pieces, cuts[:-1]):
         # Most pieces end "word. ": only a cut with no space on either side, or after a piece
         # ending like initials ("J.D. "), a clock time ("p.m. ") or a short one (a list marker,
         # an ellipsis) can be wrong.
-        spaced = piece[-1:].isspace() or stretch[cut : cut + 1].isspace()
-        if spaced and len(piece) > 11 and piece[-4] != "." and piece[-3] != ".":
-            kept.append(cut)
+        if (
+            len(piece) > 11
+            and piece[-4] != "."
+            and piece[-3] != "."
+            and (piece[-1].isspace() or stretch[cut].isspace())
+        ):
+            append(cut)
             continue
+        spaced = piece[-1:].isspace() or stretch[cut : cut + 1].isspace()
         if not spaced:
             if piece and piece[-1] in _QUOTES and piece[-2:-1].isspace():
                 cut -= 1  # 'say? "THE PRESIDENT:': the opening quotation mark starts the sentence
