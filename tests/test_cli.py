@@ -17,7 +17,7 @@ from sqlmodel import func, select
 from factcheck import create_app
 from factcheck.cli import cli
 from factcheck.extract import split_offsets
-from factcheck.split_cli import BLOCK_LINES, split_command
+from factcheck.split_cli import split_command
 from factcheck.models import Article, Claim
 from tests.conftest import DATA, claims_of, post, rating
 
@@ -194,20 +194,6 @@ def test_factcheck_package_imports_flask_only_to_build_the_app(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
 
 
-def _batch_lines(count: int) -> str:
-    texts = ["Kyiv said so. Moscow denied it.", "“We will not retreat,” he said. “The war continues.”", "", "U.S. aid\n\narrived."]
-    return "".join(json.dumps({"id": number, "text": texts[number % 4] * (number % 3)}) + "\n" for number in range(count))
-
-
-def test_split_batch_jobs_keep_the_order_and_the_output():
-    lines = _batch_lines(2 * BLOCK_LINES + 17)
-    one = CliRunner().invoke(split_command, ["--batch"], input=lines)
-    two = CliRunner().invoke(split_command, ["--batch", "--jobs", "2"], input=lines)
-    assert one.exit_code == two.exit_code == 0
-    assert two.stdout == one.stdout
-    assert [json.loads(line)["id"] for line in two.stdout.splitlines()] == list(range(2 * BLOCK_LINES + 17))
-
-
 def test_split_batch_output_is_what_the_json_encoder_writes():
     item = {"id": {"nested": ["é", 1.5, None]}, "text": 'He said "no."\tTabs, \\ and ünïcode… 😀 stay. Next one.'}
     result = CliRunner().invoke(split_command, ["--batch"], input=json.dumps(item) + "\n")
@@ -215,19 +201,3 @@ def test_split_batch_output_is_what_the_json_encoder_writes():
     claims = [{"start": s, "end": e, "text": text[s:e]} for s, e in split_offsets(text)]
     assert len(claims) == 3
     assert result.stdout == json.dumps({"id": item["id"], "claims": claims}, ensure_ascii=False) + "\n"
-
-
-def test_split_batch_jobs_stop_at_a_bad_line_after_the_lines_before_it():
-    lines = _batch_lines(BLOCK_LINES + 5).splitlines(keepends=True)
-    lines.insert(BLOCK_LINES + 2, "not json\n")
-    result = CliRunner().invoke(split_command, ["--batch", "-j", "2"], input="".join(lines))
-    assert result.exit_code == 1
-    assert f"line {BLOCK_LINES + 3}: not a JSON object" in result.stderr
-    assert len(result.stdout.splitlines()) == BLOCK_LINES + 2
-
-
-@pytest.mark.parametrize(("args", "message"), [(["--jobs", "2"], "--jobs works with --batch only"), (["--batch", "-j", "0"], "Invalid value for '-j' / '--jobs'")])
-def test_split_jobs_misuse_is_a_usage_error(args, message):
-    result = CliRunner().invoke(split_command, args, input="One.")
-    assert result.exit_code == 2
-    assert message in result.stderr
