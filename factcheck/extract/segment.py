@@ -203,6 +203,9 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
     prepared = _prepare_body(text, body)
     if prepared is not None:
         stretch, paragraph_starts = prepared
+        if len(stretch) <= CHUNK_CHARS:  # one chunk (most articles and posts)
+            _append_sentences(bounds, text, stretch, body, paragraph_starts)
+            return bounds
         for start, end, paragraphs in _chunks(paragraph_starts, len(stretch)):
             _append_sentences(bounds, text, stretch[start:end], body + start, paragraphs)
         return bounds
@@ -223,9 +226,6 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
 def _chunks(paragraph_starts: list[int], size: int) -> Iterator[tuple[int, int, list[int]]]:
     """(start, end, paragraph starts relative to start) of runs of whole paragraphs of about
     CHUNK_CHARS; sentencex 1.0.32 drops characters from some inputs of more than 10,000."""
-    if size <= CHUNK_CHARS:
-        yield 0, size, paragraph_starts
-        return
     chunk_start = 0
     paragraphs: list[int] = []
     for paragraph_start in paragraph_starts:
@@ -443,9 +443,7 @@ def _may_need_correction(
     return (
         "…" in stretch
         or ". ." in stretch
-        or ".)" in stretch
-        or "?)" in stretch
-        or "!)" in stretch
+        or (")" in stretch and (".)" in stretch or "?)" in stretch or "!)" in stretch))
         or "://" in stretch
         or "www." in stretch
         # A short piece may be a list marker or an ellipsis that sentencex cut off.
