@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from htmx_flask import Htmx
+if TYPE_CHECKING:
+    from flask import Flask
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -26,6 +26,11 @@ def _instance_path() -> str | None:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the factcheck web app; config comes from defaults, instance/, FACTCHECK_* and test_config."""
+    # Flask is imported here, not at the top: `factcheck split` imports this package, and
+    # importing Flask would be most of its start-up time.
+    from flask import Flask
+    from htmx_flask import Htmx
+
     app = Flask(
         __name__,
         instance_path=_instance_path(),

@@ -20,8 +20,8 @@ from factcheck.ingest import ExtractedArticle, extract_article, extract_docx, fe
 from factcheck.models import Article, ArticleCreate, RatingScale
 from factcheck.records import import_record
 from factcheck.store import InvalidInput, create_article, find_duplicate, validation_message
+from factcheck.textfile import TEXT_SUFFIXES, decode_text
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 HTML_SUFFIXES = (".html", ".htm")
 DOCX_SUFFIXES = (".docx",)
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
@@ -38,19 +38,6 @@ class DuplicateArticle(Exception):  # noqa: N818 (an outcome, not an error: the 
         self.existing = existing
         self.submitted = submitted
         self.reason = reason
-
-
-def decode_text(data: bytes, name: str) -> str:
-    """The text of an uploaded or read file, or InvalidInput if it is not UTF-8 text."""
-    if not name.lower().endswith(TEXT_SUFFIXES):
-        raise InvalidInput(f"{name}: only .txt and .md files can be imported.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{name}: not UTF-8 text (byte {error.start} cannot be decoded).") from None
-    if "\x00" in text:
-        raise InvalidInput(f"{name}: not a text file (it contains NUL bytes).")
-    return text.replace("\r\n", "\n")
 
 
 def read_document(data: bytes, name: str) -> ExtractedArticle:

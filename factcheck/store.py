@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from factcheck.errors import InvalidInput
 from factcheck.extract import ClaimSpan, parse_header, split_claims
 from factcheck.extract.checkworthy import assess
 from factcheck.models import (
@@ -36,10 +37,6 @@ from factcheck.models import (
     utcnow,
 )
 from factcheck.rendering import RATIONALE_MAX_CHARS
-
-
-class InvalidInput(ValueError):
-    """Input a reviewer can fix; the message says what is wrong, in their words."""
 
 
 class ScaleLocked(Exception):  # noqa: N818 (a state the request conflicts with, answered with a 409)

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from sqlmodel import func, select
 
 from factcheck import create_app
 from factcheck.cli import cli
+from factcheck.extract import split_offsets
+from factcheck.split_cli import split_command
 from factcheck.models import Article, Claim
 from tests.conftest import DATA, claims_of, post, rating
 
@@ -144,3 +147,57 @@ def test_console_script_offers_flask_and_factcheck_commands(tmp_path):
     result = subprocess.run([exe, "--help"], capture_output=True, text=True, check=True, env=env)
     for command in ("import", "split", "export", "run", "routes", "init-db"):
         assert f"  {command}" in result.stdout
+
+
+# `factcheck split` is run without Flask: its start-up is most of what a small batch costs.
+_MODULES_AT_EXIT = """
+import atexit, sys
+heavy = ("flask", "werkzeug", "jinja2", "sqlmodel", "sqlalchemy", "pydantic", "trafilatura")
+atexit.register(lambda: print(sorted({m.split(".")[0] for m in sys.modules} & set(heavy)), file=sys.stderr))
+sys.argv = ["factcheck", *sys.argv[1:]]
+from factcheck.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "lines"),
+    [
+        (["split", "--batch"], b'{"id": 1, "text": "Kyiv said so. Moscow denied it."}\n', 1),
+        (["split", str(DATA / "seed-article.txt")], b"", 25),
+        (["split"], "Kyiv said so. Moscow denied it.".encode(), 2),
+    ],
+)
+def test_split_runs_without_importing_flask_or_the_database(args, stdin, lines):
+    result = subprocess.run([sys.executable, "-c", _MODULES_AT_EXIT, *args], input=stdin, capture_output=True, check=True)
+    assert len(result.stdout.splitlines()) == lines
+    assert result.stderr.decode().splitlines()[-1] == "[]"
+
+
+def test_split_without_flask_reports_bad_input_like_the_flask_group():
+    result = subprocess.run([sys.executable, "-c", _MODULES_AT_EXIT, "split", "--batch"], input=b"not json\n", capture_output=True)
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert result.stderr.decode().startswith("Error: line 1: not a JSON object")
+
+
+def test_other_commands_still_go_through_flask(tmp_path):
+    env = {**os.environ, "FACTCHECK_INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", _MODULES_AT_EXIT, "routes"], capture_output=True, text=True, check=True, env=env)
+    assert "/articles" in result.stdout
+    assert "flask" in result.stderr.splitlines()[-1]
+
+
+def test_factcheck_package_imports_flask_only_to_build_the_app(tmp_path):
+    code = "import sys, factcheck; assert 'flask' not in sys.modules; factcheck.create_app(); assert 'flask' in sys.modules"
+    env = {**os.environ, "FACTCHECK_INSTANCE_PATH": str(tmp_path), "FACTCHECK_DATABASE_URL": "sqlite://"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_split_batch_output_is_what_the_json_encoder_writes():
+    item = {"id": {"nested": ["é", 1.5, None]}, "text": 'He said "no."\tTabs, \\ and ünïcode… 😀 stay. Next one.'}
+    result = CliRunner().invoke(split_command, ["--batch"], input=json.dumps(item) + "\n")
+    text = item["text"]
+    claims = [{"start": s, "end": e, "text": text[s:e]} for s, e in split_offsets(text)]
+    assert len(claims) == 3
+    assert result.stdout == json.dumps({"id": item["id"], "claims": claims}, ensure_ascii=False) + "\n"

@@ -167,10 +167,9 @@ def _title_and_date(text: str) -> tuple[str | None, datetime.date | None, int]:
 
     line = text[line_start:line_end].strip()
     followed_by_blank_line = gap is not None and gap[0].count("\n") >= 2
-    followed_by_byline = gap is not None and _BYLINE.match(text, end) is not None
     if (
         line
-        and (followed_by_blank_line or followed_by_byline)
+        and (followed_by_blank_line or (gap is not None and _BYLINE.match(text, end) is not None))
         and (body := _NON_SPACE.search(text, end))
         and not body[0].islower()  # the line continues in the next paragraph: not a headline
         and len(line) <= MAX_HEADLINE_CHARS

@@ -35,7 +35,7 @@ from itertools import accumulate
 
 import sentencex
 
-from factcheck.extract.header import ends_sentence, is_unfinished, parse_header
+from factcheck.extract.header import _SENTENCE_FINAL, ends_sentence, is_unfinished, parse_header
 
 LANGUAGE = "en"
 
@@ -109,13 +109,19 @@ _TIME_ZONE = (
     r"|JST|KST|AEST|AEDT)\b"
 )
 
+# A block ending in one of these ends a sentence (a set: "" is not in it).
+_SENTENCE_FINAL_CHARS = frozenset(_SENTENCE_FINAL)
 # A blank (whitespace-only) line together with the whitespace around it: the line break that
 # ends the previous paragraph, further blank lines, and the next paragraph's indentation.
 _BLANK_LINE_GAP = re.compile(r"\n[^\S\n]*\n\s*")
-_LINE_BREAKS_TO_SPACES = str.maketrans("\r\n", "  ")
 # A claim needs a letter or a digit: "***" or "—" alone is a separator, not a claim.
 _ALNUM = re.compile(r"[^\W_]")
 _FIRST_WORD = re.compile(r"[\"'“‘(\[]?([\w’'.\-]+)")
+# For `_mark_inside_piece`, in pieces joined with NUL: a period and a space followed by two more
+# characters of its piece, or a period two or three characters before its piece's end; the same
+# for "?" and "!" and a space.
+_PERIOD_INSIDE_OR_NEAR_END = re.compile(r"\.(?: [^\x00]{2}|[^\x00]{2,3}(?:\x00|\Z))")
+_MARK_INSIDE = re.compile(r"[?!] [^\x00]{2}")
 _SENTENCE_END_INSIDE = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"“‘(\[]?[A-Z]")
 
 # A list item's marker at the start of a line or of a paragraph: a bullet, or a number or letter
@@ -168,7 +174,6 @@ _ADDRESS_BEFORE_NEXT = re.compile(
     r"(?:https?://|www\.)\S{1,2000}[ \t]+(?=(?:https?://|www\.|[\"“‘(\[]?[A-Z]))"
 )
 _QUOTES = "\"“”"
-_QUOTES_TO_SPACES = str.maketrans(_QUOTES, "   ")
 _OPENING_QUOTES = "“‘"
 
 
@@ -198,6 +203,9 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
     prepared = _prepare_body(text, body)
     if prepared is not None:
         stretch, paragraph_starts = prepared
+        if len(stretch) <= CHUNK_CHARS:  # one chunk (most articles and posts)
+            _append_sentences(bounds, text, stretch, body, paragraph_starts)
+            return bounds
         for start, end, paragraphs in _chunks(paragraph_starts, len(stretch)):
             _append_sentences(bounds, text, stretch[start:end], body + start, paragraphs)
         return bounds
@@ -208,7 +216,7 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
             chunk = _blank_out(chunk, start, gaps)
         if "\n" in chunk:
             for line_start, line_end in _line_stretches(chunk):
-                stretch = chunk[line_start:line_end].translate(_LINE_BREAKS_TO_SPACES)
+                stretch = chunk[line_start:line_end].replace("\r", " ").replace("\n", " ")
                 _append_sentences(bounds, text, stretch, start + line_start, (0,))
         else:
             _append_sentences(bounds, text, chunk, start, (0,))
@@ -241,6 +249,8 @@ def _prepare_body(text: str, body: int) -> tuple[str, list[int]] | None:
     if body >= end:
         return "", [0]
     newlines = text.count("\n", body, end)
+    if not newlines:
+        return text[body:], [0]  # one paragraph: no blank line to look at
     parts: list[str] = []
     starts = [0]
     copied = body
@@ -297,6 +307,8 @@ def _runs_on(text: str, block_start: int, block_end: int, next_start: int) -> bo
     line into the block starting at `next_start`."""
     # The end of a block decides, except for the lowercase rule below: no need to copy it all.
     tail = text[max(block_start, block_end - 80) : block_end].rstrip()
+    if tail[-1:] in _SENTENCE_FINAL_CHARS:
+        return False  # the common case, decided as the tests below would: the block ends a sentence
     if not tail or is_unfinished(tail):
         return bool(tail)
     # "Kyiv was shelled. Officials said the convoy\n\nwas hit near Sumy": edited prose does not
@@ -385,18 +397,22 @@ def _append_sentences(
         and max(lengths) > MAX_QUOTED_CLAIM_CHARS
         and ('"' in stretch or "“" in stretch or "”" in stretch)
     )
-    if tiled and (long_quotation or _may_need_correction(stretch, pieces, paragraphs)):
+    if tiled and (long_quotation or _may_need_correction(stretch, pieces, lengths, paragraphs)):
         cuts = _correct(stretch, pieces, paragraphs)
         pieces = [stretch[start:end] for start, end in zip([0, *cuts], cuts)]
-        lengths = list(map(len, pieces))
     # The pieces are `stretch`'s text, which is `source`'s but for whitespace shown as spaces,
     # so stripping a piece gives the claim's bounds in `source`.
-    for start, piece in zip(accumulate(lengths, initial=offset), pieces):
+    append = bounds.append
+    start = offset
+    for piece in pieces:
         text = piece.strip()
         if text and (text[0].isalnum() or _ALNUM.search(text)):
-            if piece[0].isspace():
-                start += len(piece) - len(piece.lstrip())
-            bounds.append((start, start + len(text)))
+            if text[0] == piece[0]:
+                append((start, start + len(text)))
+            else:  # leading whitespace
+                text_start = start + len(piece) - len(piece.lstrip())
+                append((text_start, text_start + len(text)))
+        start += len(piece)
 
 
 def _tiling(stretch: str, pieces: list[str]) -> list[str]:
@@ -417,29 +433,46 @@ def _tiling(stretch: str, pieces: list[str]) -> list[str]:
     return kept
 
 
-def _may_need_correction(stretch: str, pieces: list[str], paragraphs: list[int]) -> bool:
-    """Whether `stretch` holds anything `_correct` has a rule for (cheap substring tests)."""
+def _may_need_correction(
+    stretch: str, pieces: list[str], lengths: list[int], paragraphs: list[int]
+) -> bool:
+    """Whether `stretch` holds anything `_correct` has a rule for (cheap substring tests).
+
+    `pieces` are sentencex's, tiling `stretch`, and `lengths` their lengths.
+    """
     return (
-        # A period, question or exclamation mark and a space inside one of sentencex's pieces
-        # (an abbreviation, "the U.S. Zelensky", "art. Destiny", "sight!! I will"), or a piece
-        # that may end too early (after initials, a clock time, a list marker, an ellipsis).
-        any(
-            (len(piece) < 8 and (piece[0] in _MARKER_STARTS or piece[1:2] in (".", ")")))
-            or piece[-4:-3] == "."
-            or piece[-3:-2] == "."
-            or piece.count(". ", 0, len(piece) - 2)
-            or piece.count("? ", 0, len(piece) - 2)
-            or piece.count("! ", 0, len(piece) - 2)
-            for piece in pieces
-        )
-        or "…" in stretch
+        "…" in stretch
         or ". ." in stretch
-        or ".)" in stretch
-        or "?)" in stretch
-        or "!)" in stretch
+        or (")" in stretch and (".)" in stretch or "?)" in stretch or "!)" in stretch))
         or "://" in stretch
         or "www." in stretch
+        # A short piece may be a list marker or an ellipsis that sentencex cut off.
+        or (
+            min(lengths, default=8) < 8
+            and any(
+                len(piece) < 8 and (piece[0] in _MARKER_STARTS or piece[1:2] in (".", ")"))
+                for piece in pieces
+            )
+        )
+        or _mark_inside_piece(pieces)
         or any(_opens_list(stretch, start) for start in paragraphs)
+    )
+
+
+def _mark_inside_piece(pieces: list[str]) -> bool:
+    """Whether one of sentencex's `pieces` holds a period, question or exclamation mark and a
+    space before its last two characters (an abbreviation, "the U.S. Zelensky", "art. Destiny",
+    "sight!! I will"), or ends like initials, a clock time or an abbreviation (a period three or
+    four characters from its end: "J.D. ", "p.m. ", "U.S. ").
+
+    The pieces are joined with NUL between them, so that two regular expression searches test
+    them all at once: far faster than a test of each piece.
+    """
+    joined = "\x00".join(pieces)
+    if joined.count("\x00") >= len(pieces):  # a NUL in the text: not one between pieces
+        joined = "\x00".join(piece.replace("\x00", "\x01") for piece in pieces)
+    return _PERIOD_INSIDE_OR_NEAR_END.search(joined) is not None or (
+        ("? " in joined or "! " in joined) and _MARK_INSIDE.search(joined) is not None
     )
 
 
@@ -500,7 +533,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
                 word = _LOWERCASE_WORD_BEFORE.search(stretch, max(0, position - 30), position)
                 if word and word[0] not in LOWERCASE_ABBREVIATIONS:
                     added.add(found.end())
-    for mark in "?!":
+    for mark in ("?", "!") if "?" in stretch or "!" in stretch else ():
         for position in _positions(stretch, mark):
             if stretch[position - 1 : position] in ("?", "!"):
                 continue  # the rest of a "?!" or "!!" run
@@ -510,7 +543,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
             before = stretch[max(0, position - 8) : position]
             if not before.endswith(("(", "[")) and not _SHORT_NAME_BEFORE.search(before):
                 added.add(found.end())
-    for needle in (".)", "?)", "!)"):
+    for needle in (".)", "?)", "!)") if ")" in stretch else ():
         for position in _positions(stretch, needle):
             # "(Laughter.) This is not a filibuster.": a whole sentence in brackets.
             found = _AFTER_BRACKET.match(stretch, position + 1)
@@ -520,7 +553,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
                 stretch, opening, position
             ):
                 added.add(found.end())
-    for needle in ("://", "www."):
+    for needle in ("://", "www.") if "://" in stretch or "www." in stretch else ():
         address_end = 0
         for position in _positions(stretch, needle):
             if needle == "://":
@@ -532,7 +565,8 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
                 added.add(found.end())
                 address_end = found.end()
     # sentencex keeps a quotation whole; so do these rules, unless the claim would be too long.
-    added = {cut for cut in added if not _in_short_quotation(stretch, kept, cut)}
+    if added:
+        added = {cut for cut in added if not _in_short_quotation(stretch, kept, cut)}
     for index, start in enumerate(paragraphs):
         if _opens_list(stretch, start):
             end = paragraphs[index + 1] if index + 1 < len(paragraphs) else len(stretch)
@@ -554,6 +588,8 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
 
 def _ellipsis_starts(stretch: str) -> list[int]:
     """Where each run of dots ("...", ". . .") or of "…" starts, once per run."""
+    if ".." not in stretch and ". ." not in stretch and "…" not in stretch:
+        return []
     starts = [
         position
         for position in _positions(stretch, "..")
@@ -590,14 +626,20 @@ def _follows_word(stretch: str, position: int) -> bool:
 def _kept_cuts(stretch: str, pieces: list[str], cuts: list[int]) -> list[int]:
     """sentencex's sentence ends (all but the stretch's end) less those inside a sentence."""
     kept: list[int] = []
+    append = kept.append
     for piece, cut in zip(pieces, cuts[:-1]):
         # Most pieces end "word. ": only a cut with no space on either side, or after a piece
         # ending like initials ("J.D. "), a clock time ("p.m. ") or a short one (a list marker,
         # an ellipsis) can be wrong.
-        spaced = piece[-1:].isspace() or stretch[cut : cut + 1].isspace()
-        if spaced and len(piece) > 11 and piece[-4] != "." and piece[-3] != ".":
-            kept.append(cut)
+        if (
+            len(piece) > 11
+            and piece[-4] != "."
+            and piece[-3] != "."
+            and (piece[-1].isspace() or stretch[cut].isspace())
+        ):
+            append(cut)
             continue
+        spaced = piece[-1:].isspace() or stretch[cut : cut + 1].isspace()
         if not spaced:
             if piece and piece[-1] in _QUOTES and piece[-2:-1].isspace():
                 cut -= 1  # 'say? "THE PRESIDENT:': the opening quotation mark starts the sentence
@@ -607,8 +649,12 @@ def _kept_cuts(stretch: str, pieces: list[str], cuts: list[int]) -> list[int]:
         if len(tail) > 8 and tail[-3:-2] != ".":
             kept.append(cut)
             continue
+        last = kept[-1] if kept else 0
+        if not tail and last == cut - len(piece):
+            kept.append(cut)  # a blank piece (between paragraphs) after a sentence end
+            continue
         # The piece since the last kept cut; only its end matters unless it is short.
-        start = max(kept[-1] if kept else 0, cut - 40)
+        start = max(last, cut - 40)
         if not _wrong_cut(stretch, stretch[start:cut].rstrip(), cut):
             kept.append(cut)
     return kept
@@ -617,8 +663,10 @@ def _kept_cuts(stretch: str, pieces: list[str], cuts: list[int]) -> list[int]:
 def _wrong_cut(stretch: str, piece: str, cut: int) -> bool:
     """Whether sentencex's sentence end at `cut` (after `piece`) falls inside a sentence."""
     piece = piece.lstrip()
+    if not piece:
+        return False
     word = _FIRST_WORD.match(stretch, cut)
-    if not piece or not word:
+    if not word:
         return False
     next_word = word[1]
     if _ENDS_WITH_CLOCK.search(piece):
@@ -676,14 +724,15 @@ def _split_long_quotations(stretch: str, cuts: list[int]) -> list[int]:
     result: list[int] = []
     start = 0
     for end in cuts:
+        if end - start <= MAX_QUOTED_CLAIM_CHARS:
+            result.append(end)
+            start = end
+            continue
         piece = stretch[start:end]
-        unquoted = piece.translate(_QUOTES_TO_SPACES)
-        inner_pieces = (
-            sentencex.segment(LANGUAGE, unquoted)
-            if end - start > MAX_QUOTED_CLAIM_CHARS and unquoted != piece
-            else []
-        )
-        if "".join(inner_pieces) == unquoted:  # pieces that tile it, or none
+        # str.translate would map every character through a dict: replace is far faster.
+        unquoted = piece.replace('"', " ").replace("“", " ").replace("”", " ")
+        inner_pieces = sentencex.segment(LANGUAGE, unquoted) if unquoted != piece else []
+        if "".join(inner_pieces) == unquoted:  # pieces that tile it
             position = start
             for inner in inner_pieces[:-1]:
                 position += len(inner)
