@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, g
 from sqlalchemy import Column, Engine, event, inspect, text
+from sqlalchemy import Enum as SAEnum
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from factcheck import models
@@ -120,7 +121,8 @@ def init_db(engine: Engine) -> None:
         SQLModel.metadata.create_all(engine, tables=missing)
     if existing:
         add_missing_columns(engine)
-    migrate_statuses(engine)
+        add_missing_enum_values(engine)
+        migrate_statuses(engine)
     with Session(engine) as session:
         present = {scale.name: scale for scale in session.exec(select(RatingScale)).all()}
         for preset in PRESET_SCALES:
@@ -171,6 +173,8 @@ def add_missing_columns(engine: Engine) -> list[str]:
             for column in table.columns:
                 if column.name in present:
                     continue
+                if isinstance(column.type, SAEnum) and column.type.native_enum:
+                    column.type.create(connection, checkfirst=True)  # PostgreSQL: the enum's own type
                 column_type = column.type.compile(dialect=engine.dialect)
                 default = _sql_default(column)
                 clause = f" NOT NULL DEFAULT {default}" if default is not None else ""
@@ -195,10 +199,42 @@ def migrate_statuses(engine: Engine) -> int:
     number of claims moved.
     """
     with engine.begin() as connection:
+        # Compared as text: on PostgreSQL 'DONE' is no longer a label of the claimstatus type.
         moved = connection.execute(
-            text("UPDATE claim SET status = 'NEEDS_SECOND_REVIEW' WHERE status IN ('DONE', 'done')")
+            text("UPDATE claim SET status = 'NEEDS_SECOND_REVIEW' WHERE CAST(status AS VARCHAR) IN ('DONE', 'done')")
         )
     return moved.rowcount
+
+
+def add_missing_enum_values(engine: Engine) -> list[str]:
+    """On PostgreSQL, add the labels newer models give an enum type (e.g. claim statuses).
+
+    PostgreSQL stores an Enum column as a type of its own, created with the labels of its day;
+    SQLite stores plain text and needs nothing. Returns "type.LABEL" for each label added.
+    """
+    if engine.dialect.name != "postgresql":
+        return []
+    added = []
+    # ALTER TYPE ... ADD VALUE takes effect at commit: run each in its own autocommit statement.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for model in _tables():
+            for column in model.__table__.columns:
+                if not isinstance(column.type, SAEnum) or not column.type.name:
+                    continue
+                present = set(
+                    connection.execute(
+                        text(
+                            "SELECT e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid "
+                            "WHERE t.typname = :name AND t.typnamespace = to_regnamespace(current_schema())"
+                        ),
+                        {"name": column.type.name},
+                    ).scalars()
+                )
+                for label in column.type.enums:
+                    if present and label not in present:
+                        connection.execute(text(f'ALTER TYPE "{column.type.name}" ADD VALUE IF NOT EXISTS \'{label}\''))
+                        added.append(f"{column.type.name}.{label}")
+    return added
 
 
 def _sql_default(column: Column) -> str | None:
