@@ -18,7 +18,8 @@ from factcheck.report import report_markdown
 from factcheck.reshape import default_split, split_points
 from factcheck.store import ScaleLocked, all_scales, change_article_scale, claims_for_article, has_verdict, ratings_for_scale, sources_for_claims
 from factcheck.web import render, wants_fragment
-from factcheck.workflow import comment_threads
+from factcheck.auth import current_user
+from factcheck.workflow import comment_threads, is_editor
 
 bp = Blueprint("review", __name__)
 
@@ -159,6 +160,8 @@ def review_context(session: Session, article: Article, filters: Filters, **extra
         "conflicts": {},  # claim id -> the form a stale save sent (factcheck.claims.update)
         "filters": filters,
         "statuses": list(ClaimStatus),
+        # What the signed-in user may move a claim to (approving and publishing are editors').
+        "status_choices": [s for s in ClaimStatus if is_editor(current_user()) or not s.signed_off],
         "kinds": list(ClaimKind),
         "sorts": SORTS,
         "dismissed_choices": DISMISSED,

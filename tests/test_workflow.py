@@ -426,3 +426,12 @@ def test_new_endpoints_follow_the_permission_table(team, db, seed_article, who, 
     else:
         response = post(client, path, {})
     assert (response.status_code != 403) is allowed, response.status_code
+
+
+def test_a_reviewer_is_offered_only_the_statuses_they_may_set(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    offered = lambda client: [  # noqa: E731
+        o["value"] for o in html(client.get(f"/articles/{seed_article}")).find(id=f"status-{claim.id}").find_all("option")
+    ]
+    assert offered(team["reviewer"]) == ["to_review", "in_progress", "needs_second_review"]
+    assert offered(team["editor"]) == ["to_review", "in_progress", "needs_second_review", "approved", "published"]
