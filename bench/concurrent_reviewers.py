@@ -18,6 +18,12 @@ As a peer figure from the same run, the same reviewers then only GET cards for t
 the save rate is shown as a ratio of that read rate. Exits 1 if any check fails.
 
     .venv/bin/python bench/concurrent_reviewers.py [--seconds 10] [--reviewers 20] [--claims 5]
+        [--database-url URL]
+
+On PostgreSQL, with a throwaway cluster:
+
+    bash scripts/with-postgres.sh sh -c \
+        '.venv/bin/python bench/concurrent_reviewers.py --database-url "$FACTCHECK_TEST_POSTGRES_URL"' 
 """
 
 from __future__ import annotations
@@ -246,14 +252,17 @@ def _verify(app, acks: list[tuple[int, int, str]], claim_ids: list[int]) -> list
     return failures
 
 
-def run(seconds: float = 10.0, reviewers: int = 20, claims: int = 5) -> Result:
-    """Run the save phase and the read-only peer phase, verify, and return the figures."""
+def run(seconds: float = 10.0, reviewers: int = 20, claims: int = 5, database_url: str | None = None) -> Result:
+    """Run the save phase and the read-only peer phase, verify, and return the figures.
+
+    `database_url` names an empty database (PostgreSQL, say); None: a temporary SQLite file.
+    """
     counter = _LockCounter()
     logging.getLogger().addHandler(counter)
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
             {
-                "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite'}",
+                "DATABASE_URL": database_url or f"sqlite:///{Path(folder) / 'bench.sqlite'}",
                 "SECRET_KEY": "bench",
                 "ARGON2_TIME_COST": 1,
                 "ARGON2_MEMORY_KIB": 8,
@@ -319,8 +328,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--reviewers", type=int, default=20)
     parser.add_argument("--claims", type=int, default=5)
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to run on, e.g. postgresql+psycopg://... (default: a temporary SQLite file)",
+    )
     args = parser.parse_args()
-    result = run(args.seconds, args.reviewers, args.claims)
+    result = run(args.seconds, args.reviewers, args.claims, args.database_url)
     print(result.report())
     return 0 if result.ok else 1
 

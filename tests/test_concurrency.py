@@ -17,8 +17,9 @@ def _bench():
     return module
 
 
-def test_twenty_concurrent_reviewers_lose_no_acknowledged_save():
-    result = _bench().run(seconds=5, reviewers=20, claims=5)
+def test_twenty_concurrent_reviewers_lose_no_acknowledged_save(database_url):
+    """On SQLite, and on PostgreSQL in the suite's second pass."""
+    result = _bench().run(seconds=5, reviewers=20, claims=5, database_url=database_url)
     assert result.ok, result.report()
     assert result.statuses[200] > 0 and result.statuses[409] > 0  # both paths were taken
     assert set(result.statuses) <= {200, 409}
