@@ -177,6 +177,8 @@ def test_approval_rules_page(team, db):
 
 def test_stored_done_claims_move_to_second_review(app, db, seed_article):
     engine = app.extensions["factcheck.engine"]
+    if engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL's claimstatus type has no DONE any more: test_config's older-database test covers it")
     with engine.begin() as connection:
         connection.execute(text("UPDATE claim SET status = 'DONE' WHERE position < 2"))
     init_db(engine)
