@@ -10,7 +10,6 @@ those routes on the server, so the first to answer cannot leak their verdict int
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
@@ -24,7 +23,7 @@ from factcheck.db import get_session
 from factcheck.models import Article, Assignment, BlindVerdict, Claim, ClaimStatus, User, utcnow
 from factcheck.permissions import is_assigned
 from factcheck.rendering import RATIONALE_MAX_CHARS
-from factcheck.store import InvalidInput, claims_for_article, ratings_for_scale, update_claim
+from factcheck.store import InvalidInput, claims_for_article, ratings_for_scale, rows_by_claim, update_claim
 from factcheck.workflow import claim_version
 from factcheck.web import render, wants_fragment
 
@@ -67,12 +66,7 @@ def set_blind_review(session: Session, article: Article, on: bool) -> None:
 
 def verdicts_for_claims(session: Session, claim_ids: list[int]) -> dict[int, list[BlindVerdict]]:
     """Every blind verdict on these claims, by claim, oldest first. For editors' eyes only."""
-    grouped: dict[int, list[BlindVerdict]] = defaultdict(list)
-    if claim_ids:
-        query = select(BlindVerdict).where(col(BlindVerdict.claim_id).in_(claim_ids)).order_by(BlindVerdict.given, BlindVerdict.id)
-        for verdict in session.exec(query).all():
-            grouped[verdict.claim_id].append(verdict)
-    return grouped
+    return rows_by_claim(session, BlindVerdict, claim_ids, BlindVerdict.given, BlindVerdict.id)
 
 
 def own_verdicts(session: Session, user: User, article_id: int) -> dict[int, BlindVerdict]:

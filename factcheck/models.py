@@ -284,6 +284,14 @@ def check_http_url(value: str, *, required: bool) -> str:
     return value
 
 
+def one_line(value: str, limit: int, what: str) -> str:
+    """Collapse whitespace; raise ValueError naming `what` past `limit` characters."""
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise ValueError(f"{what} must be at most {limit} characters")
+    return value
+
+
 def short_line(value: str) -> str:
     """Collapse whitespace; raise ValueError past TITLE_MAX_CHARS."""
     value = " ".join(value.split())
@@ -365,20 +373,15 @@ class RatingInput(BaseModel):
     @field_validator("label")
     @classmethod
     def _label(cls, value: str) -> str:
-        value = " ".join(value.split())
+        value = one_line(value, RATING_LABEL_MAX_CHARS, "the label")
         if not value:
             raise ValueError("the label is empty")
-        if len(value) > RATING_LABEL_MAX_CHARS:
-            raise ValueError(f"the label must be at most {RATING_LABEL_MAX_CHARS} characters")
         return value
 
     @field_validator("description")
     @classmethod
     def _description(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if len(value) > RATING_DESCRIPTION_MAX_CHARS:
-            raise ValueError(f"the description must be at most {RATING_DESCRIPTION_MAX_CHARS} characters")
-        return value
+        return one_line(value, RATING_DESCRIPTION_MAX_CHARS, "the description")
 
 
 class ScaleCreate(BaseModel):
@@ -392,20 +395,15 @@ class ScaleCreate(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = " ".join(value.split())
+        value = one_line(value, SCALE_NAME_MAX_CHARS, "the name")
         if not value:
             raise ValueError("the scale needs a name")
-        if len(value) > SCALE_NAME_MAX_CHARS:
-            raise ValueError(f"the name must be at most {SCALE_NAME_MAX_CHARS} characters")
         return value
 
     @field_validator("description")
     @classmethod
     def _description(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if len(value) > SCALE_DESCRIPTION_MAX_CHARS:
-            raise ValueError(f"the description must be at most {SCALE_DESCRIPTION_MAX_CHARS} characters")
-        return value
+        return one_line(value, SCALE_DESCRIPTION_MAX_CHARS, "the description")
 
     @model_validator(mode="after")
     def _labels_fit_the_kind(self) -> ScaleCreate:

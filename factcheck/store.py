@@ -12,11 +12,11 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from factcheck.errors import InvalidInput
 from factcheck.extract import ClaimSpan, parse_header, split_claims
@@ -37,6 +37,9 @@ from factcheck.models import (
     utcnow,
 )
 from factcheck.rendering import RATIONALE_MAX_CHARS
+
+#: A table model with a claim_id column.
+RowT = TypeVar("RowT", bound=SQLModel)
 
 
 class ScaleLocked(Exception):  # noqa: N818 (a state the request conflicts with, answered with a 409)
@@ -293,15 +296,21 @@ def claims_for_article(
     return list(session.exec(query.order_by(Claim.position)).all())
 
 
-def sources_for_claims(session: Session, claim_ids: Iterable[int]) -> dict[int, list[Source]]:
-    """Sources grouped by claim id, in the order they were added (one query)."""
-    grouped: dict[int, list[Source]] = defaultdict(list)
+def rows_by_claim(session: Session, model: type[RowT], claim_ids: Iterable[int], *order: Any) -> dict[int, list[RowT]]:
+    """Rows of a table with a `claim_id` (sources, comments, ...) grouped by claim id, in `order`
+    (default: by id, the order they were added); one query."""
+    grouped: dict[int, list[RowT]] = defaultdict(list)
     ids = list(claim_ids)
     if ids:
-        rows = session.exec(select(Source).where(col(Source.claim_id).in_(ids)).order_by(Source.id)).all()
-        for source in rows:
-            grouped[source.claim_id].append(source)
+        query = select(model).where(col(model.claim_id).in_(ids)).order_by(*(order or (model.id,)))
+        for row in session.exec(query).all():
+            grouped[row.claim_id].append(row)
     return grouped
+
+
+def sources_for_claims(session: Session, claim_ids: Iterable[int]) -> dict[int, list[Source]]:
+    """Sources grouped by claim id, in the order they were added (one query)."""
+    return rows_by_claim(session, Source, claim_ids)
 
 
 def claim_history(session: Session, claim_id: int) -> list[ClaimRevision]:

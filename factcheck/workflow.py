@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -287,12 +286,7 @@ def add_comment(session: Session, claim: Claim, user: User | None, body: str) ->
 
 def comments_for_claims(session: Session, claim_ids: Iterable[int]) -> dict[int, list[Comment]]:
     """Comments grouped by claim id, oldest first (one query)."""
-    grouped: dict[int, list[Comment]] = defaultdict(list)
-    ids = list(claim_ids)
-    if ids:
-        for comment in session.exec(select(Comment).where(col(Comment.claim_id).in_(ids)).order_by(Comment.id)).all():
-            grouped[comment.claim_id].append(comment)
-    return grouped
+    return store.rows_by_claim(session, Comment, claim_ids)
 
 
 def comment_threads(session: Session, claim_ids: Iterable[int]) -> dict[int, list[tuple[Comment, str]]]:
@@ -307,13 +301,7 @@ def comment_threads(session: Session, claim_ids: Iterable[int]) -> dict[int, lis
 
 def corrections_for_claims(session: Session, claim_ids: Iterable[int]) -> dict[int, list[Correction]]:
     """Corrections grouped by claim id, oldest first (one query)."""
-    grouped: dict[int, list[Correction]] = defaultdict(list)
-    ids = list(claim_ids)
-    if ids:
-        rows = session.exec(select(Correction).where(col(Correction.claim_id).in_(ids)).order_by(Correction.id)).all()
-        for correction in rows:
-            grouped[correction.claim_id].append(correction)
-    return grouped
+    return store.rows_by_claim(session, Correction, claim_ids)
 
 
 def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
