@@ -13,6 +13,7 @@ from factcheck.ingest import ExtractedArticle
 from factcheck.models import Article, ArticleCreate, RatingScale
 from factcheck.store import InvalidInput, all_scales, articles_with_progress, parse_date
 from factcheck.web import render
+from factcheck.numbers import is_digits
 
 bp = Blueprint("articles", __name__)
 
@@ -92,7 +93,7 @@ def _chosen_scale(session: Session, value: str) -> RatingScale:
     """The scale picked on the form (the default when none is), or InvalidInput."""
     if not value.strip():
         return default_scale(session)
-    scale = session.get(RatingScale, int(value)) if value.strip().isdigit() else None
+    scale = session.get(RatingScale, int(value)) if is_digits(value.strip()) else None
     if scale is None:
         raise InvalidInput("That rating scale does not exist (any more). Choose one from the list.")
     return scale
@@ -100,7 +101,7 @@ def _chosen_scale(session: Session, value: str) -> RatingScale:
 
 def get_scale_or_404(session: Session, scale_id: int | str) -> RatingScale:
     """The rating scale, or a 404 page naming the missing id."""
-    scale = session.get(RatingScale, int(scale_id)) if str(scale_id).isdigit() else None
+    scale = session.get(RatingScale, int(scale_id)) if is_digits(str(scale_id)) else None
     if scale is None:
         abort(404, description=f"There is no rating scale {scale_id}. It may have been deleted.")
     return scale

@@ -21,6 +21,7 @@ from factcheck.models import Article, Assignment, BlindVerdict, Claim, Role, Use
 from factcheck.review import Filters, review_context
 from factcheck.store import InvalidInput
 from factcheck.web import render, wants_fragment
+from factcheck.numbers import is_digits
 
 bp = Blueprint("assignments", __name__)
 
@@ -206,7 +207,7 @@ def assignment_overview(session: Session) -> list[AssigneeWork]:
 
 def _int(value: str) -> int | None:
     value = value.strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if is_digits(value) else None
 
 
 @bp.post("/articles/<int:article_id>/assignments")

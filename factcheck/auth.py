@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -67,13 +68,12 @@ def login() -> Response:
     username = request.form.get("username", "")
     target = _safe_next(request.form.get("next", ""))
     throttle: LoginThrottle = current_app.extensions["factcheck.login_throttle"]
-    if throttle.blocked(username):
+    if not throttle.attempt(username):
         error = f"Too many failed logins for this username: try again in {throttle.window_minutes} minutes."
         return render("auth/login.html", next=target, error=error, username=username, status=429)
     user = authenticate(db, username, request.form.get("password", ""), hash_params())
     if user is None:
         db.rollback()
-        throttle.failed(username)
         error = "Wrong username or password, or the account is switched off."
         return render("auth/login.html", next=target, error=error, username=username, status=401)
     throttle.succeeded(username)
@@ -130,37 +130,38 @@ def _sign_in(user: User) -> None:
 
 
 class LoginThrottle:
-    """Refuses logins for a username after `limit` failures within `window_minutes` (per process),
-    so passwords cannot be guessed at the speed of the server."""
+    """Refuses logins for a username after `limit` failures within `window_minutes`, so passwords
+    cannot be guessed at the speed of the server. Each attempt counts before its password is
+    checked (parallel guesses are counted too); a success forgets them. Kept per server process."""
+
+    MAX_USERNAMES = 10_000  # bounded memory under a spray of usernames: the oldest are forgotten
 
     def __init__(self, limit: int, window_minutes: int) -> None:
         self.limit = limit
         self.window_minutes = window_minutes
-        self._failures: dict[str, list[float]] = {}
+        self._attempts: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
 
-    def _recent(self, username: str) -> list[float]:
-        cutoff = time.monotonic() - self.window_minutes * 60
+    def attempt(self, username: str) -> bool:
+        """Count an attempt for the username; False (and not counted) once it is over the limit."""
         key = username.strip().lower()
-        recent = [t for t in self._failures.get(key, []) if t > cutoff]
-        if recent:
-            self._failures[key] = recent
-        else:
-            self._failures.pop(key, None)
-        return recent
-
-    def blocked(self, username: str) -> bool:
-        """True while the username has had `limit` failures within the window."""
-        return len(self._recent(username)) >= self.limit
-
-    def failed(self, username: str) -> None:
-        """Count a failed login."""
-        if len(self._failures) > 10_000:  # bounded memory under a spray of usernames
-            self._failures.clear()
-        self._failures.setdefault(username.strip().lower(), []).append(time.monotonic())
+        now = time.monotonic()
+        cutoff = now - self.window_minutes * 60
+        with self._lock:
+            recent = [t for t in self._attempts.pop(key, []) if t > cutoff]
+            if len(recent) >= self.limit:
+                self._attempts[key] = recent
+                return False
+            recent.append(now)
+            self._attempts[key] = recent  # re-inserted: the dict's order is least recently tried first
+            while len(self._attempts) > self.MAX_USERNAMES:
+                del self._attempts[next(iter(self._attempts))]
+            return True
 
     def succeeded(self, username: str) -> None:
-        """Forget the failures of a username that has just logged in."""
-        self._failures.pop(username.strip().lower(), None)
+        """Forget the attempts of a username that has just logged in."""
+        with self._lock:
+            self._attempts.pop(username.strip().lower(), None)
 
 
 def _safe_next(target: str) -> str:

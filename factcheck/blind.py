@@ -4,8 +4,10 @@ A blind verdict is a BlindVerdict row, never the claim itself, so nothing that s
 (the page, its fragments, history, report, export) can show one. Only two places read these
 rows: the blind form on the review page, which loads the signed-in reviewer's own verdicts and
 no one else's, and the editors' settle page. While a claim is unsettled its blind reviewers may
-not write to the claim (verdict, rationale, status, sources, shape): `_guard_blind_claims` refuses
-those routes on the server, so the first to answer cannot leak their verdict into the claim.
+not write to the claim (verdict, rationale, status, sources, shape, comments, check-worthiness):
+`_guard_blind_claims` refuses those routes on the server, so the first to answer cannot leak their
+verdict into the claim or its thread. An editor who is one of an article's blind reviewers does
+not see its settle page, nor settle it, until every claim they review blind is settled.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from factcheck.agreement import AgreementTables, BlindRating, agreement_tables, 
 from factcheck.articles import get_article_or_404
 from factcheck.auth import current_user, signed_in_user
 from factcheck.db import get_session
-from factcheck.models import Article, Assignment, BlindVerdict, Claim, ClaimStatus, User, utcnow
+from factcheck.models import Article, Assignment, BlindVerdict, Claim, ClaimStatus, Rating, RatingScale, User, utcnow
+from factcheck.numbers import is_digits
 from factcheck.permissions import is_assigned
 from factcheck.rendering import RATIONALE_MAX_CHARS
 from factcheck.store import InvalidInput, claims_for_article, ratings_for_scale, rows_by_claim, update_claim
@@ -29,20 +32,26 @@ from factcheck.web import render, wants_fragment
 
 bp = Blueprint("blind", __name__)
 
-#: Where a settled claim goes: ready for the usual approval by someone else. Until the workflow
-#: has that status, the claim keeps the status it has.
-
 #: Routes that change a claim: refused to its blind reviewers until the claim is settled.
 CLAIM_WRITES = frozenset(
     {
         "claims.update",
         "claims.add_source_view",
         "claims.remove_source_view",
+        "editorial.add_comment_view",
         "shaping.split",
         "shaping.merge",
         "shaping.dismiss",
+        "shaping.restore",
+        "shaping.worth_checking",
     }
 )
+
+OWN_BLIND_ARTICLE = "You are one of this article's blind reviewers: another editor compares and settles it."
+
+
+class SignedOff(InvalidInput):
+    """Settling a claim already approved or published: answered with a 409, as a state conflict."""
 
 
 # --- Queries and writes -------------------------------------------------------------------
@@ -57,7 +66,14 @@ def article_assignee_count(session: Session, article_id: int) -> int:
 
 
 def set_blind_review(session: Session, article: Article, on: bool) -> None:
-    """Switch blind double review on (needs two people assigned the article) or off."""
+    """Switch blind double review on (needs a scale with labels and two people assigned the article) or off."""
+    scale = session.get(RatingScale, article.rating_scale_id)
+    if on and scale is not None and scale.free_text:
+        # A blind verdict is a label: a free-text conclusion has none to compare or settle.
+        raise InvalidInput(
+            f"This article is rated on “{scale.name}”, a free-text scale (conclusion only): blind review "
+            "needs a scale with labels. Change the article's rating scale first."
+        )
     if on and article_assignee_count(session, article.id) < 2:
         raise InvalidInput("Blind double review needs two people assigned the whole article: assign a second one first.")
     article.blind_review = on
@@ -93,6 +109,17 @@ def is_blind_reviewer(session: Session, user: User, claim: Claim) -> bool:
     return is_assigned(session, user, {"claim_id": claim.id})
 
 
+def reviews_blind(session: Session, user: User, article: Article) -> bool:
+    """True if the user still has a claim of the article to review blind: unsettled and not dismissed.
+
+    A dismissed claim is left out: it is never on the settle page, so it is never settled.
+    """
+    mine = _blind_view(session, user, article).mine
+    if not mine:
+        return False
+    return any(c.id in mine and not c.dismissed for c in claims_for_article(session, article.id))
+
+
 def give_verdict(session: Session, claim: Claim, user: User, verdict_id: int | None, rationale: str) -> BlindVerdict:
     """Store (or replace) the user's own blind verdict on a claim."""
     article = session.get(Article, claim.article_id)
@@ -119,6 +146,12 @@ def settle(session: Session, claim: Claim, chosen: BlindVerdict, editor: User) -
     verdicts = verdicts_for_claims(session, [claim.id])[claim.id]
     if any(v.settled for v in verdicts):
         raise InvalidInput(f"Claim {claim.position + 1} is already settled.")
+    if claim.status.signed_off:
+        # Settling would overwrite a signed-off verdict without the correction's reason and record.
+        raise SignedOff(
+            f"Claim {claim.position + 1} is {claim.status.label.lower()}: reopen it with a correction first "
+            "(on its card, with a reason), then settle it."
+        )
     if chosen.claim_id != claim.id:
         raise InvalidInput("That verdict is not one given on this claim.")
     article = session.get(Article, claim.article_id)
@@ -170,13 +203,40 @@ def settle_board(session: Session, article: Article) -> SettleBoard:
     return board
 
 
-def accept_agreements(session: Session, article: Article, editor: User) -> int:
-    """Settle every claim whose blind reviewers agree, with the first answer's rationale; returns how many."""
+@dataclass(frozen=True)
+class OffScaleLabel:
+    """A label a blind verdict uses that the article's scale no longer has (its scale was changed)."""
+
+    label: str
+
+
+def board_labels(session: Session, article: Article, board: SettleBoard) -> dict[int, Rating | OffScaleLabel]:
+    """Every label the board's verdicts use, by id: the article's scale, and any from a scale it left."""
+    labels: dict[int, Rating | OffScaleLabel] = {r.id: r for r in ratings_for_scale(session, article.rating_scale_id)}
+    groups = (board.disagreements, board.agreements, board.waiting, board.settled)
+    missing = {v.verdict_id for group in groups for _, given in group for v in given} - set(labels)
+    if missing:
+        for rating in session.exec(select(Rating).where(col(Rating.id).in_(missing))).all():
+            labels[rating.id] = OffScaleLabel(f"{rating.label} (not on this article's scale any more)")
+    return labels
+
+
+def accept_agreements(session: Session, article: Article, editor: User) -> tuple[int, int]:
+    """Settle every claim whose blind reviewers agree, with the first answer's rationale.
+
+    Claims already approved or published are skipped (they need a correction first). Returns
+    (settled, skipped); raises InvalidInput if a verdict is no longer on the article's scale.
+    """
     board = settle_board(session, article)
+    settled = skipped = 0
     for claim, given in board.agreements:
+        if claim.status.signed_off:
+            skipped += 1
+            continue
         chosen = next((v for v in given if v.rationale.strip()), given[0])
         settle(session, claim, chosen, editor)
-    return len(board.agreements)
+        settled += 1
+    return settled, skipped
 
 
 def blind_ratings(session: Session) -> list[BlindRating]:
@@ -253,7 +313,8 @@ def give(claim_id: int) -> Response:
     verdict = form.get("verdict", "").strip()
     error = None
     try:
-        give_verdict(session, claim, user, int(verdict) if verdict.isdigit() else None, form.get("rationale", ""))
+        verdict_id = int(verdict) if is_digits(verdict) else None
+        give_verdict(session, claim, user, verdict_id, form.get("rationale", ""))
         session.commit()
     except InvalidInput as problem:
         session.rollback()
@@ -284,17 +345,24 @@ def board(article_id: int) -> Response:
     """The editor's settle page: disagreements side by side, agreements, claims still waiting."""
     session = get_session()
     article = get_article_or_404(session, article_id)
+    _refuse_blind_reviewer(session, article)
     return _board_page(session, article)
 
 
+def _refuse_blind_reviewer(session: Session, article: Article) -> None:
+    # The settle page shows both blind verdicts: one of the two reviewers must not see the other's.
+    if reviews_blind(session, signed_in_user(), article):
+        abort(403, description=OWN_BLIND_ARTICLE)
+
+
 def _board_page(session: Session, article: Article, error: str | None = None, status: int = 200) -> Response:
-    ratings = ratings_for_scale(session, article.rating_scale_id)
+    board = settle_board(session, article)
     users = {u.id: u for u in session.exec(select(User)).all()}
     return render(
         "blind/board.html",
         article=article,
-        board=settle_board(session, article),
-        ratings_by_id={r.id: r for r in ratings},
+        board=board,
+        ratings_by_id=board_labels(session, article, board),
         users=users,
         error=error,
         status=status,
@@ -307,8 +375,9 @@ def settle_claim(claim_id: int) -> Response:
     session = get_session()
     claim = _claim_or_404(session, claim_id)
     article = get_article_or_404(session, claim.article_id)
+    _refuse_blind_reviewer(session, article)
     chosen_id = request.form.get("blind_verdict_id", "")
-    chosen = session.get(BlindVerdict, int(chosen_id)) if chosen_id.isdigit() else None
+    chosen = session.get(BlindVerdict, int(chosen_id)) if is_digits(chosen_id) else None
     try:
         if chosen is None:
             raise InvalidInput("Choose one of the two verdicts.")
@@ -316,18 +385,36 @@ def settle_claim(claim_id: int) -> Response:
         session.commit()
     except InvalidInput as error:
         session.rollback()
-        return _board_page(session, article, error=str(error), status=422)
+        return _board_page(session, article, error=str(error), status=409 if isinstance(error, SignedOff) else 422)
     return redirect(url_for("blind.board", article_id=article.id), code=303)
 
 
 @bp.post("/articles/<int:article_id>/blind/accept")
 def accept(article_id: int) -> Response:
-    """Settle every claim the blind reviewers agree on, in one click."""
+    """Settle every claim the blind reviewers agree on, in one click; say how many signed-off ones it skipped."""
     session = get_session()
     article = get_article_or_404(session, article_id)
-    accept_agreements(session, article, signed_in_user())
-    session.commit()
+    _refuse_blind_reviewer(session, article)
+    try:
+        settled, skipped = accept_agreements(session, article, signed_in_user())
+        session.commit()
+    except InvalidInput as error:  # e.g. a verdict no longer on the article's scale
+        session.rollback()
+        return _board_page(session, article, error=str(error), status=422)
+    if skipped:
+        return _board_page(session, article, error=_skipped_message(settled, skipped))
     return redirect(url_for("blind.board", article_id=article.id), code=303)
+
+
+def _skipped_message(settled: int, skipped: int) -> str:
+    def claims(n: int) -> str:
+        return f"{n} claim{'s' if n != 1 else ''}"
+
+    return (
+        f"Settled {claims(settled)}. Skipped {claims(skipped)} already approved or published: "
+        f"reopen {'them' if skipped != 1 else 'it'} with a correction first, then settle "
+        f"{'them' if skipped != 1 else 'it'}."
+    )
 
 
 @bp.get("/agreement")

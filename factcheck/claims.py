@@ -25,6 +25,7 @@ from factcheck.store import (
 )
 from factcheck.workflow import EditConflict, Refused, claim_timeline, save_review
 from factcheck.web import render, wants_fragment
+from factcheck.numbers import is_digits
 
 bp = Blueprint("claims", __name__)
 
@@ -130,16 +131,16 @@ def update(claim_id: int) -> Response:
 def _verdict_id(value: str) -> int | None:
     if not value.strip():
         return None
-    if not value.strip().isdigit():
+    if not is_digits(value.strip()):
         raise InvalidInput("That verdict is not on this article's rating scale.")
     return int(value)
 
 
-def _version(value: str | None) -> int | None:
-    """The claim version a form was rendered with; None when a script sends none (no check)."""
+def _version(value: str | None) -> int:
+    """The claim version the form was rendered with: every save over HTTP is checked against it."""
     if value is None or not value.strip():
-        return None
-    if not value.strip().isdigit():
+        raise InvalidInput("This form does not say which version of the claim it edits. Reload the page and save again.")
+    if not is_digits(value.strip()):
         raise InvalidInput("The form's claim version is not a number. Reload the page.")
     return int(value)
 
@@ -182,6 +183,14 @@ def remove_source_view(claim_id: int, source_id: int) -> Response:
     source = session.get(Source, source_id)
     if source is None or source.claim_id != claim.id:
         abort(404, description=f"Claim {claim_id} has no source {source_id}.")
+    if claim.status.signed_off:
+        # The sources are part of what was approved: taking one away is a correction.
+        return card_response(
+            session,
+            claim,
+            error=f"Claim {claim.position + 1} is {claim.status.label.lower()}: reopen it with a correction "
+            "(change its status, giving a reason) before you remove a source.",
+        )
     remove_source(session, claim, source, acting_user_id())
     session.commit()
     return card_response(session, claim)

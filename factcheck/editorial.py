@@ -11,6 +11,7 @@ from factcheck.store import InvalidInput
 from factcheck.web import render
 from factcheck.store import scales_with_ratings
 from factcheck.workflow import MIN_SOURCES_LIMIT, add_comment, set_min_sources
+from factcheck.numbers import is_digits
 
 bp = Blueprint("editorial", __name__)
 
@@ -42,7 +43,7 @@ def save_rules() -> Response:
     wanted = {
         int(name.removeprefix("min_sources-")): value
         for name, value in request.form.items()
-        if name.startswith("min_sources-") and name.removeprefix("min_sources-").isdigit()
+        if name.startswith("min_sources-") and is_digits(name.removeprefix("min_sources-"))
     }
     try:
         set_min_sources(session, wanted)

@@ -359,6 +359,7 @@ RATING_LABEL_MAX_CHARS = 60
 RATING_DESCRIPTION_MAX_CHARS = 300
 SCALE_MAX_RATINGS = 30
 CONCLUSION_MAX_CHARS = 200
+RATING_VALUE_LIMIT = 1000  # a label's value is between -1000 and 1000
 
 
 class RatingInput(BaseModel):
@@ -369,6 +370,13 @@ class RatingInput(BaseModel):
     description: str = ""
     is_best: bool = False
     is_worst: bool = False
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, value: int) -> int:
+        if abs(value) > RATING_VALUE_LIMIT:
+            raise ValueError(f"the value must be between -{RATING_VALUE_LIMIT} and {RATING_VALUE_LIMIT}")
+        return value
 
     @field_validator("label")
     @classmethod

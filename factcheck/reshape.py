@@ -11,10 +11,12 @@ the invariants the review page and the reports rely on:
   the spans as ``[start:end] text``.
 
 Merging keeps the first claim (its id, links and history) and folds the next one into it: the
-next claim's sources and history move over, and its verdict, rationale and status are taken
+next claim's sources, comments, corrections and history move over, and its verdict, rationale and status are taken
 only when the first claim has none of its own. Two claims that both carry a review (a verdict
 or a rationale) are never merged, so no review is silently lost. Splitting keeps the review,
 sources and history with the first part; the second part is a new claim, still to review.
+An approved or published claim is not split, merged or dismissed until it is reopened (a
+correction, with a reason), and claims with blind verdicts are not merged until settled.
 
 As in factcheck.store, committing is left to the caller: one reviewer action, one transaction.
 """
@@ -25,10 +27,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, update
+from sqlmodel import Session, col, select, update
 
 from factcheck import store
-from factcheck.models import Article, Claim, ClaimRevision, Source, utcnow
+from factcheck.models import Article, BlindVerdict, Claim, ClaimRevision, Comment, Correction, Source, utcnow
 from factcheck.store import InvalidInput, claims_for_article, has_verdict
 from factcheck.workflow import claim_version
 
@@ -75,6 +77,7 @@ def default_split(points: Sequence[SplitPoint]) -> int | None:
 def split_claim(session: Session, claim: Claim, at: int, user_id: int | None = None) -> Claim:
     """Cut a claim before character ``at`` of its text; returns the new claim holding the second part."""
     _refuse_dismissed(claim, "split")
+    _refuse_signed_off(claim, "split")
     if not 0 < at < len(claim.text):
         raise InvalidInput(f"Pick a place inside the claim to split it (1 to {len(claim.text) - 1}), not {at}.")
     head = claim.text[:at].rstrip()
@@ -113,6 +116,12 @@ def merge_with_next(session: Session, claim: Claim, user_id: int | None = None) 
     if not later:
         raise InvalidInput(f"{_name(claim).capitalize()} is the last claim: there is no next claim to merge it with.")
     following = later[0]
+    _refuse_signed_off(claim, "merge")
+    _refuse_signed_off(following, "merge")
+    if session.exec(select(BlindVerdict.id).where(col(BlindVerdict.claim_id).in_([claim.id, following.id]))).first():
+        raise InvalidInput(
+            f"{_name(claim).capitalize()} or the next claim has blind verdicts: an editor settles them before a merge."
+        )
     if following.dismissed:
         raise InvalidInput(
             f"The next claim, {_name(following)}, is dismissed. Restore it first to merge it, or leave the two apart."
@@ -133,9 +142,10 @@ def merge_with_next(session: Session, claim: Claim, user_id: int | None = None) 
         claim_version(session, claim, claim.version)
     if claim.worth_checking is None:
         claim.worth_checking = following.worth_checking
-    # Sources and history move to the claim that stays, so deleting the other loses nothing.
-    session.exec(update(Source).where(col(Source.claim_id) == following.id).values(claim_id=claim.id))
-    session.exec(update(ClaimRevision).where(col(ClaimRevision.claim_id) == following.id).values(claim_id=claim.id))
+    # Sources, comments, corrections and history move to the claim that stays, so deleting the
+    # other loses nothing.
+    for model in (Source, Comment, Correction, ClaimRevision):
+        session.exec(update(model).where(col(model.claim_id) == following.id).values(claim_id=claim.id))
     claim.end = following.end
     claim.text = article.text[claim.start : claim.end]
     session.delete(following)
@@ -144,6 +154,21 @@ def merge_with_next(session: Session, claim: Claim, user_id: int | None = None) 
     _score(claim)
     _revise(session, claim, "merged", before, describe(claim), user_id)
     return claim
+
+
+def claim_after(session: Session, claim: Claim) -> Claim | None:
+    """The claim that follows this one in the text (the one a merge would fold in), if any."""
+    later = [c for c in claims_for_article(session, claim.article_id) if c.position > claim.position]
+    return later[0] if later else None
+
+
+def _refuse_signed_off(claim: Claim, action: str) -> None:
+    """An approved or published claim is reshaped only after it is reopened (a correction)."""
+    if claim.status.signed_off:
+        raise InvalidInput(
+            f"{_name(claim).capitalize()} is {claim.status.label.lower()}: reopen it with a correction "
+            f"(change its status, giving a reason) before you {action} it."
+        )
 
 
 def _has_review(claim: Claim) -> bool:
@@ -219,6 +244,7 @@ def dismiss_claim(session: Session, claim: Claim, user_id: int | None = None) ->
     """Set a span aside as not a claim: hidden from the cards and the report, kept with its history."""
     if claim.dismissed:
         return []
+    _refuse_signed_off(claim, "dismiss")
     claim.dismissed = True
     return [_revise(session, claim, "dismissed", describe(claim), None, user_id)]
 

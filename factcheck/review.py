@@ -20,6 +20,7 @@ from factcheck.store import ScaleLocked, all_scales, change_article_scale, claim
 from factcheck.web import render, wants_fragment
 from factcheck.auth import current_user
 from factcheck.workflow import comment_threads, is_editor
+from factcheck.numbers import is_digits
 
 bp = Blueprint("review", __name__)
 
@@ -50,7 +51,7 @@ class Filters:
         dismissed = args.get("dismissed", "")
         return cls(
             status=status if status in set(ClaimStatus) else "",
-            verdict=int(verdict) if verdict.isdigit() else None,
+            verdict=int(verdict) if is_digits(verdict) else None,
             kind=kind if kind in set(ClaimKind) or kind == UNSCORED else "",
             min_score=_score_arg(args.get("min_score", "")),
             sort=sort if sort in SORTS else "position",

@@ -24,6 +24,7 @@ from factcheck.store import (
     verdicts_on_scale,
 )
 from factcheck.web import render
+from factcheck.numbers import is_digits
 
 bp = Blueprint("scales", __name__)
 
@@ -143,7 +144,7 @@ def _scale_from_form(form: Any, rows: list[LabelRow], *, free_text: bool) -> Sca
     ratings: list[RatingInput] = []
     for number, row in numbered:
         value = row.value.strip().replace("−", "-")
-        if not value.lstrip("-").isdigit():
+        if not is_digits(value.removeprefix("-")):
             shown = f" (“{row.label.strip()}”)" if row.label.strip() else ""
             raise InvalidInput(f"Label row {number}{shown}: the value must be a whole number, such as 3 or -1.")
         try:

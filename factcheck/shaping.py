@@ -13,16 +13,18 @@ import json
 from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, url_for
 from sqlmodel import Session
 from werkzeug.datastructures import MultiDict
 
 from factcheck.articles import get_article_or_404
-from factcheck.auth import acting_user_id
+from factcheck.auth import acting_user_id, signed_in_user
 from factcheck.claims import card_response, get_claim_or_404
 from factcheck.db import get_session
 from factcheck.models import Article, Claim
+from factcheck.permissions import PERMISSIONS, allowed
 from factcheck.reshape import (
+    claim_after,
     create_claim,
     dismiss_claim,
     displayed_offset,
@@ -35,6 +37,7 @@ from factcheck.reshape import (
 from factcheck.review import Filters, review_context
 from factcheck.store import InvalidInput, claims_for_article, sources_for_claims
 from factcheck.web import render, wants_fragment
+from factcheck.numbers import is_digits
 
 bp = Blueprint("shaping", __name__)
 
@@ -64,7 +67,7 @@ def split(claim_id: int) -> Response:
     claim = get_claim_or_404(session, claim_id)
     at = request.form.get("at", "").strip()
     try:
-        if not at.isdigit():
+        if not is_digits(at):
             raise InvalidInput("Pick the word to split the claim before.")
         split_claim(session, claim, int(at), user_id=acting_user_id())
         session.commit()
@@ -79,6 +82,11 @@ def merge(claim_id: int) -> Response:
     """Merge a claim with the next one in the text."""
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
+    following = claim_after(session, claim)
+    user = signed_in_user()
+    if following is not None and not allowed(session, user, PERMISSIONS["shaping.merge"], {"claim_id": following.id}):
+        # Merging deletes the next claim: the reviewer must be allowed to change it too.
+        abort(403, description=f"You may not change claim {following.position + 1}, so you may not merge it into this one.")
     try:
         merge_with_next(session, claim, user_id=acting_user_id())
         session.commit()
@@ -94,8 +102,12 @@ def dismiss(claim_id: int) -> Response:
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
     claims = claims_for_article(session, claim.article_id)
-    dismiss_claim(session, claim, user_id=acting_user_id())
-    session.commit()
+    try:
+        dismiss_claim(session, claim, user_id=acting_user_id())
+        session.commit()
+    except InvalidInput as error:
+        session.rollback()
+        return _card_refused(session, claim, str(error))
     # The card leaves the list unless dismissed claims are shown: then the nearest claim after it
     # (else before it) becomes current.
     later = [c for c in claims if c.position > claim.position]
@@ -193,7 +205,7 @@ def _passage_span(text: str, form: Mapping[str, str]) -> tuple[int, int]:
     start, end = form.get("start", "").strip(), form.get("end", "").strip()
     if not (start or end):
         raise InvalidInput("Give the passage, or its start and end, to make it a claim.")
-    if not (start.isdigit() and end.isdigit()):
+    if not (is_digits(start) and is_digits(end)):
         raise InvalidInput("Start and end must both be whole numbers of characters, from 0.")
     return displayed_offset(text, int(start)), displayed_offset(text, int(end))
 

@@ -25,6 +25,7 @@ from factcheck.models import (
     CONCLUSION_MAX_CHARS,
     Article,
     ArticleCreate,
+    BlindVerdict,
     Claim,
     ClaimKind,
     ClaimRevision,
@@ -198,15 +199,24 @@ def scales_with_ratings(session: Session) -> list[tuple[RatingScale, list[Rating
 
 
 def verdicts_on_scale(session: Session, scale: RatingScale) -> int:
-    """How many claims have a verdict from this scale: a label of it, or a conclusion on it."""
-    query = select(func.count()).select_from(Claim)
+    """How many claims have a verdict from this scale: a label of it or a conclusion on it on the
+    claim, or a label of it in a blind verdict on the claim (whose row points at the label too)."""
+
     if scale.free_text:
-        query = query.join(Article, col(Article.id) == Claim.article_id).where(
-            Article.rating_scale_id == scale.id, Claim.conclusion != ""
+        on_claims = (
+            select(Claim.id)
+            .join(Article, col(Article.id) == Claim.article_id)
+            .where(Article.rating_scale_id == scale.id, Claim.conclusion != "")
         )
     else:
-        query = query.join(Rating, col(Rating.id) == Claim.verdict_id).where(Rating.scale_id == scale.id)
-    return session.exec(query).one()
+        on_claims = select(Claim.id).join(Rating, col(Rating.id) == Claim.verdict_id).where(Rating.scale_id == scale.id)
+    blind = (
+        select(BlindVerdict.claim_id)
+        .join(Rating, col(Rating.id) == BlindVerdict.verdict_id)
+        .where(Rating.scale_id == scale.id)
+    )
+    claim_ids = on_claims.union(blind).subquery()  # UNION: a claim counts once, however many verdicts
+    return session.exec(select(func.count()).select_from(claim_ids)).one()
 
 
 def create_scale(session: Session, submitted: ScaleCreate) -> RatingScale:

@@ -42,6 +42,7 @@ from factcheck.models import (
     User,
 )
 from factcheck.store import InvalidInput, has_verdict
+from factcheck.numbers import is_digits
 
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.EDITOR})
 COMMENT_MAX_CHARS = 5_000
@@ -142,7 +143,9 @@ def save_review(
         free_text=free_text,
         user_id=user.id if user else None,
     )
-    if new_status == ClaimStatus.NEEDS_SECOND_REVIEW and old[2] != new_status:
+    if content_changed or (new_status == ClaimStatus.NEEDS_SECOND_REVIEW and old[2] != new_status):
+        # Whoever wrote the verdict or rationale last, or sent it to second review, is its
+        # reviewer: someone else approves it.
         claim.submitted_by_id = user.id if user else None
     if reopening:
         session.add(
@@ -200,6 +203,8 @@ def _check_step(
         raise Refused(f"{name} is not approved yet: approve it before publishing it.")
     if new_status == ClaimStatus.APPROVED:
         _check_approval(session, claim, by_id, user, content_changed=content_changed)
+    if new_status.signed_off:
+        _check_sources(session, claim, by_id, "Approving" if new_status == ClaimStatus.APPROVED else "Publishing")
 
 
 def _check_approval(
@@ -217,14 +222,23 @@ def _check_approval(
         )
     if not has_verdict(claim):
         raise Refused(f"{name} has no verdict: give it one before approving it.")
+
+
+def sources_needed(claim: Claim, by_id: Mapping[int | None, Rating]) -> tuple[int, str]:
+    """How many sources the claim's verdict needs before approval, and what to call the verdict."""
     rating = by_id.get(claim.verdict_id)
     # A conclusion on a free-text scale has no label to set a number on: it needs the default one.
-    needed, what = (rating.min_sources, f"a “{rating.label}” verdict") if rating else (1, "a conclusion")
+    return (rating.min_sources, f"a “{rating.label}” verdict") if rating else (1, "a conclusion")
+
+
+def _check_sources(session: Session, claim: Claim, by_id: Mapping[int | None, Rating], doing: str) -> None:
+    """Approving and publishing both need the sources the verdict asks for (one may have gone since)."""
+    needed, what = sources_needed(claim, by_id)
     have = session.exec(select(func.count()).select_from(Source).where(Source.claim_id == claim.id)).one()
     if have < needed:
         raise Refused(
-            f"Approving {what} needs at least {_count(needed, 'source')}; "
-            f"{name.lower()} has {have}. Add {needed - have} more."
+            f"{doing} {what} needs at least {_count(needed, 'source')}; "
+            f"claim {claim.position + 1} has {have}. Add {needed - have} more."
         )
 
 
@@ -260,7 +274,7 @@ def set_min_sources(session: Session, wanted: Mapping[int, str]) -> list[Rating]
         if rating is None:
             raise InvalidInput(f"There is no rating {rating_id}.")
         text = typed.strip()
-        if not text.isdigit() or int(text) > MIN_SOURCES_LIMIT:
+        if not is_digits(text) or int(text) > MIN_SOURCES_LIMIT:
             raise InvalidInput(f"“{rating.label}”: give a whole number of sources from 0 to {MIN_SOURCES_LIMIT}.")
         if int(text) != rating.min_sources:
             rating.min_sources = int(text)

@@ -137,9 +137,23 @@ def post(client, url: str, data: dict | None = None, *, htmx: bool = False, **kw
     data = dict(data or {})
     headers = kwargs.pop("headers", {})
     data.setdefault("csrf_token", csrf_of(client))
+    saving = CLAIM_SAVE.fullmatch(url)
+    if saving and "version" not in data:
+        # As the card's form does: a save says which version of the claim it was made on.
+        data["version"] = _version_shown(client, int(saving[1]))
     if htmx:
         headers["HX-Request"] = "true"
     return client.post(url, data=data, headers=headers, **kwargs)
+
+
+CLAIM_SAVE = re.compile(r"/claims/(\d+)")
+
+
+def _version_shown(client, claim_id: int) -> str:
+    """The claim version its card carries now (what a reviewer's form would send)."""
+    response = client.get(f"/claims/{claim_id}", headers={"HX-Request": "true"})
+    field = html(response).find("input", attrs={"name": "version"})
+    return field["value"] if field is not None else "1"  # a card without the form: its page 403s/404s
 
 
 def create_seed_article(client, text: str) -> int:

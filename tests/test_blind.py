@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from factcheck.models import BlindVerdict, ClaimRevision
-from tests.conftest import claims_of, html, login_as, post, rating
+from factcheck.blind import OWN_BLIND_ARTICLE
+from factcheck.db import DEFAULT_SCALE_NAME
+from factcheck.models import Article, BlindVerdict, Claim, ClaimRevision, ClaimStatus, Comment, Rating, RatingScale
+from tests.conftest import article, claims_of, html, login_as, post, rating
 from tests.teamwork import assign, user_id
 
 RITA_SECRET = "Rita-rationale-7f3a: the ministry's own table says otherwise."
@@ -27,6 +29,23 @@ def team(app, db, seed_article):
 
 def give(client, claim_id: int, verdict_id: int, rationale: str, *, htmx: bool = False):
     return post(client, f"/claims/{claim_id}/blind", {"verdict": str(verdict_id), "rationale": rationale}, htmx=htmx)
+
+
+def verdict_of(db, claim_id: int, username: str) -> BlindVerdict:
+    """The named reviewer's blind verdict on a claim."""
+    db.expire_all()
+    query = select(BlindVerdict).where(BlindVerdict.claim_id == claim_id, BlindVerdict.reviewer_id == user_id(db, username))
+    return db.exec(query).one()
+
+
+def scale_named(db, name: str) -> RatingScale:
+    db.expire_all()
+    return db.exec(select(RatingScale).where(RatingScale.name == name)).one()
+
+
+def error_of(response) -> str:
+    """The error paragraph a page or fragment shows."""
+    return html(response).select_one("p.error").get_text(" ", strip=True)
 
 
 def test_blind_review_needs_two_people_assigned_the_article(app, client, db, seed_article):
@@ -82,12 +101,17 @@ def test_blind_reviewers_cannot_write_the_claim_until_it_is_settled(team, db, se
         (f"/claims/{claim.id}/split", {"at": "5"}),
         (f"/claims/{claim.id}/merge", {}),
         (f"/claims/{claim.id}/dismiss", {}),
+        (f"/claims/{claim.id}/restore", {}),
+        (f"/claims/{claim.id}/worth-checking", {"worth_checking": "no"}),
+        # A comment would show the other blind reviewer the verdict just as well as the claim would.
+        (f"/claims/{claim.id}/comments", {"body": RITA_SECRET}),
     ]
     for url, data in writes:
         response = post(rita, url, data, htmx=htmx)
         assert response.status_code == 403, url
         assert "blind review" in response.get_data(as_text=True)
     assert claims_of(db, seed_article)[0].rationale == ""
+    assert db.exec(select(Comment)).all() == []
 
 
 def test_nothing_a_blind_reviewer_can_fetch_shows_the_other_verdict(team, db, seed_article):
@@ -200,3 +224,128 @@ def test_agreement_page_shows_kappa_tables(team, db, seed_article):
 def test_agreement_page_without_blind_verdicts_says_how_to_get_some(app):
     page = html(login_as(app, "editor", "eddie").get("/agreement"))
     assert "No claim has two blind verdicts yet" in page.find(class_="empty").get_text()
+
+
+def test_an_editor_who_reviews_blind_neither_sees_nor_settles_the_article(app, team, db, seed_article):
+    editor, rita, rob = team
+    claims = claims_of(db, seed_article)
+    erin = login_as(app, "editor", "erin")
+    assign(editor, seed_article, user_id(db, "erin"), claims[0].id)  # erin reviews claim 1 blind
+    give(rob, claims[0].id, rating(db, "True").id, ROB_SECRET)
+    give(erin, claims[0].id, rating(db, "False").id, "Erin's own.")
+    for claim in claims[1:3]:
+        give(rita, claim.id, rating(db, "True").id, RITA_SECRET)
+        give(rob, claim.id, rating(db, "True").id, "")
+    rob_verdict = verdict_of(db, claims[0].id, "rob").id
+    refused = [
+        erin.get(f"/articles/{seed_article}/blind"),
+        erin.get(f"/articles/{seed_article}/blind", headers={"HX-Request": "true"}),
+        post(erin, f"/claims/{claims[0].id}/settle", {"blind_verdict_id": str(rob_verdict)}),
+        post(erin, f"/claims/{claims[1].id}/settle", {"blind_verdict_id": "none"}),  # its error page is the board
+        post(erin, f"/articles/{seed_article}/blind/accept", {}),
+    ]
+    for response in refused:
+        assert response.status_code == 403, response.request.url
+        body = response.get_data(as_text=True)
+        assert OWN_BLIND_ARTICLE in html(response).get_text() and ROB_SECRET not in body and RITA_SECRET not in body
+    assert [c.verdict_id for c in claims_of(db, seed_article)[:3]] == [None, None, None]
+    # Another editor settles it; with nothing of hers left to review blind, erin may compare the rest.
+    assert post(editor, f"/claims/{claims[0].id}/settle", {"blind_verdict_id": str(rob_verdict)}).status_code == 303
+    assert erin.get(f"/articles/{seed_article}/blind").status_code == 200
+    assert post(erin, f"/articles/{seed_article}/blind/accept", {}).status_code == 303
+    assert [c.verdict_id for c in claims_of(db, seed_article)[1:3]] == [rating(db, "True").id] * 2
+
+
+def test_a_signed_off_claim_is_not_settled_until_it_is_reopened(team, db, seed_article):
+    editor, rita, rob = team
+    claims = claims_of(db, seed_article)
+    true, false = rating(db, "True").id, rating(db, "False").id
+    give(rita, claims[0].id, false, RITA_SECRET)  # a disagreement
+    give(rob, claims[0].id, true, ROB_SECRET)
+    for claim in claims[1:3]:  # two agreements
+        give(rita, claim.id, true, "Rita agrees.")
+        give(rob, claim.id, true, "Rob agrees.")
+    # An editor outside the blind review approved two of them on their cards meanwhile.
+    for claim_id in (claims[0].id, claims[1].id):
+        db.get(Claim, claim_id).status = ClaimStatus.APPROVED
+    db.commit()
+
+    response = post(editor, f"/claims/{claims[0].id}/settle", {"blind_verdict_id": str(verdict_of(db, claims[0].id, "rita").id)})
+    assert response.status_code == 409
+    assert "Claim 1 is approved: reopen it with a correction first" in error_of(response)
+
+    response = post(editor, f"/articles/{seed_article}/blind/accept", {})
+    assert response.status_code == 200
+    assert error_of(response) == (
+        "Settled 1 claim. Skipped 1 claim already approved or published: "
+        "reopen it with a correction first, then settle it."
+    )
+    after = claims_of(db, seed_article)
+    assert [(c.verdict_id, c.status) for c in after[:3]] == [
+        (None, ClaimStatus.APPROVED),
+        (None, ClaimStatus.APPROVED),
+        (true, ClaimStatus.NEEDS_SECOND_REVIEW),
+    ]
+    assert verdict_of(db, claims[1].id, "rita").settled is None  # still to settle once reopened
+
+
+def test_a_custom_scale_a_blind_verdict_uses_keeps_its_labels(client, team, db, seed_article):
+    _, rita, _ = team
+    form = {"name": "Newsroom", "labels": "1", "label": ["Right", "Wrong"], "value": ["1", "0"], "description_of_label": ["", ""]}
+    assert post(client, "/scales", form).status_code == 303
+    scale = scale_named(db, "Newsroom")
+    assert post(client, f"/articles/{seed_article}/scale", {"rating_scale_id": str(scale.id)}).status_code == 303
+    claim = claims_of(db, seed_article)[0]
+    assert give(rita, claim.id, rating(db, "Right", "Newsroom").id, "").status_code == 303
+
+    relabelled = dict(form, label=["Right", "Off"])
+    response = post(client, f"/scales/{scale.id}", relabelled)
+    assert response.status_code == 409  # not a foreign-key error on the blind verdict's label
+    assert "1 claim has a verdict from it" in error_of(response)
+    labels = db.exec(select(Rating.label).where(Rating.scale_id == scale.id).order_by(Rating.position)).all()
+    assert list(labels) == ["Right", "Wrong"]
+
+
+def test_accepting_verdicts_no_longer_on_the_scale_answers_422(team, db, seed_article):
+    editor, rita, rob = team
+    claim = claims_of(db, seed_article)[1]
+    give(rita, claim.id, rating(db, "True").id, "Rita agrees.")
+    give(rob, claim.id, rating(db, "True").id, "Rob agrees.")
+    # The article moved to another scale after the verdicts came in (no claim had a verdict yet).
+    db.get(Article, seed_article).rating_scale_id = scale_named(db, "Snopes-style labels").id
+    db.commit()
+    response = post(editor, f"/articles/{seed_article}/blind/accept", {})
+    assert response.status_code == 422
+    page = html(response)
+    assert "not on this article's rating scale" in page.select_one("p.error").get_text()
+    assert page.find(id=f"agreed-{claim.id}").strong.get_text() == "True (not on this article's scale any more)"
+    assert claims_of(db, seed_article)[1].verdict_id is None
+    assert verdict_of(db, claim.id, "rita").settled is None
+
+
+def test_blind_review_cannot_be_switched_on_for_a_free_text_scale(app, client, db, seed_article):
+    editor = login_as(app, "editor", "eddie")
+    for name in ("rita", "rob"):
+        login_as(app, "reviewer", name)
+        assign(editor, seed_article, user_id(db, name))
+    conclusion_only = scale_named(db, "Conclusion only (free text)")
+    assert post(client, f"/articles/{seed_article}/scale", {"rating_scale_id": str(conclusion_only.id)}).status_code == 303
+    for htmx in (False, True):
+        response = post(editor, f"/articles/{seed_article}/blind-review", {"on": "1"}, htmx=htmx)
+        assert response.status_code == 422
+        assert "free-text scale (conclusion only): blind review needs a scale with labels" in error_of(response)
+    assert article(db, seed_article).blind_review is False
+    default = scale_named(db, DEFAULT_SCALE_NAME)
+    assert post(client, f"/articles/{seed_article}/scale", {"rating_scale_id": str(default.id)}).status_code == 303
+    assert post(editor, f"/articles/{seed_article}/blind-review", {"on": "1"}).status_code == 303
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "9" * 30], ids=["superscript", "arabic-indic", "too-long-for-sqlite"])
+def test_numbers_int_or_the_database_would_choke_on_are_refused(team, db, seed_article, number):
+    editor, rita, _ = team
+    claim = claims_of(db, seed_article)[0]
+    response = post(rita, f"/claims/{claim.id}/blind", {"verdict": number, "rationale": ""})
+    assert response.status_code == 422 and "rating scale" in response.get_data(as_text=True)
+    response = post(editor, f"/claims/{claim.id}/settle", {"blind_verdict_id": number})
+    assert response.status_code == 422 and error_of(response) == "Choose one of the two verdicts."
+

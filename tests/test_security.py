@@ -63,7 +63,7 @@ def test_csrf_token_in_the_htmx_header_is_accepted(client, db, populated):
     article_id, claim_id, _ = populated
     token = html(client.get(f"/articles/{article_id}")).find("input", attrs={"name": "csrf_token"})["value"]
     response = client.post(
-        f"/claims/{claim_id}", data={"status": "needs_second_review"}, headers={"HX-Request": "true", "X-CSRF-Token": token}
+        f"/claims/{claim_id}", data={"status": "needs_second_review", "version": "1"}, headers={"HX-Request": "true", "X-CSRF-Token": token}
     )
     assert response.status_code == 200
 

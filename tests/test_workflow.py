@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from factcheck.db import init_db
-from factcheck.models import Assignment, Claim, ClaimStatus, Comment, Correction, Rating, User
+from factcheck.models import Assignment, Claim, ClaimStatus, Comment, Correction, Rating, Source, User
 from factcheck.records import import_record
 from factcheck.db import default_scale
 from factcheck.store import ratings_for_scale
@@ -437,3 +437,93 @@ def test_a_reviewer_is_offered_only_the_statuses_they_may_set(team, db, seed_art
     ]
     assert offered(team["reviewer"]) == ["to_review", "in_progress", "needs_second_review"]
     assert offered(team["editor"]) == ["to_review", "in_progress", "needs_second_review", "approved", "published"]
+
+
+# --- Rules that other routes could have got round ----------------------------------------------
+
+
+def published(team, db, claim_id: int) -> None:
+    """Take a claim through review, approval and publishing (the reviewer writes, editors sign off)."""
+    true = rating(db, "True").id
+    assert save(team["reviewer"], claim_id, verdict=true, rationale="Seen.", status="needs_second_review").status_code == 200
+    add_sources(team["reviewer"], claim_id, 1)
+    assert save(team["editor"], claim_id, verdict=true, rationale="Seen.", status="approved").status_code == 200
+    assert save(team["editor"], claim_id, verdict=true, rationale="Seen.", status="published").status_code == 200
+
+
+def test_an_editor_who_rewrites_a_claim_in_second_review_cannot_approve_it(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    true = rating(db, "True").id
+    save(team["reviewer"], claim.id, verdict=true, rationale="Seen.", status="needs_second_review")
+    add_sources(team["reviewer"], claim.id, 1)
+    assert save(team["editor"], claim.id, verdict=true, rationale="Mine now.", status="needs_second_review").status_code == 200
+    response = save(team["editor"], claim.id, verdict=true, rationale="Mine now.", status="approved")
+    assert response.status_code == 403 and "someone else must approve it" in error_of(response)
+    assert save(team["editor2"], claim.id, verdict=true, rationale="Mine now.", status="approved").status_code == 200
+
+
+def test_a_published_claim_keeps_its_sources_until_it_is_reopened(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    published(team, db, claim.id)
+    source = db.exec(select(Source).where(Source.claim_id == claim.id)).one()
+    response = post(team["editor"], f"/claims/{claim.id}/sources/{source.id}/delete", {}, htmx=True)
+    assert response.status_code == 422 and "reopen it with a correction" in error_of(response)
+    db.expire_all()
+    assert db.get(Source, source.id) is not None
+
+
+def test_publishing_rechecks_the_sources_the_verdict_needs(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    true = rating(db, "True")
+    save(team["reviewer"], claim.id, verdict=true.id, rationale="Seen.", status="needs_second_review")
+    add_sources(team["reviewer"], claim.id, 1)
+    assert save(team["editor"], claim.id, verdict=true.id, rationale="Seen.", status="approved").status_code == 200
+    with Session(db.get_bind()) as session:  # the rule tightened after approval
+        session.get(Rating, true.id).min_sources = 2
+        session.commit()
+    response = save(team["editor"], claim.id, verdict=true.id, rationale="Seen.", status="published")
+    assert response.status_code == 422 and "Publishing a “True” verdict needs at least 2 sources" in error_of(response)
+
+
+@pytest.mark.parametrize("action", ["split", "merge", "dismiss"])
+def test_a_published_claim_is_not_reshaped_until_reopened(team, db, seed_article, action):
+    claim = claims_of(db, seed_article)[0]
+    published(team, db, claim.id)
+    data = {"at": str(claim.text.index(" ") + 1)} if action == "split" else {}
+    response = post(team["editor"], f"/claims/{claim.id}/{action}", data, htmx=True)
+    assert response.status_code == 422 and "is published: reopen it with a correction" in error_of(response)
+    assert [(c.id, c.text, c.dismissed) for c in claims_of(db, seed_article)[:2]] == [
+        (c.id, c.text, c.dismissed) for c in claims_of(db, seed_article)[:2]
+    ]
+    assert stored(db, claim.id).status == ClaimStatus.PUBLISHED and not stored(db, claim.id).dismissed
+
+
+def test_merging_into_a_claim_needs_the_right_to_change_the_next_one(app, team, db, seed_article):
+    first, second = claims_of(db, seed_article)[:2]
+    olga = login_as(app, "reviewer", "olga")
+    with Session(db.get_bind()) as session:
+        olga_id = session.exec(select(User).where(User.username == "olga")).one().id
+        session.add(Assignment(article_id=seed_article, claim_id=first.id, reviewer_id=olga_id))
+        session.commit()
+    response = post(olga, f"/claims/{first.id}/merge", {}, htmx=True)
+    assert response.status_code == 403 and f"may not change claim {second.position + 1}" in response.get_data(as_text=True)
+    assert len(claims_of(db, seed_article)) == 25
+
+
+def test_merging_keeps_the_next_claims_comments_and_corrections(team, db, seed_article):
+    first, second = claims_of(db, seed_article)[:2]
+    assert post(team["reviewer"], f"/claims/{second.id}/comments", {"body": "Check the map."}, htmx=True).status_code == 200
+    with Session(db.get_bind()) as session:
+        session.add(Correction(claim_id=second.id, reason="Old figure.", old_rationale="", old_status=ClaimStatus.APPROVED))
+        session.commit()
+    assert post(team["editor"], f"/claims/{first.id}/merge", {}, htmx=True).status_code == 200
+    db.expire_all()
+    assert [c.body for c in db.exec(select(Comment).where(Comment.claim_id == first.id)).all()] == ["Check the map."]
+    assert [c.reason for c in db.exec(select(Correction).where(Correction.claim_id == first.id)).all()] == ["Old figure."]
+
+
+@pytest.mark.parametrize("field", ["verdict", "version"])
+def test_digits_that_are_not_ascii_get_a_422_not_a_500(team, db, seed_article, field):
+    claim = claims_of(db, seed_article)[0]
+    response = save(team["editor"], claim.id, **{field: "²"})
+    assert response.status_code == 422
