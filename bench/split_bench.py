@@ -18,7 +18,9 @@ DATA is the shared evaluation folder (default: ../shared/data beside the reposit
   offset (the start of the text), so a headline that split_claims drops still ends a sentence;
 - throughput over about --mb MB of UTF-8 text (the EWT documents and the seed article, repeated):
   each library in process, and ours also through `factcheck split --batch < in > out` in a
-  subprocess, start-up and JSON included, with every returned span checked against its input.
+  subprocess, start-up and JSON included, with every returned span checked against its input:
+  once as users run it (one process per CPU, see `--jobs`) and once with `--jobs 1`. The
+  targets are checked on the first; the peers always run in one process.
   pysbd is timed on the first --pysbd-kb kB of the same documents and its rate extrapolated.
   Every rate is the best of --repeats runs, as other load on the machine only slows a run down.
 
@@ -47,6 +49,7 @@ import pysbd
 import sentencex
 
 from factcheck.extract import split_claims, split_offsets
+from factcheck.split_batch import default_jobs
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "data"
@@ -220,8 +223,9 @@ def raw_sentencex(text: str) -> list[str]:
 FACTCHECK = str(Path(sys.executable).with_name("factcheck"))
 
 
-def cli_seconds(texts: list[str], repeats: int) -> tuple[float, int]:
-    """Best wall time of `factcheck split --batch` in a subprocess, and its inexact spans.
+def cli_seconds(texts: list[str], repeats: int, jobs: int | None = None) -> tuple[float, int]:
+    """Best wall time of `factcheck split --batch [--jobs N]` in a subprocess, and its inexact
+    spans. Without `jobs` the command uses its default: one process per CPU.
 
     Input and output are files, as in `factcheck split --batch < in.jsonl > out.jsonl`: feeding
     4 MB through subprocess pipes from Python costs this process more time than the command.
@@ -240,6 +244,8 @@ def cli_seconds(texts: list[str], repeats: int) -> tuple[float, int]:
         def run() -> None:
             with source.open("rb") as stdin, target.open("wb") as stdout:
                 command = [FACTCHECK, "split", "--batch"]
+                if jobs is not None:
+                    command += ["--jobs", str(jobs)]
                 subprocess.run(command, stdin=stdin, stdout=stdout, check=True)
 
         elapsed = best_seconds(run, repeats)
@@ -404,8 +410,12 @@ def main() -> int:
         pysbd_rate = in_process_rate(pysbd_en, sliced, args.repeats)
         ours_rate = in_process_rate(split_offsets, texts, args.repeats)
         cli, inexact = cli_seconds(texts, args.repeats)
+        cli_single, inexact_single = cli_seconds(texts, args.repeats, jobs=1)
+        inexact += inexact_single
         empty, bare = startup_seconds(args.repeats)
         cli_rate = size / cli
+        cli_single_rate = size / cli_single
+        processes = default_jobs()
         rate_rows = [
             ["sentencex, raw (sentencex.segment), in process", f"{sentencex_rate:.2f}", ""],
             ["nupunkt (sent_spans), in process", f"{nupunkt_rate:.2f}", ""],
@@ -415,7 +425,13 @@ def main() -> int:
             ],
             ["ours, split_offsets, in process", f"{ours_rate:.2f}", ""],
             [
-                "ours, `factcheck split --batch`, subprocess, start-up included",
+                "ours, `factcheck split --batch --jobs 1`, subprocess, start-up included",
+                f"{cli_single_rate:.2f}",
+                f"{cli_single_rate / sentencex_rate:.2f} x raw sentencex,"
+                f" {cli_single_rate / pysbd_rate:.0f} x pysbd",
+            ],
+            [
+                f"ours, `factcheck split --batch` ({processes} processes), start-up included",
                 f"{cli_rate:.2f}",
                 f"{cli_rate / sentencex_rate:.2f} x raw sentencex,"
                 f" {cli_rate / pysbd_rate:.0f} x pysbd",
@@ -428,8 +444,9 @@ def main() -> int:
         print(render(["splitter", "MB/s", "ratio"], rate_rows, args.markdown))
         per_doc = 1e6 * size / len(texts)  # microseconds per document at 1 MB/s
         print(
-            f"\n`factcheck split --batch`: {cli:.2f} s in all; start-up on empty input"
-            f" {empty:.3f} s (Python alone {bare:.3f} s; Flask is not imported);"
+            f"\n`factcheck split --batch`: {cli:.2f} s in all ({cli_single:.2f} s with --jobs 1;"
+            f" the peers run in one process); start-up on empty input"
+            f" {empty:.3f} s (Python alone {bare:.3f} s; neither Flask nor click is imported);"
             f" in process, {per_doc / ours_rate:.1f} us per document against sentencex's"
             f" {per_doc / sentencex_rate:.1f}; spans checked against the input:"
             f" {inexact} inexact."

@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from flask import Flask
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+# pathlib is imported where it is used, not here: `factcheck split` imports this package, and
+# every millisecond of its start-up counts against a small batch.
 
 
 def _templates_dir() -> Path:
+    from pathlib import Path
+
     # An installed wheel carries the templates inside the package; a source checkout
     # (editable install, tests) keeps them at the top level beside the package.
-    packaged = PACKAGE_DIR / "templates"
-    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
+    package_dir = Path(__file__).resolve().parent
+    packaged = package_dir / "templates"
+    return packaged if packaged.is_dir() else package_dir.parent / "templates"
 
 
 def _instance_path() -> str | None:
     configured = os.environ.get("FACTCHECK_INSTANCE_PATH")
-    return str(Path(configured).resolve()) if configured else None
+    return os.path.realpath(configured) if configured else None
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

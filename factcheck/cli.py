@@ -1,6 +1,7 @@
 """The `factcheck` console script: `factcheck split` on its own, every other command through Flask.
 
-`factcheck split ...` is run by a plain click command (factcheck/split_cli.py) without importing
+`factcheck split --batch` runs without click (factcheck/split_batch.py), and any other
+`factcheck split ...` by a plain click command (factcheck/split_cli.py), without importing
 Flask, SQLModel or the app, which would be most of its start-up time; anything else, including
 `factcheck --help` and `factcheck --app ... split`, goes to the Flask command group in
 factcheck/commands.py, where `split` is registered too.
@@ -15,6 +16,10 @@ from typing import Any
 def main() -> None:
     """Console-script entry point."""
     if sys.argv[1:2] == ["split"]:
+        from factcheck.split_batch import run_batch_command
+
+        if run_batch_command(sys.argv[2:]):  # `split --batch`, without even click
+            return
         from factcheck.split_cli import split_command
 
         split_command(sys.argv[2:], prog_name="factcheck split")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -16,7 +17,9 @@ from sqlmodel import func, select
 
 from factcheck import create_app
 from factcheck.cli import cli
+from factcheck import split_batch as split_batch_module
 from factcheck.extract import split_offsets
+from factcheck.split_batch import BatchError, split_batch
 from factcheck.split_cli import split_command
 from factcheck.models import Article, Claim
 from tests.conftest import DATA, claims_of, post, rating
@@ -201,3 +204,67 @@ def test_split_batch_output_is_what_the_json_encoder_writes():
     claims = [{"start": s, "end": e, "text": text[s:e]} for s, e in split_offsets(text)]
     assert len(claims) == 3
     assert result.stdout == json.dumps({"id": item["id"], "claims": claims}, ensure_ascii=False) + "\n"
+
+
+def _batch_input(count: int) -> bytes:
+    cases = json.loads((DATA / "split_traps.json").read_text(encoding="utf-8"))["cases"]
+    texts = [case["text"] for case in cases] + [(DATA / "seed-article.txt").read_text(encoding="utf-8")]
+    return "".join(json.dumps({"id": n, "text": texts[n % len(texts)]}) + "\n" for n in range(count)).encode()
+
+
+def _run_batch(data: bytes, jobs: int) -> tuple[str, str | None]:
+    out = io.StringIO()
+    try:
+        split_batch(io.BytesIO(data), out, jobs)
+    except BatchError as error:
+        return out.getvalue(), str(error)
+    return out.getvalue(), None
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 5])
+def test_split_batch_in_workers_writes_what_one_process_writes(monkeypatch, jobs):
+    monkeypatch.setattr(split_batch_module, "PARALLEL_MIN_BYTES", 2_000)
+    data = _batch_input(300)
+    single, error = _run_batch(data, 1)
+    assert error is None and len(single.splitlines()) == 300
+    assert _run_batch(data, jobs) == (single, None)
+
+
+@pytest.mark.parametrize("bad_line", [1, 150, 299])
+def test_split_batch_in_workers_stops_at_the_first_bad_line(monkeypatch, bad_line):
+    monkeypatch.setattr(split_batch_module, "PARALLEL_MIN_BYTES", 2_000)
+    lines = _batch_input(300).splitlines(keepends=True)
+    lines[bad_line - 1] = b'{"id": "no text"}\n'
+    lines[-1] = b"not json\n"  # a later bad line is not reported
+    data = b"".join(lines)
+    expected = _run_batch(data, 1)
+    assert expected[1] == f'line {bad_line}: expected {{"id": ..., "text": "..."}}'
+    assert len(expected[0].splitlines()) == bad_line - 1
+    assert _run_batch(data, 3) == expected
+
+
+def test_split_batch_small_input_stays_in_process(monkeypatch):
+    monkeypatch.setattr(split_batch_module, "_split_in_workers", None)  # would fail if called
+    out, error = _run_batch(_batch_input(5), 4)
+    assert error is None and len(out.splitlines()) == 5
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_split_batch_without_click_matches_the_click_command(tmp_path, jobs):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(_batch_input(400))
+    expected = CliRunner().invoke(split_command, ["--batch", "--jobs", "1", str(source)]).stdout
+    code = _MODULES_AT_EXIT.replace('"trafilatura")', '"trafilatura", "click")')
+    result = subprocess.run([sys.executable, "-c", code, "split", "--batch", f"--jobs={jobs}", str(source)], capture_output=True, check=True)
+    assert result.stdout.decode() == expected
+    assert result.stderr.decode().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--batch", "--jobs", "0"], "Invalid value for '--jobs'"), (["--batch", "missing.jsonl"], "No such file")],
+)
+def test_split_batch_leaves_bad_arguments_to_click(args, message):
+    result = subprocess.run([sys.executable, "-c", _MODULES_AT_EXIT, "split", *args], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert message in result.stderr

@@ -133,12 +133,32 @@ def parse_header(text: str) -> Header:
     lowercase. After them may come a "By ..." line and a wire dateline opening the first paragraph
     (see `_BYLINE` and `_DATELINE`); `end` moves past each one found.
     """
+    if _certainly_no_header(text):
+        return NO_HEADER
     title, published, end = _title_and_date(text)
     byline, end = _byline(text, end)
     dateline, end = _dateline(text, end)
     if end == 0:
         return NO_HEADER
     return Header(title=title, published=published, end=end, byline=byline, dateline=dateline)
+
+
+def _certainly_no_header(text: str) -> bool:
+    """A quick test for what most texts are: no header (`parse_header` gives NO_HEADER).
+
+    A text that starts with a non-blank first line that is neither a date line nor a byline,
+    ends a sentence (or is the whole text: no blank line follows it) and cannot open a dateline
+    (a capital letter and a dash in reach) has none of the three parts.
+    """
+    first = text[:1]
+    if not first or first.isspace() or text[:4].lower() == "date" or text.startswith(("By", "BY")):
+        return False
+    if first.isupper():
+        head = text[:120]
+        if "-" in head or "–" in head or "—" in head:
+            return False
+    line_end = text.find("\n")
+    return line_end < 0 or ends_sentence(text[:line_end])
 
 
 def _title_and_date(text: str) -> tuple[str | None, datetime.date | None, int]:
