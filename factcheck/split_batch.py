@@ -6,7 +6,7 @@ the command once per batch and importing click would be a large part of a small 
 any other arguments, `--help` and bad options go to the click command in factcheck/split_cli.py,
 which calls the same `split_batch`.
 
-A large batch is split by `jobs` processes (the CPUs this process may use, by default): the input
+A large batch can be split by `jobs` processes (`--jobs N`; 0: one per CPU; default 1): the input
 is cut into one contiguous shard per process, forked workers split all but the first shard while
 this process splits the first, and the outputs are written in input order, so the output is the
 same whatever the number of processes.
@@ -47,10 +47,11 @@ def split_batch(source: BinaryIO | Iterable[bytes], out: TextIO, jobs: int | Non
     """Split each JSON line {"id", "text"} of `source`; write {"id", "claims"} per line to `out`.
 
     A bad line raises BatchError, with its line number, after the lines before it are written.
-    `jobs` processes share a batch of at least PARALLEL_MIN_BYTES (default: `default_jobs()`;
-    1, or a system without fork, splits it in this process).
+    `jobs` processes share a batch of at least PARALLEL_MIN_BYTES (default 1: this process only,
+    as on a system without fork). Measured on a shared 2-vCPU host, 2 processes were slower than
+    one (bench/README.md), so more is opt-in: `--jobs 0` asks for one per CPU.
     """
-    jobs = default_jobs() if jobs is None else jobs
+    jobs = 1 if jobs is None else default_jobs() if jobs == 0 else jobs
     if jobs > 1 and hasattr(os, "fork") and hasattr(source, "readlines"):
         head = source.readlines(PARALLEL_MIN_BYTES)
         if sum(map(len, head)) >= PARALLEL_MIN_BYTES:
@@ -178,7 +179,7 @@ def run_batch_command(args: list[str]) -> bool:
             batch = True
         elif arg.startswith("--jobs") and jobs is None:
             value = arg[7:] if arg.startswith("--jobs=") else next(remaining, "") if arg == "--jobs" else ""
-            if not value.isdigit() or not value.isascii() or int(value) < 1:
+            if not value.isdigit() or not value.isascii() or len(value) > 4:
                 return False
             jobs = int(value)
         elif not arg.startswith("-") and path is None:

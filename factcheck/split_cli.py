@@ -24,8 +24,8 @@ from factcheck.split_batch import BatchError, split_batch
 @click.option("--batch", is_flag=True, help='Read JSON lines {"id": ..., "text": ...}; write {"id": ..., "claims": [...]} per line.')
 @click.option(
     "--jobs",
-    type=click.IntRange(min=1),
-    help="Processes that share a large --batch (default: one per CPU; 1: none forked).",
+    type=click.IntRange(min=0),
+    help="Processes that share a large --batch (default 1: none forked; 0: one per CPU).",
 )
 def split_command(file: Any, batch: bool, jobs: int | None) -> None:
     """Split an article into claims: one JSON object {"start", "end", "text"} per line.

@@ -262,9 +262,21 @@ def test_split_batch_without_click_matches_the_click_command(tmp_path, jobs):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--batch", "--jobs", "0"], "Invalid value for '--jobs'"), (["--batch", "missing.jsonl"], "No such file")],
+    [(["--batch", "--jobs", "-1"], "Invalid value for '--jobs'"), (["--batch", "missing.jsonl"], "No such file")],
 )
 def test_split_batch_leaves_bad_arguments_to_click(args, message):
     result = subprocess.run([sys.executable, "-c", _MODULES_AT_EXIT, "split", *args], capture_output=True, text=True)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_split_batch_jobs_zero_means_one_per_cpu(monkeypatch):
+    import factcheck.split_batch as split_batch_module
+
+    seen = []
+    monkeypatch.setattr(split_batch_module, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(split_batch_module, "default_jobs", lambda: 3)
+    monkeypatch.setattr(split_batch_module, "_split_in_workers", lambda lines, out, jobs: seen.append(jobs))
+    split_batch_module.split_batch(io.BytesIO(b'{"id": 1, "text": "A. B."}\n'), io.StringIO(), 0)
+    split_batch_module.split_batch(io.BytesIO(b'{"id": 1, "text": "A. B."}\n'), io.StringIO(), None)
+    assert seen == [3]  # 0: one per CPU; the default (None): this process only
