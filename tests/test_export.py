@@ -46,10 +46,12 @@ def test_markdown_report_download_holds_the_verdicts(client, reviewed):
     report = response.get_data(as_text=True)
     assert report.startswith("# Fact-check: From Battlefield To Bargaining Table: Russia’s Gains Shape Ukraine War Negotiations\n")
     assert "- **Published:** 2025-04-28" in report
-    assert "- **Claims reviewed:** 2 of 25" in report
-    assert "| Mostly false | 1 |" in report and "| Not a claim | 1 |" in report and "| True | 0 |" in report
+    assert "- **Verdicts approved:** 0 of 25 claims (0 published)" in report and "- **Verdicts in review:** 2" in report
+    # The summary counts approved verdicts only: these two are drafts until an editor approves them.
+    assert "| Mostly false | 0 |" in report and "| In review (not yet approved) | 2 |" in report
     assert "| Not yet reviewed | 23 |" in report and "| **Total** | 25 |" in report
-    reviewed_part, unreviewed_part = report.split("## Not yet reviewed")
+    assert "## Approved verdicts\n\nNo verdict has been approved yet." in report
+    reviewed_part, unreviewed_part = report.split("## In review (drafts, not yet approved)")[1].split("## Not yet reviewed")
     assert "### Claim 2\n\n> Over the past week, Russian advances have secured an additional 21 square kilometers.\n" in reviewed_part
     assert "**Verdict: Mostly false** (status: needs second review)\n\nISW maps show *less*." in reviewed_part
     assert "- [ISW assessment](<https://www.understandingwar.org/a_(b)>) — ISW, accessed 2025-04-30, refutes" in reviewed_part
@@ -125,8 +127,30 @@ def test_report_writer_on_an_unreviewed_article():
         "claims": [{"start": 0, "end": 2, "text": "A.", "status": "to_review", "verdict": None, "rationale": "", "sources": []}],
     }
     report = report_markdown(record)
-    assert "No claim has a verdict yet." in report
+    assert "No verdict has been approved yet." in report and "## In review" not in report
     assert report.endswith("## Not yet reviewed\n\n1. A.\n")
+
+
+def test_the_report_keeps_drafts_apart_from_approved_verdicts():
+    claim = {"start": 0, "end": 2, "rationale": "Why.", "sources": [], "verdict": "True"}
+    record = {
+        "article": {"title": "T", "published": None, "url": "", "outlet": "", "author": "", "text": "A. B. C. D."},
+        "rating_scale": {"name": "S", "ratings": [{"label": "True", "value": 1}]},
+        "claims": [
+            claim | {"text": "A.", "status": "published"},
+            claim | {"text": "B.", "status": "approved"},
+            claim | {"text": "C.", "status": "in_progress"},
+            claim | {"text": "D.", "status": "to_review", "verdict": None},
+        ],
+    }
+    report = report_markdown(record)
+    assert "- **Verdicts approved:** 2 of 4 claims (1 published)" in report
+    assert "| True | 2 |" in report and "| In review (not yet approved) | 1 |" in report
+    approved, rest = report.split("## In review (drafts, not yet approved)")
+    assert "### Claim 1" in approved and "### Claim 2" in approved and "### Claim 3" not in approved
+    drafts, unreviewed = rest.split("## Not yet reviewed")
+    assert "### Claim 3\n\n> C.\n\n**Verdict: True** (status: in progress)" in drafts
+    assert unreviewed.strip() == "4. D."
 
 
 def test_a_report_too_long_to_render_is_previewed_as_its_markdown(app, client, reviewed):

@@ -300,7 +300,7 @@ def test_a_conclusion_that_does_not_fit_gets_a_422(client, db, seed_text, conclu
 def test_reports_and_exports_show_the_conclusion(client, concluded):
     report = client.get(f"/articles/{concluded}/report.md").get_data(as_text=True)
     assert "**Conclusion: Misleading: the figure is from 2019** (status: needs second review)" in report
-    assert "| Conclusion written | 1 |" in report and "- **Claims reviewed:** 1 of 25" in report
+    assert "| Conclusion approved | 0 |" in report and "| In review (not yet approved) | 1 |" in report
     record = json.loads(client.get(f"/articles/{concluded}/export.json").data)
     assert record["rating_scale"] | {"ratings": None} == {
         "name": CONCLUSION, "ratings": None, "free_text": True,

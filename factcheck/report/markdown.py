@@ -32,14 +32,21 @@ def _link(text: str, url: str) -> str:
     return f"[{escape(_one_line(text))}](<{url}>)"
 
 
+#: Statuses whose verdicts are final: an editor approved them (and perhaps published them).
+SIGNED_OFF = ("approved", "published")
+
+
 def report_markdown(record: dict[str, Any]) -> str:
-    """Render the report: metadata, a verdict summary table, reviewed claims, then unreviewed ones."""
+    """Render the report: metadata, a summary of approved verdicts, the approved claims, the
+    verdicts still in review (drafts, marked so), then the claims without a verdict."""
     article = record["article"]
     scale = record["rating_scale"]
     claims = record["claims"]
     numbered = list(enumerate(claims, start=1))
-    reviewed = [(n, c) for n, c in numbered if _verdict(c)]
+    approved = [(n, c) for n, c in numbered if _verdict(c) and c["status"] in SIGNED_OFF]
+    in_review = [(n, c) for n, c in numbered if _verdict(c) and c["status"] not in SIGNED_OFF]
     unreviewed = [(n, c) for n, c in numbered if not _verdict(c)]
+    published = sum(1 for _, c in approved if c["status"] == "published")
 
     out = [f"# Fact-check: {escape(_one_line(article['title']))}", ""]
     meta = [
@@ -48,22 +55,33 @@ def report_markdown(record: dict[str, Any]) -> str:
         ("Published", article["published"] or ""),
         ("URL", f"<{article['url']}>" if article["url"] else ""),
         ("Rating scale", escape(scale["name"])),
-        ("Claims reviewed", f"{len(reviewed)} of {len(claims)}"),
+        ("Verdicts approved", f"{len(approved)} of {len(claims)} claims ({published} published)"),
+        ("Verdicts in review", f"{len(in_review)}" if in_review else ""),
     ]
     out += [f"- **{name}:** {value}" for name, value in meta if value]
-    out += ["", "## Summary", "", "| Verdict | Claims |", "| --- | ---: |"]
-    counts = Counter(c["verdict"] for _, c in reviewed)
+    out += ["", "## Summary of approved verdicts", "", "| Verdict | Claims |", "| --- | ---: |"]
+    counts = Counter(c["verdict"] for _, c in approved)
     for rating in scale["ratings"]:
         out.append(f"| {escape(rating['label'])} | {counts.get(rating['label'], 0)} |")
     if scale.get("free_text"):
-        out.append(f"| Conclusion written | {len(reviewed)} |")
-    out += [f"| Not yet reviewed | {len(unreviewed)} |", f"| **Total** | {len(claims)} |", ""]
+        out.append(f"| Conclusion approved | {len(approved)} |")
+    out += [
+        f"| In review (not yet approved) | {len(in_review)} |",
+        f"| Not yet reviewed | {len(unreviewed)} |",
+        f"| **Total** | {len(claims)} |",
+        "",
+    ]
 
-    out += ["## Reviewed claims", ""]
-    if not reviewed:
-        out += ["No claim has a verdict yet.", ""]
-    for number, claim in reviewed:
+    out += ["## Approved verdicts", ""]
+    if not approved:
+        out += ["No verdict has been approved yet.", ""]
+    for number, claim in approved:
         out += _claim_section(number, claim)
+
+    if in_review:
+        out += ["## In review (drafts, not yet approved)", ""]
+        for number, claim in in_review:
+            out += _claim_section(number, claim)
 
     out += ["## Not yet reviewed", ""]
     if not unreviewed:
@@ -89,7 +107,9 @@ def _corrections(corrections: list[dict[str, Any]]) -> list[str]:
             "",
         ]
         if correction["old_rationale"].strip():
-            lines += ["Previous rationale:", "", _quote(correction["old_rationale"]), ""]
+            # A rationale is Markdown (as the claim's own is printed): quoted line by line, as written.
+            quoted = "\n".join(f"> {line}".rstrip() for line in correction["old_rationale"].strip().splitlines())
+            lines += ["Previous rationale:", "", quoted, ""]
     return lines
 
 

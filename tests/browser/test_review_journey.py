@@ -242,7 +242,8 @@ def test_review_three_claims_without_reloads(page: Page, console_log, seed_text:
     assert download.suggested_filename.startswith(f"factcheck-{article_id}-from-battlefield")
     assert download.suggested_filename.endswith(".md")
     report = Path(download.path()).read_text(encoding="utf-8")
-    assert f"- **Claims reviewed:** 3 of {CLAIM_COUNT}" in report
+    assert f"- **Verdicts approved:** 0 of {CLAIM_COUNT} claims (0 published)" in report
+    assert "- **Verdicts in review:** 3" in report  # no editor has approved them yet
     for claim_id, review in ((second, SECOND), (thirteenth, THIRTEENTH), (lavrov, LAVROV)):
         for line in report_quote(claim_texts[claim_id]):
             assert line in report
