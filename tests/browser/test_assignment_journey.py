@@ -57,3 +57,28 @@ def test_editor_assigns_and_reviewer_reviews_from_my_queue(new_page, live_app, a
         verdict = session.get(Rating, claim.verdict_id)
         assert verdict.label == "False" and "4%" in claim.rationale
     assert not console_log.page_errors and not console_log.csp_violations()
+
+
+def test_links_inside_swappable_panels_open_whole_pages(page, live_app, article_id, console_log):
+    """A link inside a card or the assignment panel (hx-target="this") opens its page, not a nested copy."""
+    make_user(live_app, "rob", "reviewer")
+    with live_app.app_context(), Session(live_app.extensions["factcheck.engine"]) as session:
+        from factcheck.models import Article, Assignment, User
+
+        for name in ("rita", "rob"):
+            reviewer = session.exec(select(User).where(User.username == name)).one()
+            session.add(Assignment(article_id=article_id, reviewer_id=reviewer.id))
+        session.get(Article, article_id).blind_review = True
+        session.commit()
+        first = session.exec(select(Claim).where(Claim.article_id == article_id).order_by(Claim.position)).first()
+    page.goto(f"/articles/{article_id}")
+    page.locator("#assignment-panel").get_by_role("link", name="Compare and settle the blind verdicts").click()
+    page.wait_for_url(re.compile(rf"/articles/{article_id}/blind$"))
+    expect(page.locator("header.site-header")).to_have_count(1)
+    expect(page.locator("#assignment-panel")).to_have_count(0)
+    page.goto(f"/articles/{article_id}")
+    page.locator(f"#claim-{first.id}").get_by_role("link", name="History").click()
+    page.wait_for_url(re.compile(rf"/claims/{first.id}/history$"))
+    expect(page.locator("header.site-header")).to_have_count(1)
+    expect(page.locator(f"#claim-{first.id}")).to_have_count(0)
+    assert console_log.errors == [] and console_log.page_errors == []
