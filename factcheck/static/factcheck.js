@@ -1,7 +1,9 @@
 // factcheck review page: keyboard review (j/k between claims, number keys pick a verdict,
 // n marks a claim not check-worthy), making a selection of the article text a claim, and
 // keeping the reviewer's place when htmx swaps a card or the claim list. Everything here is
-// an enhancement: every form works without it.
+// an enhancement: every form works without it. When a card is redrawn by anything but a
+// successful save of its own review form (a comment, a source, a refused save), what the
+// reviewer had typed into that form is put back, as long as the claim did not change meanwhile.
 (function () {
   "use strict";
 
@@ -110,6 +112,45 @@
       card.classList.add("current");
       card.focus({ preventScroll: true });
     }
+  });
+
+  // Unsaved review fields, by card id, carried across a redraw of the card (see the top).
+  const REVIEW_FIELDS = ["verdict", "status", "rationale", "conclusion", "reason"];
+  const drafts = new Map();
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const target = event.detail.target;
+    if (!target || !target.classList || !target.classList.contains("claim-card")) return;
+    const form = target.querySelector("form.review-form");
+    if (!form || !form.elements.version) return;
+    const from = event.detail.requestConfig && event.detail.requestConfig.elt;
+    const ownSave = from && from.closest && from.closest("form.review-form") === form;
+    if (ownSave && event.detail.xhr.status < 300) return; // saved: the new card holds it
+    const values = {};
+    for (const name of REVIEW_FIELDS) {
+      const field = form.elements[name];
+      if (field) values[name] = field.value;
+    }
+    drafts.set(target.id, { version: form.elements.version.value, values: values });
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    drafts.forEach(function (draft, id) {
+      drafts.delete(id);
+      const card = document.getElementById(id);
+      const form = card && card.querySelector("form.review-form");
+      // A new version, or a conflict view, means the claim changed: keep what is stored.
+      if (!form || !form.elements.version || form.elements.version.value !== draft.version) return;
+      for (const name of REVIEW_FIELDS) {
+        const field = form.elements[name];
+        if (field === undefined || draft.values[name] === undefined) continue;
+        if (field instanceof RadioNodeList) {
+          for (const option of field) option.checked = option.value === draft.values[name];
+        } else {
+          field.value = draft.values[name];
+        }
+      }
+    });
   });
 
   // After a split, merge, new claim, dismiss or restore the server names the claim to continue with.

@@ -105,3 +105,29 @@ def test_second_review_approval_and_a_conflict_merged_in_the_page(new_page, cons
     assert console_log.page_errors == []
     assert console_log.csp_violations() == []
     assert console_log.errors == []
+
+
+def test_unsaved_review_survives_a_comment_and_a_refused_save(new_page, console_log, article) -> None:
+    article_id, claims = article
+    rita = log_in(new_page(), "rita")
+    rita.goto(f"/articles/{article_id}")
+    mine = card(rita, claims[0])
+    pick_verdict(mine, "Mostly false")
+    mine.get_by_label("Rationale (Markdown)").fill("Half-written: the map shows")
+
+    # Commenting redraws the card; what Rita had typed is still there, unsaved.
+    mine.locator(".comments summary").click()
+    mine.locator(".comment-form textarea").fill("Who has the April map?")
+    mine.locator(".comment-form").get_by_role("button").click()
+    expect(mine.locator(".comment-body")).to_have_text("Who has the April map?")
+    expect(mine.get_by_label("Rationale (Markdown)")).to_have_value("Half-written: the map shows")
+    expect(mine.locator("form.review-form input[name=verdict]:checked")).to_have_count(1)
+    assert mine.locator("form.review-form label.verdict-option", has=rita.locator("input:checked")).inner_text().strip().endswith("Mostly false")
+
+    # A save the server refuses (a rationale over the limit) keeps the typing too.
+    mine.get_by_label("Rationale (Markdown)").fill("x" * 20_001)
+    with console_log.allow(r"\b422\b|responseError|Response Status Error"):
+        mine.get_by_role("button", name="Save").click()
+        expect(mine.locator(".error")).to_contain_text("the limit is 20,000")
+    expect(mine.get_by_label("Rationale (Markdown)")).to_have_value("x" * 20_001)
+    assert console_log.page_errors == []
