@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from sqlmodel import select
 
 from factcheck.accounts import (
     AccountError,
@@ -59,6 +60,14 @@ def signed_in_user() -> User:
 def login_form() -> Response:
     """The log-in page."""
     return render("auth/login.html", next=_safe_next(request.args.get("next", "")), error=None, username="")
+
+
+@bp.app_context_processor
+def _first_run() -> dict:
+    """Whether nobody has an account yet: the login page then says how to make the first admin."""
+    if request.endpoint not in ("auth.login_form", "auth.login"):
+        return {}
+    return {"no_accounts": get_session().exec(select(User.id).limit(1)).first() is None}
 
 
 @bp.post("/login")

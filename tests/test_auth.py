@@ -294,6 +294,9 @@ def test_a_fresh_app_has_no_account_until_one_is_created(tmp_path):
 
         assert get_session().exec(select(User)).all() == []
     assert "factcheck create-user" in html(app.test_client().get("/login")).get_text()
+    make_user(app, "first", "admin")
+    hint = html(app.test_client().get("/login")).select_one("p.hint").get_text()
+    assert "Ask an admin" in hint and "create-user" not in hint
     app.extensions["factcheck.engine"].dispose()
 
 
