@@ -171,8 +171,17 @@ def add_source_view(claim_id: int) -> Response:
     return card_response(session, claim)
 
 
+#: The source form's labels, for messages about its fields.
+SOURCE_FIELD_LABELS = {"url": "URL", "title": "Title", "publisher": "Publisher", "quote": "Quoted passage",
+                       "stance": "Stance", "accessed": "Accessed on"}
+
+
 def _source_error(error: ValidationError) -> str:
-    return "Source not added. " + validation_message(error)
+    message = validation_message(error)
+    for field, label in SOURCE_FIELD_LABELS.items():
+        if message.startswith(f"{field}: "):
+            message = f"{label}: " + message.removeprefix(f"{field}: ")
+    return "Source not added. " + message
 
 
 @bp.post("/claims/<int:claim_id>/sources/<int:source_id>/delete")

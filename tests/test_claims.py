@@ -135,6 +135,7 @@ def test_a_source_url_that_is_not_http_gets_a_422_fragment_saying_why(client, db
     response = post(client, f"/claims/{claim.id}/sources", {"url": url, "title": "Kept title"}, htmx=True)
     assert response.status_code == 422
     card = html(response).select_one(f"#claim-{claim.id}")
+    assert card.select_one(".error").get_text().startswith("Source not added. URL: ")
     assert "http:// or https://" in card.select_one(".error").get_text()
     assert card.find("input", attrs={"name": "title"})["value"] == "Kept title"
     assert db.exec(select(Source)).all() == []
