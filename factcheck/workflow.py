@@ -37,12 +37,13 @@ from factcheck.models import (
     Comment,
     Correction,
     Rating,
+    RatingScale,
     Role,
     Source,
     User,
 )
-from factcheck.store import InvalidInput, has_verdict
 from factcheck.numbers import is_digits
+from factcheck.store import InvalidInput, has_verdict
 
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.EDITOR})
 COMMENT_MAX_CHARS = 5_000
@@ -275,7 +276,10 @@ def set_min_sources(session: Session, wanted: Mapping[int, str]) -> list[Rating]
             raise InvalidInput(f"There is no rating {rating_id}.")
         text = typed.strip()
         if not is_digits(text) or int(text) > MIN_SOURCES_LIMIT:
-            raise InvalidInput(f"“{rating.label}”: give a whole number of sources from 0 to {MIN_SOURCES_LIMIT}.")
+            scale = session.get(RatingScale, rating.scale_id)
+            raise InvalidInput(
+                f"{scale.name}, “{rating.label}”: give a whole number of sources from 0 to {MIN_SOURCES_LIMIT}."
+            )
         if int(text) != rating.min_sources:
             rating.min_sources = int(text)
             session.add(rating)

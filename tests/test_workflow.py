@@ -168,7 +168,7 @@ def test_approval_rules_page(team, db):
     false = rating(db, "False")
     response = post(team["editor"], "/approval-rules", {f"min_sources-{false.id}": "lots"})
     assert response.status_code == 422
-    assert "“False”: give a whole number of sources from 0 to 20." in error_of(response)
+    assert "Truth-O-Meter (7 labels), “False”: give a whole number of sources from 0 to 20." in error_of(response)
     assert rating(db, "False").min_sources == 1
 
 
