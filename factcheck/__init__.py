@@ -42,7 +42,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(_templates_dir()),
     )
-    from factcheck import articles, assignments, auth, blind, claims, config, db, editorial, export, review, scales, shaping, users, web
+    from factcheck import (
+        articles,
+        assignments,
+        auth,
+        blind,
+        claims,
+        config,
+        db,
+        editorial,
+        export,
+        review,
+        scales,
+        shaping,
+        users,
+        web,
+    )
 
     config.load_config(app, test_config)
     Htmx(app)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from sqlmodel import Session
 
 from factcheck.db import default_scale, get_session
 from factcheck.importing import DuplicateArticle, read_document, read_web_page, store_article, submission
 from factcheck.ingest import ExtractedArticle
 from factcheck.models import Article, ArticleCreate, RatingScale
+from factcheck.numbers import is_digits
 from factcheck.store import InvalidInput, all_scales, articles_with_progress, parse_date
 from factcheck.web import render
-from factcheck.numbers import is_digits
 
 bp = Blueprint("articles", __name__)
 

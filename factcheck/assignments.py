@@ -18,10 +18,10 @@ from factcheck.auth import signed_in_user
 from factcheck.blind import set_blind_review, settled_claim_ids
 from factcheck.db import get_session
 from factcheck.models import Article, Assignment, BlindVerdict, Claim, Role, User
+from factcheck.numbers import is_digits
 from factcheck.review import Filters, review_context
 from factcheck.store import InvalidInput
 from factcheck.web import render, wants_fragment
-from factcheck.numbers import is_digits
 
 bp = Blueprint("assignments", __name__)
 

@@ -27,8 +27,8 @@ from factcheck.numbers import is_digits
 from factcheck.permissions import is_assigned
 from factcheck.rendering import RATIONALE_MAX_CHARS
 from factcheck.store import InvalidInput, claims_for_article, ratings_for_scale, rows_by_claim, update_claim
-from factcheck.workflow import claim_version
 from factcheck.web import render, wants_fragment
+from factcheck.workflow import claim_version
 
 bp = Blueprint("blind", __name__)
 

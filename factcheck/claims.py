@@ -10,10 +10,11 @@ from sqlmodel import Session
 
 from factcheck.articles import get_article_or_404
 from factcheck.auth import acting_user_id, current_user
-from factcheck.review import Filters, review_context
 from factcheck.db import get_session
 from factcheck.models import Claim, RatingScale, Source, SourceCreate
+from factcheck.numbers import is_digits
 from factcheck.rendering import render_markdown
+from factcheck.review import Filters, review_context
 from factcheck.store import (
     InvalidInput,
     add_source,
@@ -23,9 +24,8 @@ from factcheck.store import (
     sources_for_claims,
     validation_message,
 )
-from factcheck.workflow import EditConflict, Refused, claim_timeline, save_review
 from factcheck.web import render, wants_fragment
-from factcheck.numbers import is_digits
+from factcheck.workflow import EditConflict, Refused, claim_timeline, save_review
 
 bp = Blueprint("claims", __name__)
 

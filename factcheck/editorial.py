@@ -7,11 +7,10 @@ from flask import Blueprint, Response, redirect, request, url_for
 from factcheck.auth import current_user
 from factcheck.claims import card_response, get_claim_or_404
 from factcheck.db import get_session
-from factcheck.store import InvalidInput
-from factcheck.web import render
-from factcheck.store import scales_with_ratings
-from factcheck.workflow import MIN_SOURCES_LIMIT, add_comment, set_min_sources
 from factcheck.numbers import is_digits
+from factcheck.store import InvalidInput, scales_with_ratings
+from factcheck.web import render
+from factcheck.workflow import MIN_SOURCES_LIMIT, add_comment, set_min_sources
 
 bp = Blueprint("editorial", __name__)
 

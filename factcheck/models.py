@@ -7,7 +7,6 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, field_validator, model_validator
-
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 

@@ -38,7 +38,6 @@ from factcheck.store import (
     sources_for_claims,
     validation_message,
 )
-
 from factcheck.workflow import corrections_for_claims
 
 FORMAT = "factcheck-article/1"

@@ -11,16 +11,24 @@ from flask import Blueprint, Response, abort, redirect, request, url_for
 from sqlmodel import Session
 
 from factcheck.articles import get_article_or_404, get_scale_or_404
+from factcheck.auth import current_user
 from factcheck.db import get_session
 from factcheck.models import CONCLUSION_MAX_CHARS, Article, Claim, ClaimKind, ClaimStatus, RatingScale
+from factcheck.numbers import is_digits
 from factcheck.records import article_record
 from factcheck.report import report_markdown
 from factcheck.reshape import default_split, split_points
-from factcheck.store import ScaleLocked, all_scales, change_article_scale, claims_for_article, has_verdict, ratings_for_scale, sources_for_claims
+from factcheck.store import (
+    ScaleLocked,
+    all_scales,
+    change_article_scale,
+    claims_for_article,
+    has_verdict,
+    ratings_for_scale,
+    sources_for_claims,
+)
 from factcheck.web import render, wants_fragment
-from factcheck.auth import current_user
 from factcheck.workflow import comment_threads, is_editor
-from factcheck.numbers import is_digits
 
 bp = Blueprint("review", __name__)
 

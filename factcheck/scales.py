@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from factcheck.articles import get_scale_or_404
 from factcheck.db import get_session
 from factcheck.models import Rating, RatingInput, RatingScale, ScaleCreate
+from factcheck.numbers import is_digits
 from factcheck.store import (
     InvalidInput,
     ScaleLocked,
@@ -24,7 +25,6 @@ from factcheck.store import (
     verdicts_on_scale,
 )
 from factcheck.web import render
-from factcheck.numbers import is_digits
 
 bp = Blueprint("scales", __name__)
 

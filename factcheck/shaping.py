@@ -22,6 +22,7 @@ from factcheck.auth import acting_user_id, signed_in_user
 from factcheck.claims import card_response, get_claim_or_404
 from factcheck.db import get_session
 from factcheck.models import Article, Claim
+from factcheck.numbers import is_digits
 from factcheck.permissions import PERMISSIONS, allowed
 from factcheck.reshape import (
     claim_after,
@@ -37,7 +38,6 @@ from factcheck.reshape import (
 from factcheck.review import Filters, review_context
 from factcheck.store import InvalidInput, claims_for_article, sources_for_claims
 from factcheck.web import render, wants_fragment
-from factcheck.numbers import is_digits
 
 bp = Blueprint("shaping", __name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 import click
-from flask.cli import with_appcontext
 from flask import Blueprint, Flask, Response, abort, current_app, redirect, request, url_for
+from flask.cli import with_appcontext
 from sqlmodel import Session, func, select
 
 from factcheck.accounts import (

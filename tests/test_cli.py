@@ -16,12 +16,12 @@ from flask.cli import ScriptInfo
 from sqlmodel import func, select
 
 from factcheck import create_app
-from factcheck.cli import cli
 from factcheck import split_batch as split_batch_module
+from factcheck.cli import cli
 from factcheck.extract import split_offsets
+from factcheck.models import Article, Claim
 from factcheck.split_batch import BatchError, split_batch
 from factcheck.split_cli import split_command
-from factcheck.models import Article, Claim
 from tests.conftest import DATA, claims_of, post, rating
 
 

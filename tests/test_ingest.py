@@ -580,7 +580,9 @@ def test_by_default_a_url_on_a_private_or_local_network_is_refused(host):
 
 def test_the_app_refuses_local_urls_unless_configured(tmp_path, pages):
     from factcheck import create_app
-    from tests.conftest import FAST_HASHING, login_as, html as parse, post as send
+    from tests.conftest import FAST_HASHING, login_as
+    from tests.conftest import html as parse
+    from tests.conftest import post as send
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}", "SECRET_KEY": "x", **FAST_HASHING})
     response = send(login_as(app, "editor"), "/articles", {"import_url": pages + "/article"})

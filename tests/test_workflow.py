@@ -9,10 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from factcheck.db import init_db
+from factcheck.db import default_scale, init_db
 from factcheck.models import Assignment, Claim, ClaimStatus, Comment, Correction, Rating, Source, User
 from factcheck.records import import_record
-from factcheck.db import default_scale
 from factcheck.store import ratings_for_scale
 from factcheck.workflow import EditConflict, rationale_diff, save_review
 from tests.conftest import claims_of, html, login_as, post, rating

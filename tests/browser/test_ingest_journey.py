@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from tests.browser.conftest import log_in
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import log_in
 from tests.test_ingest import WIRE_BOILERPLATE, WIRE_STORY, serve_pages
 
 pytestmark = pytest.mark.browser

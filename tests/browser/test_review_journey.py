@@ -9,8 +9,9 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
-from tests.browser.conftest import log_in
 from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 

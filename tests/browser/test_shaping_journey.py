@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.browser.conftest import log_in
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 from factcheck.db import default_scale, make_engine
 from factcheck.models import Article, Claim
+from tests.browser.conftest import log_in
 from tests.browser.test_review_journey import CLAIM_COUNT, card_by_id, paste_seed
 
 pytestmark = pytest.mark.browser
