@@ -87,6 +87,8 @@ def split_claim(session: Session, claim: Claim, at: int, user_id: int | None = N
     article = _article(session, claim)
     claims = claims_for_article(session, claim.article_id)
     before = describe(claim)
+    # The review now stands for a shorter text: a card still open on the whole claim is stale.
+    claim_version(session, claim, claim.version)
     second = Claim(
         article_id=claim.article_id,
         position=UNNUMBERED,

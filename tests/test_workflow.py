@@ -526,3 +526,13 @@ def test_digits_that_are_not_ascii_get_a_422_not_a_500(team, db, seed_article, f
     claim = claims_of(db, seed_article)[0]
     response = save(team["editor"], claim.id, **{field: "²"})
     assert response.status_code == 422
+
+
+def test_splitting_a_claim_makes_open_cards_of_it_stale(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    before = claim.version
+    at = claim.text.index(" ") + 1
+    assert post(team["editor"], f"/claims/{claim.id}/split", {"at": str(at)}, htmx=True).status_code == 200
+    assert stored(db, claim.id).version == before + 1
+    stale = save(team["editor"], claim.id, rationale="Written on the whole claim.", version=before)
+    assert stale.status_code == 409
