@@ -140,8 +140,9 @@ def merge_with_next(session: Session, claim: Claim, user_id: int | None = None) 
         claim.verdict_id, claim.rationale, claim.status = following.verdict_id, following.rationale, following.status
         claim.conclusion = following.conclusion
         claim.submitted_by_id = following.submitted_by_id
-        # The review changed under any open card of this claim: its next save is a conflict.
-        claim_version(session, claim, claim.version)
+    # The claim's text (and maybe its review) changes under any open card of it: its next save
+    # there is a conflict.
+    claim_version(session, claim, claim.version)
     if claim.worth_checking is None:
         claim.worth_checking = following.worth_checking
     # Sources, comments, corrections and history move to the claim that stays, so deleting the
