@@ -536,3 +536,11 @@ def test_splitting_a_claim_makes_open_cards_of_it_stale(team, db, seed_article):
     assert stored(db, claim.id).version == before + 1
     stale = save(team["editor"], claim.id, rationale="Written on the whole claim.", version=before)
     assert stale.status_code == 409
+
+
+def test_the_card_header_shows_the_claims_status(team, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    header = lambda: html(team["editor"].get(f"/articles/{seed_article}")).select_one(f"#claim-{claim.id} h3")  # noqa: E731
+    assert header().select_one(".flag-status") is None  # to review: nothing to flag
+    published(team, db, claim.id)
+    assert header().select_one(".flag-status").get_text() == "Published"
