@@ -285,6 +285,14 @@ def change_article_scale(session: Session, article: Article, scale: RatingScale)
             f"The rating scale cannot be changed: {rated} claim{'s' if rated != 1 else ''} of this article "
             f"{'have' if rated != 1 else 'has'} a verdict. Clear {'them' if rated != 1 else 'it'} first to change the scale."
         )
+    blind = session.exec(select(func.count()).select_from(BlindVerdict).where(BlindVerdict.article_id == article.id)).one()
+    if blind and scale.id != article.rating_scale_id:
+        raise ScaleLocked(
+            f"The rating scale cannot be changed: {blind} blind verdict{'s' if blind != 1 else ''} on this article "
+            "use its labels. Settle or clear them first."
+        )
+    if scale.free_text and article.blind_review:
+        raise ScaleLocked("A free-text scale has no labels to give blind verdicts with: switch blind review off first.")
     article.rating_scale_id = scale.id
     session.add(article)
 

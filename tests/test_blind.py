@@ -349,3 +349,25 @@ def test_numbers_int_or_the_database_would_choke_on_are_refused(team, db, seed_a
     response = post(editor, f"/claims/{claim.id}/settle", {"blind_verdict_id": number})
     assert response.status_code == 422 and error_of(response) == "Choose one of the two verdicts."
 
+
+
+def test_an_article_with_blind_verdicts_keeps_its_scale(team, db, seed_article):
+    from factcheck.models import RatingScale
+
+    editor, rita, _ = team
+    claim = claims_of(db, seed_article)[0]
+    give(rita, claim.id, rating(db, "False").id, "Mine.")
+    other = db.exec(select(RatingScale).where(RatingScale.id != article(db, seed_article).rating_scale_id)).first()
+    response = post(editor, f"/articles/{seed_article}/scale", {"rating_scale_id": str(other.id)})
+    assert response.status_code == 409 and "1 blind verdict on this article" in html(response).get_text()
+    assert article(db, seed_article).rating_scale_id != other.id
+
+
+def test_a_blind_article_cannot_move_to_a_free_text_scale(team, db, seed_article):
+    from factcheck.models import RatingScale
+
+    editor, _, _ = team
+    free = db.exec(select(RatingScale).where(RatingScale.free_text == True)).first()  # noqa: E712
+    response = post(editor, f"/articles/{seed_article}/scale", {"rating_scale_id": str(free.id)})
+    assert response.status_code == 409 and "switch blind review off first" in html(response).get_text()
+    assert article(db, seed_article).rating_scale_id != free.id
