@@ -19,8 +19,8 @@ from factcheck.blind import set_blind_review, settled_claim_ids
 from factcheck.db import get_session
 from factcheck.models import Article, Assignment, BlindVerdict, Claim, Role, User
 from factcheck.numbers import is_digits
-from factcheck.review import Filters, review_context
-from factcheck.store import InvalidInput
+from factcheck.review import Filters, page_filters, review_context
+from factcheck.store import InvalidInput, claims_for_article
 from factcheck.web import render, wants_fragment
 
 bp = Blueprint("assignments", __name__)
@@ -266,6 +266,8 @@ def panel_response(session: Session, article: Article, *, claim_id: int | None =
         else:
             template, context = "assignments/_panel.html", {}
         body = render_template(template, article=article, assignment_error=error, **context)
+        if not error:
+            body += _the_other_views(session, article, claim)
         response = Response(body, status=status, mimetype="text/html")
         response.vary.add("HX-Request")
         return response
@@ -276,6 +278,19 @@ def panel_response(session: Session, article: Article, *, claim_id: int | None =
         return render("review/show.html", status=status, **context)
     anchor = f"claim-{claim_id}" if claim_id is not None else "assignment-panel"
     return redirect(url_for("review.show", article_id=article.id, _anchor=anchor), code=303)
+
+
+def _the_other_views(session: Session, article: Article, changed: Claim | None) -> str:
+    """What else on the page names assignees, swapped out of band: after a claim's change the panel
+    (its counts), after an article's the control of every claim card the page shows (its filters
+    are in its URL, so no swap misses its target)."""
+    if changed is not None:
+        return render_template("assignments/_panel.html", article=article, assign_oob=True)
+    shown = page_filters().apply(claims_for_article(session, article.id))
+    return "".join(
+        render_template("assignments/_claim_control.html", article=article, claim=claim, assign_oob=True)
+        for claim in shown
+    )
 
 
 @bp.get("/assignments")

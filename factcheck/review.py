@@ -6,9 +6,11 @@ import json
 import math
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from sqlmodel import Session
+from werkzeug.datastructures import MultiDict
 
 from factcheck.articles import get_article_or_404, get_scale_or_404
 from factcheck.auth import current_user
@@ -142,6 +144,14 @@ def _strings(values: Any) -> list[str]:
     if not isinstance(values, list):
         return []
     return [str(v) for v in values if isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v).strip()]
+
+
+def page_filters() -> Filters:
+    """The filters of the page the reviewer acted from: its URL for htmx, the form's query without JS."""
+    if wants_fragment():
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        return Filters.from_args(MultiDict(parse_qsl(current.query)))
+    return Filters.from_args(request.args)
 
 
 def review_context(session: Session, article: Article, filters: Filters, **extra: Any) -> dict[str, Any]:

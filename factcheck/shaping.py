@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from sqlmodel import Session
-from werkzeug.datastructures import MultiDict
 
 from factcheck.articles import get_article_or_404
 from factcheck.auth import acting_user_id, signed_in_user
@@ -35,7 +33,7 @@ from factcheck.reshape import (
     set_worth_checking,
     split_claim,
 )
-from factcheck.review import Filters, review_context
+from factcheck.review import page_filters, review_context
 from factcheck.store import InvalidInput, claims_for_article, sources_for_claims
 from factcheck.web import render, wants_fragment
 
@@ -139,14 +137,6 @@ def worth_checking(claim_id: int) -> Response:
 
 
 # --- Responses --------------------------------------------------------------------------------
-
-
-def page_filters() -> Filters:
-    """The filters of the page the reviewer acted from: its URL for htmx, the form's query without JS."""
-    if wants_fragment():
-        current = urlsplit(request.headers.get("HX-Current-URL", ""))
-        return Filters.from_args(MultiDict(parse_qsl(current.query)))
-    return Filters.from_args(request.args)
 
 
 def _shaped(session: Session, article: Article, focus: Iterable[Claim | None]) -> Response:

@@ -52,6 +52,27 @@ def test_htmx_assign_returns_the_panel_and_the_claim_control(editor, rita, db, s
     assert "rita" in control.find("ul", class_="assignees").get_text()
 
 
+def test_an_article_assignment_updates_the_claim_cards_the_page_shows(editor, rita, db, seed_article):
+    """Out-of-band swaps for exactly the cards on the page (its filters are in HX-Current-URL)."""
+
+    def swapped(page_url: str) -> list[str]:
+        response = post(
+            editor,
+            f"/articles/{seed_article}/assignments",
+            {"reviewer_id": str(user_id(db, "rita"))},
+            htmx=True,
+            headers={"HX-Current-URL": f"http://localhost{page_url}"},
+        )
+        return [element["id"] for element in html(response).select("[hx-swap-oob]")]
+
+    claims = claims_of(db, seed_article)
+    assert swapped(f"/articles/{seed_article}") == [f"claim-assign-{c.id}" for c in claims]
+    assert swapped(f"/articles/{seed_article}?status=approved") == []  # no card on that page
+    claim = claims[0]
+    response = assign(editor, seed_article, user_id(db, "rita"), claim.id, htmx=True)
+    assert [e["id"] for e in html(response).select("[hx-swap-oob]")] == ["assignment-panel"]
+
+
 @pytest.mark.parametrize(
     ("who", "message"),
     [("admin", "active reviewer or editor"), ("gone", "active reviewer or editor"), ("nobody", "active reviewer or editor")],

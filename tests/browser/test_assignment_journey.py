@@ -38,6 +38,10 @@ def test_editor_assigns_and_reviewer_reviews_from_my_queue(new_page, live_app, a
     panel.get_by_role("button", name="Assign article").click()
     expect(editor.locator("#assignment-panel .assignees")).to_contain_text("rita")
     assert editor.url.endswith(f"/articles/{article_id}")  # swapped in place by htmx, no reload
+    # Every claim card says so at once, without a reload.
+    expect(editor.locator(".claim-card .assigned-to")).to_have_count(2)
+    for line in editor.locator(".claim-card .assigned-to").all():
+        expect(line).to_have_text("Assigned: rita (article)")
 
     reviewer = log_in(new_page(), "rita")  # a separate browser context: her own cookies
     reviewer.get_by_role("link", name="My queue").click()
