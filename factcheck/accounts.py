@@ -94,14 +94,15 @@ def create_user(
     """Add a user (committing is the caller's); AccountError if the input or the username is taken."""
     username = check_username(username)
     check_password(password, username)
+    role_given = check_role(role)
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise AccountError(f"There is already a user called {username}.")
     user = User(
         username=username,
         display_name=" ".join(display_name.split())[:100],
-        role=check_role(role),
-        password_hash=hash_password(password, params),
+        role=role_given,
+        password_hash=hash_password(password, params),  # the costly step, once the rest is known good
     )
-    if session.exec(select(User).where(User.username == username)).first() is not None:
-        raise AccountError(f"There is already a user called {username}.")
     session.add(user)
     session.flush()
     return user

@@ -1,8 +1,7 @@
 """Assignment: editors give reviewers whole articles or single claims; everyone's "My queue".
 
 A reviewer may edit exactly the claims they are assigned (factcheck.permissions.is_assigned);
-this module makes and lists those assignments. Statuses are compared by their string values
-("approved", "published") so the queue works whatever statuses the workflow defines.
+this module makes and lists those assignments.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from factcheck.articles import get_article_or_404
 from factcheck.auth import signed_in_user
 from factcheck.blind import set_blind_review, settled_claim_ids
 from factcheck.db import get_session
-from factcheck.models import Article, Assignment, BlindVerdict, Claim, Role, User
+from factcheck.models import SIGNED_OFF_STATUSES, Article, Assignment, BlindVerdict, Claim, Role, User
 from factcheck.numbers import is_digits
 from factcheck.review import Filters, page_filters, review_context
 from factcheck.store import InvalidInput, claims_for_article
@@ -25,14 +24,12 @@ from factcheck.web import render, wants_fragment
 
 bp = Blueprint("assignments", __name__)
 
-#: Claim statuses that need nothing more from the reviewer: they leave the queue.
-FINISHED_STATUSES = frozenset({"approved", "published"})
 ASSIGNABLE_ROLES = frozenset({Role.REVIEWER, Role.EDITOR})
 
 
 def is_finished(claim: Claim) -> bool:
-    """True once a claim is approved or published (by status value, whatever the enum holds)."""
-    return str(getattr(claim.status, "value", claim.status)) in FINISHED_STATUSES
+    """True once a claim is approved or published: it needs nothing more from its reviewer."""
+    return str(getattr(claim.status, "value", claim.status)) in SIGNED_OFF_STATUSES
 
 
 # --- Queries and writes -------------------------------------------------------------------

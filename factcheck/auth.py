@@ -48,6 +48,14 @@ def acting_user_id() -> int | None:
     return user.id if user else None
 
 
+def may(endpoint: str) -> bool:
+    """Whether the signed-in user's role may use an endpoint at all, by the permission table:
+    for showing links and panels (each request is checked again, assignment included)."""
+    user = current_user()
+    rule = PERMISSIONS[endpoint]
+    return rule.public or (user is not None and (user.role in rule.roles or user.role in rule.assigned))
+
+
 def signed_in_user() -> User:
     """The signed-in user; only for views the permission table keeps from anonymous users."""
     user = current_user()
@@ -238,4 +246,5 @@ def init_app(app: Flask) -> None:
     app.before_request(_load_user)
     app.before_request(_authorize)
     app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["may"] = may
     app.register_blueprint(bp)

@@ -10,10 +10,17 @@ from pydantic import BaseModel, field_validator, model_validator
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from factcheck.extract import checkworthy
+
 
 def utcnow() -> dt.datetime:
     """Now, in UTC, without sub-second noise (stored and shown to reviewers)."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+#: Status values of claims an editor has signed off (approved, then perhaps published): for code
+#: that reads statuses as plain strings (the report writer, old records), as ClaimStatus.signed_off.
+SIGNED_OFF_STATUSES = frozenset({"approved", "published"})
 
 
 class ClaimStatus(StrEnum):
@@ -38,18 +45,19 @@ class ClaimStatus(StrEnum):
     @property
     def signed_off(self) -> bool:
         """Approved or published: changing the verdict now is a correction."""
-        return self in (ClaimStatus.APPROVED, ClaimStatus.PUBLISHED)
+        return self.value in SIGNED_OFF_STATUSES
 
 
 class ClaimKind(StrEnum):
     """What sort of statement a claim is, as the check-worthiness model reads it."""
 
-    FACTUAL = "factual"
-    STATISTIC = "statistic"
-    ATTRIBUTION = "attribution"
-    PREDICTION = "prediction"
-    OPINION = "opinion"
-    NOT_A_CLAIM = "not_a_claim"
+    # The values are the model's own (factcheck.extract.checkworthy stays free of the models).
+    FACTUAL = checkworthy.FACTUAL
+    STATISTIC = checkworthy.STATISTIC
+    ATTRIBUTION = checkworthy.ATTRIBUTION
+    PREDICTION = checkworthy.PREDICTION
+    OPINION = checkworthy.OPINION
+    NOT_A_CLAIM = checkworthy.NOT_A_CLAIM
 
     @property
     def label(self) -> str:

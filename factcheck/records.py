@@ -24,7 +24,6 @@ from factcheck.models import (
     RatingInput,
     RatingScale,
     ScaleCreate,
-    Source,
     SourceCreate,
 )
 from factcheck.rendering import RATIONALE_MAX_CHARS
@@ -33,6 +32,7 @@ from factcheck.store import (
     all_scales,
     claims_for_article,
     create_scale,
+    new_source,
     ratings_for_scale,
     score_claim,
     sources_for_claims,
@@ -208,17 +208,7 @@ def _import_claim(
             )
         except ValidationError as error:
             raise InvalidInput(f"{where}.sources[{number}]: {validation_message(error)}") from None
-        session.add(
-            Source(
-                claim_id=claim.id,
-                url=submitted.url,
-                title=submitted.title,
-                publisher=submitted.publisher,
-                quote=submitted.quote,
-                stance=submitted.stance,
-                accessed=submitted.accessed or dt.date.today(),
-            )
-        )
+        session.add(new_source(claim, submitted))  # as added in the page, without a history entry
 
 
 def scale_for_record(session: Session, record: dict[str, Any]) -> RatingScale:

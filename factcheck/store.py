@@ -397,9 +397,9 @@ def update_claim(
     return _record(session, claim, changes, user_id)
 
 
-def add_source(session: Session, claim: Claim, submitted: SourceCreate, user_id: int | None = None) -> Source:
-    """Attach a validated source to a claim and record it in the claim's history."""
-    source = Source(
+def new_source(claim: Claim, submitted: SourceCreate) -> Source:
+    """The Source row for a validated source of a claim (not yet added to a session)."""
+    return Source(
         claim_id=claim.id,
         url=submitted.url,
         title=submitted.title,
@@ -408,6 +408,11 @@ def add_source(session: Session, claim: Claim, submitted: SourceCreate, user_id:
         stance=submitted.stance,
         accessed=submitted.accessed or utcnow().date(),
     )
+
+
+def add_source(session: Session, claim: Claim, submitted: SourceCreate, user_id: int | None = None) -> Source:
+    """Attach a validated source to a claim and record it in the claim's history."""
+    source = new_source(claim, submitted)
     session.add(source)
     _record(session, claim, [("source_added", None, _describe(source))], user_id)
     return source

@@ -38,14 +38,13 @@ from factcheck.models import (
     Correction,
     Rating,
     RatingScale,
-    Role,
     Source,
     User,
 )
 from factcheck.numbers import is_digits
+from factcheck.permissions import EDITORS
 from factcheck.store import InvalidInput, has_verdict
 
-EDITOR_ROLES = frozenset({Role.ADMIN, Role.EDITOR})
 COMMENT_MAX_CHARS = 5_000
 REASON_MAX_CHARS = 2_000
 MIN_SOURCES_LIMIT = 20
@@ -70,7 +69,7 @@ class EditConflict(Exception):
 
 def is_editor(user: User | None) -> bool:
     """Editors and admins approve, publish and correct; None (the CLI, an import) may too."""
-    return user is None or user.role in EDITOR_ROLES
+    return user is None or user.role in EDITORS
 
 
 def parse_status(value: str) -> ClaimStatus:

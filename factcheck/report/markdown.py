@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from factcheck.models import SIGNED_OFF_STATUSES
+
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 _BULLET_START = re.compile(r"^(\s*)([-+])(\s)", re.MULTILINE)
 _NUMBER_START = re.compile(r"^(\s*\d+)([.)])(\s)", re.MULTILINE)
@@ -32,10 +34,6 @@ def _link(text: str, url: str) -> str:
     return f"[{escape(_one_line(text))}](<{url}>)"
 
 
-#: Statuses whose verdicts are final: an editor approved them (and perhaps published them).
-SIGNED_OFF = ("approved", "published")
-
-
 def report_markdown(record: dict[str, Any]) -> str:
     """Render the report: metadata, a summary of approved verdicts, the approved claims, the
     verdicts still in review (drafts, marked so), then the claims without a verdict."""
@@ -43,8 +41,8 @@ def report_markdown(record: dict[str, Any]) -> str:
     scale = record["rating_scale"]
     claims = record["claims"]
     numbered = list(enumerate(claims, start=1))
-    approved = [(n, c) for n, c in numbered if _verdict(c) and c["status"] in SIGNED_OFF]
-    in_review = [(n, c) for n, c in numbered if _verdict(c) and c["status"] not in SIGNED_OFF]
+    approved = [(n, c) for n, c in numbered if _verdict(c) and c["status"] in SIGNED_OFF_STATUSES]
+    in_review = [(n, c) for n, c in numbered if _verdict(c) and c["status"] not in SIGNED_OFF_STATUSES]
     unreviewed = [(n, c) for n, c in numbered if not _verdict(c)]
     published = sum(1 for _, c in approved if c["status"] == "published")
 
