@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
+from factcheck import _native
+
+# The compiled splitter, if the install built it (factcheck/_native.py): before any submodule.
+_native.install()
+
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -11,6 +11,10 @@ if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# A C compiler and Python's headers: the install compiles the splitter (scripts/build_native.py).
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+python3 -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+  || missing+=(python3-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian packages for the tests: ${missing[*]}"
   $SUDO apt-get update -qq

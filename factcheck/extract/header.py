@@ -161,9 +161,15 @@ def _certainly_no_header(text: str) -> bool:
     return line_end < 0 or ends_sentence(text[:line_end])
 
 
+def _skip_blank_lines(text: str, position: int) -> int:
+    """Where the first line from `position` on that is not blank starts."""
+    found = _LEADING_BLANK_LINES.match(text, position)
+    return found.end() if found else position
+
+
 def _title_and_date(text: str) -> tuple[str | None, datetime.date | None, int]:
     """The date line or headline at the start of `text`, and where what follows it starts."""
-    line_start = _LEADING_BLANK_LINES.match(text).end() if text[:1].isspace() else 0
+    line_start = _skip_blank_lines(text, 0) if text[:1].isspace() else 0
     line_end = text.find("\n", line_start)
     if line_end < 0:
         line_end = len(text)
@@ -205,7 +211,7 @@ def _title_and_date(text: str) -> tuple[str | None, datetime.date | None, int]:
 
 def _byline(text: str, position: int) -> tuple[str | None, int]:
     """The author names of a "By ..." line at `position` (blank lines skipped), and what follows."""
-    line_start = _LEADING_BLANK_LINES.match(text, position).end()
+    line_start = _skip_blank_lines(text, position)
     if not text[line_start : line_start + 8].lstrip(" \t").startswith(("By", "BY")):
         return None, position
     found = _BYLINE.match(text, line_start)
@@ -220,7 +226,7 @@ def _byline(text: str, position: int) -> tuple[str | None, int]:
 
 def _dateline(text: str, position: int) -> tuple[str | None, int]:
     """The wire dateline opening the paragraph at `position`, and where the body text starts."""
-    start = _LEADING_BLANK_LINES.match(text, position).end()
+    start = _skip_blank_lines(text, position)
     head = text[start : start + 120]
     if not head[:1].isupper() or not ("-" in head or "–" in head or "—" in head):
         return None, position

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
-import sentencex
+import sentencex  # type: ignore[import-untyped]
 
 from factcheck.extract.header import _SENTENCE_FINAL, ends_sentence, is_unfinished, parse_header
 
@@ -217,9 +217,9 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
         if "\n" in chunk:
             for line_start, line_end in _line_stretches(chunk):
                 stretch = chunk[line_start:line_end].replace("\r", " ").replace("\n", " ")
-                _append_sentences(bounds, text, stretch, start + line_start, (0,))
+                _append_sentences(bounds, text, stretch, start + line_start, [0])
         else:
-            _append_sentences(bounds, text, chunk, start, (0,))
+            _append_sentences(bounds, text, chunk, start, [0])
     return bounds
 
 
