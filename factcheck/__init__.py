@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
 
 from factcheck import _native
 
 # The compiled splitter, if the install built it (factcheck/_native.py): before any submodule.
 _native.install()
 
+# `factcheck split` imports this package, and every millisecond of its start-up counts against a
+# small batch: neither typing nor pathlib is imported here (type checkers read any name
+# TYPE_CHECKING as typing's).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
     from flask import Flask
-
-# pathlib is imported where it is used, not here: `factcheck split` imports this package, and
-# every millisecond of its start-up counts against a small batch.
 
 
 def _templates_dir() -> Path:

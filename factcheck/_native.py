@@ -53,7 +53,7 @@ def _install() -> str:
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     files: dict[str, str] = {}
     for name, (file, checksum) in factcheck_native.MODULES.items():
-        if not file.endswith(tuple(EXTENSION_SUFFIXES)):
+        if not file.endswith(EXTENSION_SUFFIXES[0]):  # mypyc builds for one Python version
             return f"pure Python (compiled for another Python: {file})"
         if checksum is not None:
             source = os.path.join(package_root, *name.split(".")) + ".py"

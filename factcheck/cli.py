@@ -10,7 +10,10 @@ factcheck/commands.py, where `split` is registered too.
 from __future__ import annotations
 
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: importing it is a few ms of `factcheck split`'s start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def main() -> None:

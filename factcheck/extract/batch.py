@@ -2,43 +2,74 @@
 runs, in this process or in each forked worker (factcheck/split_batch.py runs the processes).
 
 Compiled with the splitter (factcheck/_native.py), since per short document the JSON in and out
-costs as much as splitting it.
+costs nearly as much as splitting it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
+from json.decoder import JSONDecoder
 
 # A str as JSON, as json.dumps(ensure_ascii=False) writes it.
 from json.encoder import encode_basestring as _quote
 
 from factcheck.extract.segment import split_offsets
 
+# Output lines are handed to `write` this many at a time: one call per line costs more than
+# the formatting of a short document's claims.
+LINES_PER_WRITE = 256
+# Half of a UTF-16 surrogate pair, which a JSON escape such as "\ud800" can carry: not text that
+# UTF-8 (the splitter's input, the command's output) can hold.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+NOT_UNICODE = "not valid Unicode (a lone surrogate, \\ud800 to \\udfff)"
+
 
 def split_lines(lines: Iterable[bytes], first_number: int, write: Callable[[str], object]) -> str | None:
     """Write the output line {"id", "claims"} of each of `lines` (numbered from `first_number`);
-    stop at a bad line and return its error message (None when all were good)."""
+    stop at a bad line and return its error message (None when all were good), after writing
+    the lines before it."""
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    loads = json.loads
+    # The C scanner behind json.loads (not in the type stubs): (value, end) for a str from an index.
+    scan: Callable[[str, int], tuple[object, int]] = JSONDecoder().scan_once  # type: ignore[attr-defined]
+    pending: list[str] = []
     number = first_number - 1
     for raw in lines:
         number += 1
-        if not raw.strip():
-            continue
-        try:
-            item = loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            return f"line {number}: not a JSON object ({error})"
+        item: object = None
+        # The usual line, an object in UTF-8 ("{" then not a NUL, which json.loads would read
+        # as UTF-16): parsed by the scanner json.loads ends in, without its Python layers.
+        # Anything else, or anything the scanner refuses, goes to json.loads itself, so every
+        # line parses, or fails with its message, exactly as json.loads has it.
+        if raw[:1] == b"{" and raw[1:2] != b"\x00":
+            try:
+                decoded = raw.decode("utf-8", "surrogatepass")
+                item, end = scan(decoded, 0)
+                if decoded[end:].strip(" \t\n\r"):
+                    item = None
+            except (UnicodeDecodeError, StopIteration, ValueError, RecursionError):
+                item = None
+        if item is None:
+            if not raw.strip():
+                continue
+            try:
+                item = json.loads(raw)
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                write("".join(pending))
+                return f"line {number}: not a JSON object ({error})"
         if not isinstance(item, dict) or not isinstance(text := item.get("text"), str):
+            write("".join(pending))
             return f'line {number}: expected {{"id": ..., "text": "..."}}'
         # What encode({"id": ..., "claims": [{"start": ..., "end": ..., "text": ...}]}) writes,
         # formatted directly: a quarter faster than building and encoding the dictionaries.
+        try:
+            offsets = split_offsets(text)
+        except UnicodeEncodeError:  # sentencex takes UTF-8
+            write("".join(pending))
+            return f"line {number}: the text is {NOT_UNICODE}"
         claims = ", ".join(
-            [
-                f'{{"start": {start}, "end": {end}, "text": {_quote(text[start:end])}}}'
-                for start, end in split_offsets(text)
-            ]
+            [f'{{"start": {start}, "end": {end}, "text": {_quote(text[start:end])}}}' for start, end in offsets]
         )
         identifier = item.get("id")
         # The encoder's own output for the usual ids (an int's repr, a quoted str), without its call.
@@ -48,5 +79,13 @@ def split_lines(lines: Iterable[bytes], first_number: int, write: Callable[[str]
             encoded = _quote(identifier)
         else:
             encoded = encode(identifier)
-        write(f'{{"id": {encoded}, "claims": [{claims}]}}\n')
+        if not encoded.isascii() and _SURROGATE.search(encoded):
+            write("".join(pending))
+            return f"line {number}: the id is {NOT_UNICODE}"
+        pending.append(f'{{"id": {encoded}, "claims": [{claims}]}}\n')
+        if len(pending) >= LINES_PER_WRITE:
+            write("".join(pending))
+            pending.clear()
+    if pending:
+        write("".join(pending))
     return None

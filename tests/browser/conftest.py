@@ -6,7 +6,6 @@ A failed test leaves a screenshot and the page's console in test-artifacts/.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Respo
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from factcheck import create_app
-from tests.conftest import FAST_HASHING, PASSWORD, make_user
+from tests.conftest import FAST_HASHING, PASSWORD, in_ci, make_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium dials out at start-up, and on a closed
@@ -48,10 +47,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     """Keep each phase's report on the test item, so fixtures can tell whether the test failed."""
@@ -71,7 +66,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium, headless; missing, it fails the run under CI and skips elsewhere."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does) to run the browser tests."
-        if _in_ci():
+        if in_ci():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
