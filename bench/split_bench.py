@@ -19,8 +19,10 @@ DATA is the shared evaluation folder (default: ../shared/data beside the reposit
 - throughput over about --mb MB of UTF-8 text (the EWT documents and the seed article, repeated):
   each library in process, and ours also through `factcheck split --batch < in > out` in a
   subprocess, start-up and JSON included, with every returned span checked against its input:
-  once as users run it (one process per CPU, see `--jobs`) and once with `--jobs 1`. The
-  targets are checked on the first; the peers always run in one process.
+  as users run it (its default `--jobs`), then with `--jobs 1`, with one process per CPU
+  (`--jobs 0`), and with `--jobs 1` on the pure-Python splitter (FACTCHECK_PURE_PYTHON=1; by
+  default the install compiles it, see scripts/build_native.py, and the table says which ran).
+  The targets are checked on the first; the peers always run in one process.
   pysbd is timed on the first --pysbd-kb kB of the same documents and its rate extrapolated.
   Every rate is the best of --repeats runs, as other load on the machine only slows a run down.
 
@@ -48,6 +50,7 @@ import nupunkt
 import pysbd
 import sentencex
 
+from factcheck import _native as NATIVE
 from factcheck.extract import split_claims, split_offsets
 from factcheck.split_batch import default_jobs
 
@@ -223,9 +226,11 @@ def raw_sentencex(text: str) -> list[str]:
 FACTCHECK = str(Path(sys.executable).with_name("factcheck"))
 
 
-def cli_seconds(texts: list[str], repeats: int, jobs: int | None = None) -> tuple[float, int]:
-    """Best wall time of `factcheck split --batch [--jobs N]` in a subprocess, and its inexact
-    spans. Without `jobs` the command uses its default: one process per CPU.
+def cli_seconds(
+    texts: list[str], repeats: int, options: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> tuple[float, int]:
+    """Best wall time of `factcheck split --batch [OPTIONS]` in a subprocess (with `env` added to
+    the environment), and its inexact spans.
 
     Input and output are files, as in `factcheck split --batch < in.jsonl > out.jsonl`: feeding
     4 MB through subprocess pipes from Python costs this process more time than the command.
@@ -240,13 +245,12 @@ def cli_seconds(texts: list[str], repeats: int, jobs: int | None = None) -> tupl
             ),
             encoding="utf-8",
         )
+        environment = {**os.environ, **(env or {})}
 
         def run() -> None:
             with source.open("rb") as stdin, target.open("wb") as stdout:
-                command = [FACTCHECK, "split", "--batch"]
-                if jobs is not None:
-                    command += ["--jobs", str(jobs)]
-                subprocess.run(command, stdin=stdin, stdout=stdout, check=True)
+                command = [FACTCHECK, "split", "--batch", *options]
+                subprocess.run(command, stdin=stdin, stdout=stdout, check=True, env=environment)
 
         elapsed = best_seconds(run, repeats)
         lines = target.read_text(encoding="utf-8").splitlines()
@@ -409,13 +413,19 @@ def main() -> int:
         nupunkt_rate = in_process_rate(nupunkt_default, texts, args.repeats)
         pysbd_rate = in_process_rate(pysbd_en, sliced, args.repeats)
         ours_rate = in_process_rate(split_offsets, texts, args.repeats)
-        cli, inexact = cli_seconds(texts, args.repeats)
-        cli_single, inexact_single = cli_seconds(texts, args.repeats, jobs=1)
-        inexact += inexact_single
-        empty, bare = startup_seconds(args.repeats)
+        # The command as users run it (its default --jobs), then each way of running it.
+        commands: list[tuple[str, tuple[str, ...], dict[str, str]]] = [
+            ("`factcheck split --batch`", (), {}),
+            ("`factcheck split --batch --jobs 1`", ("--jobs", "1"), {}),
+        ]
+        if default_jobs() > 1:
+            commands.append((f"`factcheck split --batch --jobs 0` ({default_jobs()} processes)", ("--jobs", "0"), {}))
+        commands.append(("`... --jobs 1`, pure Python", ("--jobs", "1"), {"FACTCHECK_PURE_PYTHON": "1"}))
+        timed = [(label, *cli_seconds(texts, args.repeats, options, env)) for label, options, env in commands]
+        inexact = sum(count for _, _, count in timed)
+        cli = timed[0][1]
         cli_rate = size / cli
-        cli_single_rate = size / cli_single
-        processes = default_jobs()
+        empty, bare = startup_seconds(args.repeats)
         rate_rows = [
             ["sentencex, raw (sentencex.segment), in process", f"{sentencex_rate:.2f}", ""],
             ["nupunkt (sent_spans), in process", f"{nupunkt_rate:.2f}", ""],
@@ -423,20 +433,17 @@ def main() -> int:
                 f"pysbd, in process, on the first {megabytes(sliced):.2f} MB, extrapolated",
                 f"{pysbd_rate:.3f}", "",
             ],
-            ["ours, split_offsets, in process", f"{ours_rate:.2f}", ""],
-            [
-                "ours, `factcheck split --batch --jobs 1`, subprocess, start-up included",
-                f"{cli_single_rate:.2f}",
-                f"{cli_single_rate / sentencex_rate:.2f} x raw sentencex,"
-                f" {cli_single_rate / pysbd_rate:.0f} x pysbd",
-            ],
-            [
-                f"ours, `factcheck split --batch` ({processes} processes), start-up included",
-                f"{cli_rate:.2f}",
-                f"{cli_rate / sentencex_rate:.2f} x raw sentencex,"
-                f" {cli_rate / pysbd_rate:.0f} x pysbd",
-            ],
+            [f"ours, split_offsets, in process ({NATIVE.status})", f"{ours_rate:.2f}", ""],
         ]
+        for label, seconds, _ in timed:
+            rate = size / seconds
+            rate_rows.append(
+                [
+                    f"ours, {label}, start-up included",
+                    f"{rate:.2f}",
+                    f"{rate / sentencex_rate:.2f} x raw sentencex, {rate / pysbd_rate:.0f} x pysbd",
+                ]
+            )
         print(
             f"\nthroughput on {size:.2f} MB of UTF-8 text ({len(texts)} documents: the EWT"
             f" documents and the seed article, repeated); best of {args.repeats} runs:\n"
@@ -444,11 +451,10 @@ def main() -> int:
         print(render(["splitter", "MB/s", "ratio"], rate_rows, args.markdown))
         per_doc = 1e6 * size / len(texts)  # microseconds per document at 1 MB/s
         print(
-            f"\n`factcheck split --batch`: {cli:.2f} s in all ({cli_single:.2f} s with --jobs 1;"
-            f" the peers run in one process); start-up on empty input"
-            f" {empty:.3f} s (Python alone {bare:.3f} s; neither Flask nor click is imported);"
-            f" in process, {per_doc / ours_rate:.1f} us per document against sentencex's"
-            f" {per_doc / sentencex_rate:.1f}; spans checked against the input:"
+            f"\n`factcheck split --batch`: {cli:.2f} s in all (the peers run in one process);"
+            f" start-up on empty input {empty:.3f} s (Python alone {bare:.3f} s; neither Flask nor"
+            f" click is imported); in process, {per_doc / ours_rate:.1f} us per document against"
+            f" sentencex's {per_doc / sentencex_rate:.1f}; spans checked against the input:"
             f" {inexact} inexact."
         )
         if inexact:

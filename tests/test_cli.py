@@ -280,3 +280,19 @@ def test_split_batch_jobs_zero_means_one_per_cpu(monkeypatch):
     split_batch_module.split_batch(io.BytesIO(b'{"id": 1, "text": "A. B."}\n'), io.StringIO(), 0)
     split_batch_module.split_batch(io.BytesIO(b'{"id": 1, "text": "A. B."}\n'), io.StringIO(), None)
     assert seen == [3]  # 0: one per CPU; the default (None): this process only
+
+
+def test_split_batch_workers_write_to_stdout_in_input_order(tmp_path):
+    # Through a real stdout, whose byte buffer the workers' output goes to directly.
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(_batch_input(300))
+    code = (
+        "import sys; import factcheck.split_batch as s; s.PARALLEL_MIN_BYTES = 2_000;"
+        " sys.argv = ['factcheck', *sys.argv[1:]]; from factcheck.cli import main; main()"
+    )
+    outputs = [
+        subprocess.run([sys.executable, "-c", code, "split", "--batch", "--jobs", jobs, str(source)], capture_output=True, check=True).stdout
+        for jobs in ("1", "3")
+    ]
+    assert len(outputs[0].splitlines()) == 300
+    assert outputs[1] == outputs[0]
