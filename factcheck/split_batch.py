@@ -6,10 +6,10 @@ the command once per batch and importing click would be a large part of a small 
 any other arguments, `--help` and bad options go to the click command in factcheck/split_cli.py,
 which calls the same `split_batch`.
 
-A large batch can be split by `jobs` processes (`--jobs N`; 0: one per CPU; default 1): the input
-is cut into one contiguous shard per process, forked workers split all but the first shard while
-this process splits the first, and the outputs are written in input order, so the output is the
-same whatever the number of processes.
+A large batch is split by several processes (`--jobs N`; by default, or with 0, one per CPU): the
+input is cut into one contiguous shard per process, forked workers split all but the first shard
+while this process splits the first, and the outputs are written in input order, so the output is
+the same whatever the number of processes.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import BinaryIO, TextIO
 
-# Below this much input a batch is split in this process: forking workers and passing their
-# output back would cost more than they save.
+# Below this much input a batch is split in this process, and no process gets a shard of less
+# than half of it: forking a worker and passing its output back would cost more than it saves.
 PARALLEL_MIN_BYTES = 256_000
 
 
@@ -48,15 +48,16 @@ def split_batch(source: BinaryIO | Iterable[bytes], out: TextIO, jobs: int | Non
     """Split each JSON line {"id", "text"} of `source`; write {"id", "claims"} per line to `out`.
 
     A bad line raises BatchError, with its line number, after the lines before it are written.
-    `jobs` processes share a batch of at least PARALLEL_MIN_BYTES (default 1: this process only,
-    as on a system without fork). Measured on a shared 2-vCPU host, 2 processes were slower than
-    one (bench/README.md), so more is opt-in: `--jobs 0` asks for one per CPU.
+    Up to `jobs` processes (None or 0: one per CPU; 1: this process only, as on a system without
+    fork) share a batch of at least PARALLEL_MIN_BYTES, each taking at least half that.
     """
-    jobs = 1 if jobs is None else default_jobs() if jobs == 0 else jobs
+    jobs = jobs or default_jobs()
     if jobs > 1 and hasattr(os, "fork") and hasattr(source, "readlines"):
         head = source.readlines(PARALLEL_MIN_BYTES)
         if sum(map(len, head)) >= PARALLEL_MIN_BYTES:
-            _split_in_workers(head + source.readlines(), out, jobs)
+            lines = head + source.readlines()
+            shards = sum(map(len, lines)) // max(1, PARALLEL_MIN_BYTES // 2)
+            _split_in_workers(lines, out, min(jobs, shards))
             return
         source = chain(head, source)
     error = split_lines(source, 1, out.write)

@@ -25,7 +25,7 @@ from factcheck.split_batch import BatchError, split_batch
 @click.option(
     "--jobs",
     type=click.IntRange(min=0),
-    help="Processes that share a large --batch (default 1: none forked; 0: one per CPU).",
+    help="Processes that share a --batch of 256 kB or more (default, or 0: one per CPU; 1: no workers).",
 )
 def split_command(file: Any, batch: bool, jobs: int | None) -> None:
     """Split an article into claims: one JSON object {"start", "end", "text"} per line.

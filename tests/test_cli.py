@@ -270,7 +270,7 @@ def test_split_batch_leaves_bad_arguments_to_click(args, message):
     assert message in result.stderr
 
 
-def test_split_batch_jobs_zero_means_one_per_cpu(monkeypatch):
+def test_split_batch_jobs_zero_and_the_default_mean_one_per_cpu(monkeypatch):
     import factcheck.split_batch as split_batch_module
 
     seen = []
@@ -279,7 +279,18 @@ def test_split_batch_jobs_zero_means_one_per_cpu(monkeypatch):
     monkeypatch.setattr(split_batch_module, "_split_in_workers", lambda lines, out, jobs: seen.append(jobs))
     split_batch_module.split_batch(io.BytesIO(b'{"id": 1, "text": "A. B."}\n'), io.StringIO(), 0)
     split_batch_module.split_batch(io.BytesIO(b'{"id": 1, "text": "A. B."}\n'), io.StringIO(), None)
-    assert seen == [3]  # 0: one per CPU; the default (None): this process only
+    split_batch_module.split_batch(io.BytesIO(b'{"id": 1, "text": "A. B."}\n'), io.StringIO(), 2)
+    assert seen == [3, 3, 2]
+
+
+def test_split_batch_gives_each_process_half_the_parallel_minimum_or_more(monkeypatch):
+    seen = []
+    monkeypatch.setattr(split_batch_module, "PARALLEL_MIN_BYTES", 2_000)
+    monkeypatch.setattr(split_batch_module, "_split_in_workers", lambda lines, out, jobs: seen.append(jobs))
+    line = b'{"id": 1, "text": "%s"}\n' % (b"A. B. " * 150)  # 924 bytes
+    for count in (3, 5, 20):
+        split_batch_module.split_batch(io.BytesIO(line * count), io.StringIO(), 8)
+    assert seen == [2, 4, 8]  # 2,772 bytes: 2 shards of 1,000 or more; 4,620: 4; 18,480: 8
 
 
 def test_split_batch_workers_write_to_stdout_in_input_order(tmp_path):
