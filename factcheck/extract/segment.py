@@ -31,7 +31,6 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
 
 import sentencex  # type: ignore[import-untyped]
 
@@ -118,10 +117,8 @@ _BLANK_LINE_GAP = re.compile(r"\n[^\S\n]*\n\s*")
 _ALNUM = re.compile(r"[^\W_]")
 _FIRST_WORD = re.compile(r"[\"'“‘(\[]?([\w’'.\-]+)")
 # For `_mark_inside_piece`, in pieces joined with NUL: a period and a space followed by two more
-# characters of its piece, or a period two or three characters before its piece's end; the same
-# for "?" and "!" and a space.
+# characters of its piece, or a period two or three characters before its piece's end.
 _PERIOD_INSIDE_OR_NEAR_END = re.compile(r"\.(?: [^\x00]{2}|[^\x00]{2,3}(?:\x00|\Z))")
-_MARK_INSIDE = re.compile(r"[?!] [^\x00]{2}")
 _SENTENCE_END_INSIDE = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"“‘(\[]?[A-Z]")
 
 # A list item's marker at the start of a line or of a paragraph: a bullet, or a number or letter
@@ -248,20 +245,25 @@ def _prepare_body(text: str, body: int) -> tuple[str, list[int]] | None:
     end = len(text.rstrip())
     if body >= end:
         return "", [0]
-    newlines = text.count("\n", body, end)
-    if not newlines:
-        return text[body:], [0]  # one paragraph: no blank line to look at
     parts: list[str] = []
     starts = [0]
     copied = body
     block_start = body
-    for gap in _BLANK_LINE_GAP.finditer(text, body, end):
-        gap_start, gap_end = gap.span()
-        newlines -= text.count("\n", gap_start, gap_end)
-        if gap_start == block_start:  # blank lines before the first paragraph
-            block_start = gap_end
-            continue
-        if _runs_on(text, block_start, gap_start, gap_end):
+    # Every line break starts a blank-line gap or is a single line break inside a paragraph.
+    # str.find finds them faster than a regular expression search, and most gaps are a bare
+    # "\n\n" before the next paragraph's text, which needs no regular expression at all.
+    gap_start = text.find("\n", body, end)
+    while gap_start >= 0:
+        if text.startswith("\n\n", gap_start) and not text[gap_start + 2 : gap_start + 3].isspace():
+            gap_end = gap_start + 2
+        else:
+            gap = _BLANK_LINE_GAP.match(text, gap_start, end)
+            if gap is None:
+                return None  # a single line break inside a paragraph
+            gap_end = gap.end()
+        if gap_start == block_start:
+            pass  # blank lines before the first paragraph
+        elif _runs_on(text, block_start, gap_start, gap_end):
             parts += (text[copied:gap_start], " " * (gap_end - gap_start))
             copied = gap_end
         else:
@@ -270,8 +272,7 @@ def _prepare_body(text: str, body: int) -> tuple[str, list[int]] | None:
                 copied = gap_end
             starts.append(gap_end - body)
         block_start = gap_end
-    if newlines:
-        return None
+        gap_start = text.find("\n", gap_end, end)
     if not parts:
         return text[body:], starts
     parts.append(text[copied:])
@@ -305,6 +306,8 @@ def _paragraphs(text: str, offset: int) -> Iterator[tuple[int, int, list[tuple[i
 def _runs_on(text: str, block_start: int, block_end: int, next_start: int) -> bool:
     """Whether a sentence goes on from the block `text[block_start:block_end]` across the blank
     line into the block starting at `next_start`."""
+    if block_end > block_start and text[block_end - 1] in _SENTENCE_FINAL_CHARS:
+        return False  # the common case, decided without copying the block's end
     # The end of a block decides, except for the lowercase rule below: no need to copy it all.
     tail = text[max(block_start, block_end - 80) : block_end].rstrip()
     if tail[-1:] in _SENTENCE_FINAL_CHARS:
@@ -387,31 +390,31 @@ def _append_sentences(
 ) -> None:
     """Append the (start, end) in `source` of each sentence of `stretch`, which starts at
     `offset` in `source` and has paragraphs starting at `paragraphs` (offsets into it)."""
-    pieces = sentencex.segment(LANGUAGE, stretch)
+    pieces: list[str] = sentencex.segment(LANGUAGE, stretch)
     tiled = "".join(pieces) == stretch
     if not tiled:
         pieces = _tiling(stretch, pieces)
-    lengths = list(map(len, pieces))
-    long_quotation = (
-        bool(lengths)
-        and max(lengths) > MAX_QUOTED_CLAIM_CHARS
-        and ('"' in stretch or "“" in stretch or "”" in stretch)
+    longest = 0
+    for piece in pieces:  # a loop, not max(map(len, ...)): compiled, it builds no list
+        if len(piece) > longest:
+            longest = len(piece)
+    long_quotation = longest > MAX_QUOTED_CLAIM_CHARS and (
+        '"' in stretch or "“" in stretch or "”" in stretch
     )
-    if tiled and (long_quotation or _may_need_correction(stretch, pieces, lengths, paragraphs)):
+    if tiled and (long_quotation or _may_need_correction(stretch, pieces, paragraphs)):
         cuts = _correct(stretch, pieces, paragraphs)
         pieces = [stretch[start:end] for start, end in zip([0, *cuts], cuts)]
     # The pieces are `stretch`'s text, which is `source`'s but for whitespace shown as spaces,
     # so stripping a piece gives the claim's bounds in `source`.
-    append = bounds.append
     start = offset
     for piece in pieces:
         text = piece.strip()
         if text and (text[0].isalnum() or _ALNUM.search(text)):
             if text[0] == piece[0]:
-                append((start, start + len(text)))
+                bounds.append((start, start + len(text)))
             else:  # leading whitespace
                 text_start = start + len(piece) - len(piece.lstrip())
-                append((text_start, text_start + len(text)))
+                bounds.append((text_start, text_start + len(text)))
         start += len(piece)
 
 
@@ -433,47 +436,73 @@ def _tiling(stretch: str, pieces: list[str]) -> list[str]:
     return kept
 
 
-def _may_need_correction(
-    stretch: str, pieces: list[str], lengths: list[int], paragraphs: list[int]
-) -> bool:
+def _may_need_correction(stretch: str, pieces: list[str], paragraphs: list[int]) -> bool:
     """Whether `stretch` holds anything `_correct` has a rule for (cheap substring tests).
 
-    `pieces` are sentencex's, tiling `stretch`, and `lengths` their lengths.
+    `pieces` are sentencex's, tiling `stretch`. The tests are independent, so they run cheapest
+    first: a test for one character is a memchr, one for a longer needle a slower scan.
     """
-    return (
-        "…" in stretch
-        or ". ." in stretch
-        or (")" in stretch and (".)" in stretch or "?)" in stretch or "!)" in stretch))
-        or "://" in stretch
-        or "www." in stretch
+    if "…" in stretch:
+        return True
+    for piece in pieces:
         # A short piece may be a list marker or an ellipsis that sentencex cut off.
-        or (
-            min(lengths, default=8) < 8
-            and any(
-                len(piece) < 8 and (piece[0] in _MARKER_STARTS or piece[1:2] in (".", ")"))
-                for piece in pieces
-            )
-        )
+        if len(piece) < 8 and (piece[0] in _MARKER_STARTS or piece[1:2] in (".", ")")):
+            return True
+    return (
+        ("/" in stretch and "://" in stretch)
+        or _bracket_after_mark(stretch)
         or _mark_inside_piece(pieces)
-        or any(_opens_list(stretch, start) for start in paragraphs)
+        or ". ." in stretch
+        or "www." in stretch
+        or _opens_any_list(stretch, paragraphs)
     )
+
+
+def _opens_any_list(stretch: str, paragraphs: list[int]) -> bool:
+    """Whether a list marker starts one of the paragraphs starting at `paragraphs`."""
+    for start in paragraphs:
+        if _opens_list(stretch, start):
+            return True
+    return False
+
+
+def _bracket_after_mark(stretch: str) -> bool:
+    """Whether `stretch` holds ".)", "?)" or "!)": one search for ")" rather than three scans."""
+    position = stretch.find(")", 1)
+    while position > 0:
+        if stretch[position - 1] in ".?!":
+            return True
+        position = stretch.find(")", position + 1)
+    return False
 
 
 def _mark_inside_piece(pieces: list[str]) -> bool:
-    """Whether one of sentencex's `pieces` holds a period, question or exclamation mark and a
-    space before its last two characters (an abbreviation, "the U.S. Zelensky", "art. Destiny",
-    "sight!! I will"), or ends like initials, a clock time or an abbreviation (a period three or
-    four characters from its end: "J.D. ", "p.m. ", "U.S. ").
+    """Whether one of sentencex's `pieces` holds a period, question or
+    exclamation mark and a space before its last two characters (an abbreviation, "the U.S.
+    Zelensky", "art. Destiny", "sight!! I will"), or ends like initials, a clock time or an
+    abbreviation (a period three or four characters from its end: "J.D. ", "p.m. ", "U.S. ").
 
-    The pieces are joined with NUL between them, so that two regular expression searches test
-    them all at once: far faster than a test of each piece.
+    The pieces are joined with NUL between them, so that a regular expression search tests them
+    all at once: far faster than a test of each piece.
     """
     joined = "\x00".join(pieces)
-    if joined.count("\x00") >= len(pieces):  # a NUL in the text: not one between pieces
-        joined = "\x00".join(piece.replace("\x00", "\x01") for piece in pieces)
-    return _PERIOD_INSIDE_OR_NEAR_END.search(joined) is not None or (
-        ("? " in joined or "! " in joined) and _MARK_INSIDE.search(joined) is not None
-    )
+    for piece in pieces:
+        if "\x00" in piece:  # a NUL in the text: not one between pieces
+            joined = "\x00".join([piece.replace("\x00", "\x01") for piece in pieces])
+            break
+    if _PERIOD_INSIDE_OR_NEAR_END.search(joined) is not None:
+        return True
+    # "? " or "! " and two more characters of its piece. "?" and "!" are rare, so a search for
+    # each mark finds the few candidates faster than a regular expression or a scan for "? ".
+    for mark in ("?", "!"):
+        position = joined.find(mark)
+        while position >= 0:
+            if joined[position + 1 : position + 2] == " ":
+                after = joined[position + 2 : position + 4]
+                if len(after) == 2 and "\x00" not in after:
+                    return True
+            position = joined.find(mark, position + 1)
+    return False
 
 
 def _opens_list(stretch: str, start: int) -> bool:
@@ -495,12 +524,16 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
     Each rule looks only at the places a plain substring search finds for it ("U.", "...", "?",
     ".)", "://"), so a stretch costs little more than those searches.
     """
-    cuts = list(accumulate(map(len, pieces)))
+    cuts: list[int] = []
+    position = 0
+    for piece in pieces:
+        position += len(piece)
+        cuts.append(position)
     kept = _kept_cuts(stretch, pieces, cuts)
     cut_set = set(cuts)
     added: set[int] = set()
     removed: set[int] = set()
-    for position in _positions(stretch, "U."):
+    for position in _positions(stretch, "U.") if "U" in stretch else []:
         # "the U.S. Zelensky": the country ends the sentence unless a body or title follows.
         for start in (position, position - 2):  # U.S., U.K., U.N. ...; E.U.
             found = _COUNTRY_BEFORE_WORD.match(stretch, start)
@@ -543,9 +576,10 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
             before = stretch[max(0, position - 8) : position]
             if not before.endswith(("(", "[")) and not _SHORT_NAME_BEFORE.search(before):
                 added.add(found.end())
-    for needle in (".)", "?)", "!)") if ")" in stretch else ():
-        for position in _positions(stretch, needle):
-            # "(Laughter.) This is not a filibuster.": a whole sentence in brackets.
+    for position in _positions(stretch, ")") if ")" in stretch else []:
+        # "(Laughter.) This is not a filibuster.": a whole sentence in brackets.
+        position -= 1  # where ".)", "?)" or "!)" starts
+        if position >= 0 and stretch[position] in ".?!":
             found = _AFTER_BRACKET.match(stretch, position + 1)
             window = max(0, position - MAX_QUOTED_CLAIM_CHARS)
             opening = stretch.rfind("(", window, position)
@@ -553,7 +587,9 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
                 stretch, opening, position
             ):
                 added.add(found.end())
-    for needle in ("://", "www.") if "://" in stretch or "www." in stretch else ():
+    for needle in ("://", "www."):
+        if needle == "://" and "/" not in stretch:
+            continue  # a search for "/" is far faster than one for "://"
         address_end = 0
         for position in _positions(stretch, needle):
             if needle == "://":
@@ -588,8 +624,6 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
 
 def _ellipsis_starts(stretch: str) -> list[int]:
     """Where each run of dots ("...", ". . .") or of "…" starts, once per run."""
-    if ".." not in stretch and ". ." not in stretch and "…" not in stretch:
-        return []
     starts = [
         position
         for position in _positions(stretch, "..")
@@ -600,18 +634,19 @@ def _ellipsis_starts(stretch: str) -> list[int]:
         for position in _positions(stretch, ". .")
         if stretch[position - 2 : position] != ". " and stretch[position - 1 : position] != "."
     ]
-    starts += [
-        position
-        for position in _positions(stretch, "…")
-        if stretch[position - 1 : position] != "…"
-    ]
+    if "…" in stretch:
+        starts += [
+            position
+            for position in _positions(stretch, "…")
+            if stretch[position - 1 : position] != "…"
+        ]
     return starts
 
 
 def _positions(text: str, needle: str) -> list[int]:
     """Where `needle` occurs in `text` (str.find: far faster than a regular expression scan)."""
     found: list[int] = []
-    position = text.find(needle) if needle in text else -1
+    position = text.find(needle)
     while position >= 0:
         found.append(position)
         position = text.find(needle, position + 1)
@@ -626,7 +661,6 @@ def _follows_word(stretch: str, position: int) -> bool:
 def _kept_cuts(stretch: str, pieces: list[str], cuts: list[int]) -> list[int]:
     """sentencex's sentence ends (all but the stretch's end) less those inside a sentence."""
     kept: list[int] = []
-    append = kept.append
     for piece, cut in zip(pieces, cuts[:-1]):
         # Most pieces end "word. ": only a cut with no space on either side, or after a piece
         # ending like initials ("J.D. "), a clock time ("p.m. ") or a short one (a list marker,
@@ -637,7 +671,7 @@ def _kept_cuts(stretch: str, pieces: list[str], cuts: list[int]) -> list[int]:
             and piece[-3] != "."
             and (piece[-1].isspace() or stretch[cut].isspace())
         ):
-            append(cut)
+            kept.append(cut)
             continue
         spaced = piece[-1:].isspace() or stretch[cut : cut + 1].isspace()
         if not spaced:
