@@ -30,28 +30,40 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import sentencex  # type: ignore[import-untyped]
 
-from factcheck.extract.header import _SENTENCE_FINAL, ends_sentence, is_unfinished, parse_header
+from factcheck.extract.header import (
+    _SENTENCE_FINAL,
+    _LazyPattern,
+    ends_sentence,
+    is_unfinished,
+    parse_header,
+)
 
-LANGUAGE = "en"
+# Final marks the module's constants for mypyc, which then compiles them as constants rather
+# than looking them up at each use; typing itself is imported for the type checker only, as
+# `factcheck split` need not pay for its import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
+
+LANGUAGE: Final = "en"
 
 # A line shorter than this share of its paragraph's longest line, without final punctuation,
 # is a line of its own (a subhead, a headline), not a wrapped part of a sentence.
-SHORT_LINE_SHARE = 0.6
+SHORT_LINE_SHARE: Final = 0.6
 # A quotation is kept whole with its attribution ("We are ready. The army is ready," he said.)
 # unless that makes a claim longer than this; then it is split at the sentence ends inside it,
 # as a reviewer checks a long quoted passage sentence by sentence.
-MAX_QUOTED_CLAIM_CHARS = 150
+MAX_QUOTED_CLAIM_CHARS: Final = 150
 
 # Paragraphs are given to sentencex in runs of about this many characters (see `_chunks`).
-CHUNK_CHARS = 4000
+CHUNK_CHARS: Final = 4000
 
 # Words that start sentences rather than continue a name or a title. sentencex breaks after a
 # known abbreviation only before one of these; the same test decides after initials ("J.D.").
-SENTENCE_STARTERS = frozenset(
+SENTENCE_STARTERS: Final = frozenset(
     """
     A An The This That These Those It Its He His She Her They Their Them We Our I My You Your
     There Here But And Or Nor So Yet Still Then Now Meanwhile However Moreover Also Instead
@@ -63,7 +75,7 @@ SENTENCE_STARTERS = frozenset(
 )
 # First words of sentences that informal text writes in lowercase: a paragraph starting with
 # one of them is a new sentence, one starting with another lowercase word may continue the last.
-LOWERCASE_SENTENCE_STARTERS = frozenset(
+LOWERCASE_SENTENCE_STARTERS: Final = frozenset(
     """
     i i'm i’m i've i’ve i'd i’d i'll i’ll im ive you u he she it it's it’s its we they there
     this that these those the a an my your our his her their what who why how when where which
@@ -74,7 +86,7 @@ LOWERCASE_SENTENCE_STARTERS = frozenset(
 # Capitalised words that continue "the U.S." inside a sentence: bodies, offices, titles,
 # services, parties ("the U.S. Army", "the U.S. State Department"). Before any other
 # capitalised word "the U.S." ends its sentence: "more help from the U.S. Zelensky said".
-COUNTRY_NOUN_WORDS = frozenset(
+COUNTRY_NOUN_WORDS: Final = frozenset(
     """
     Administration Agency Air Ambassador Ambassadors Army Assembly Attorney Bank Bureau Cabinet
     Capitol Census Central Chamber Circuit Citizenship Coast Command Commander Commerce
@@ -93,7 +105,7 @@ COUNTRY_NOUN_WORDS = frozenset(
 # abbreviations ("art." for article, "me." for Maine) and runs "a diversity of art. Destiny
 # Allison's sculptures" into one sentence; after any word not listed here, ". " and a capital end
 # the sentence.
-LOWERCASE_ABBREVIATIONS = frozenset(
+LOWERCASE_ABBREVIATIONS: Final = frozenset(
     """
     al approx appt apt assn assoc av ave bldg blvd ca cf ch chap co col corp dept dist div ed eds
     esp est et etc ext fig figs ft gal govt hr hrs hwy inc incl intl jr km lb lbs lt ltd max mfg
@@ -102,85 +114,123 @@ LOWERCASE_ABBREVIATIONS = frozenset(
     """.split()
 )
 # Initials after which a capitalised word does start a new sentence ("at 6 P.M. Mr. Smith").
-_TIME_INITIALS = frozenset({"A.M.", "P.M."})
-_TIME_ZONE = (
+_TIME_INITIALS: Final = frozenset({"A.M.", "P.M."})
+_TIME_ZONE: Final = (
     r"(?:GMT|UTC|BST|CET|CEST|EET|EEST|MSK|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|PT|CT|MT|IST"
     r"|JST|KST|AEST|AEDT)\b"
 )
 
 # A block ending in one of these ends a sentence (a set: "" is not in it).
-_SENTENCE_FINAL_CHARS = frozenset(_SENTENCE_FINAL)
+_SENTENCE_FINAL_CHARS: Final = frozenset(_SENTENCE_FINAL)
 # A blank (whitespace-only) line together with the whitespace around it: the line break that
 # ends the previous paragraph, further blank lines, and the next paragraph's indentation.
-_BLANK_LINE_GAP = re.compile(r"\n[^\S\n]*\n\s*")
+_BLANK_LINE_GAP: Final = re.compile(r"\n[^\S\n]*\n\s*")
 # A claim needs a letter or a digit: "***" or "—" alone is a separator, not a claim.
-_ALNUM = re.compile(r"[^\W_]")
-_FIRST_WORD = re.compile(r"[\"'“‘(\[]?([\w’'.\-]+)")
+_ALNUM: Final = re.compile(r"[^\W_]")
+_FIRST_WORD: Final = _LazyPattern(r"[\"'“‘(\[]?([\w’'.\-]+)")
 # For `_mark_inside_piece`, in pieces joined with NUL: a period and a space followed by two more
 # characters of its piece, or a period two or three characters before its piece's end.
-_PERIOD_INSIDE_OR_NEAR_END = re.compile(r"\.(?: [^\x00]{2}|[^\x00]{2,3}(?:\x00|\Z))")
-_SENTENCE_END_INSIDE = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"“‘(\[]?[A-Z]")
+_PERIOD_INSIDE_OR_NEAR_END: Final = re.compile(r"\.(?: [^\x00]{2}|[^\x00]{2,3}(?:\x00|\Z))")
+_SENTENCE_END_INSIDE: Final = _LazyPattern(r"[.!?…][\"'”’)\]]*\s+[\"“‘(\[]?[A-Z]")
 
 # A list item's marker at the start of a line or of a paragraph: a bullet, or a number or letter
 # with "." or ")" (optionally after a bullet: "• 9. ", "⁃10. ").
-_LIST_ITEM = re.compile(
+_LIST_ITEM: Final = _LazyPattern(
     r"[^\S\n]*(?:[-*•‣⁃◦▪–—·](?:[ \t]*(?:\d{1,3}|[A-Za-z])(?:\.\)|[.)]))?|\(?(?:\d{1,3}|[a-z])\)"
     r"|\d{1,3}\.\)?|[a-z]\.)(?=[ \t]+\S)"
 )
 # The same markers inside a line: "1. The first item 2. The second item".
-_INLINE_ITEM = re.compile(
+_INLINE_ITEM: Final = _LazyPattern(
     r"(?<!\S)(?:[•‣⁃◦▪][ \t]*)?\(?(?P<label>\d{1,3}|[A-Za-z])(?P<punct>\.\)|[.)])(?=[ \t]+\S)"
 )
-_BULLETS = frozenset("-*•‣⁃◦▪–—·(")
+_BULLETS: Final = frozenset("-*•‣⁃◦▪–—·(")
 # How a piece that is only a list marker or an ellipsis starts ("1. ", "• ", "... ").
-_MARKER_STARTS = frozenset("-*•‣⁃◦▪–—·(.…0123456789")
+_MARKER_STARTS: Final = frozenset("-*•‣⁃◦▪–—·(.…0123456789")
 # A piece that is only a list marker ("1.", "• 9.", "a)").
-_MARKER_ONLY = re.compile(r"(?:[-*•‣⁃◦▪–—·][ \t]*)?\(?(?:\d{1,3}|[A-Za-z])(?:\.\)|[.)])|[-*•‣⁃◦▪·]")
+_MARKER_ONLY: Final = _LazyPattern(
+    r"(?:[-*•‣⁃◦▪–—·][ \t]*)?\(?(?:\d{1,3}|[A-Za-z])(?:\.\)|[.)])|[-*•‣⁃◦▪·]"
+)
 
 # The patterns below start with a literal character where they can, so that scanning a stretch
 # is fast; what a lookbehind would check is checked on the few matches instead.
-_ENDS_WITH_INITIALS = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$")
-_ENDS_WITH_CLOCK = re.compile(r"\d[ \t]*(?:[ap]\.m\.|[AP]\.M\.)$")
-_STARTS_WITH_ZONE = re.compile(rf"{_TIME_ZONE}|[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]+[Tt]ime\b")
-_COUNTRY_BEFORE_WORD = re.compile(
+_ENDS_WITH_INITIALS: Final = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$")
+_ENDS_WITH_CLOCK: Final = re.compile(r"\d[ \t]*(?:[ap]\.m\.|[AP]\.M\.)$")
+_STARTS_WITH_ZONE: Final = _LazyPattern(
+    rf"{_TIME_ZONE}|[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]+[Tt]ime\b"
+)
+_COUNTRY_BEFORE_WORD: Final = _LazyPattern(
     r"(?:U\.S\.(?:A\.)?|U\.K\.|U\.N\.|E\.U\.|U\.A\.E\.|U\.S\.S\.R\.)[ \t]+"
     r"(?=(?P<word>[A-Z][\w’'\-]*))"
 )
 # An ellipsis (..., …, . . .) and maybe a final period, then a capitalised word: a new sentence.
-_ELLIPSIS_BEFORE_CAPITAL = re.compile(
+_ELLIPSIS_BEFORE_CAPITAL: Final = _LazyPattern(
     r"(?:\.\.\.+|…|\.(?:[ \t]\.){2,})(?:[ \t]*[.!?])?[\"'”’)\]]*[ \t]+"
     r"(?=[\"“‘(\[]?(?P<word>[A-Z][\w’']*))"
 )
 # "... I didn’t mean it": "I" after an ellipsis usually goes on with the same sentence.
-_PRONOUN_I = re.compile(r"I(?:['’]\w*)?")
+_PRONOUN_I: Final = re.compile(r"I(?:['’]\w*)?")
 # "compounds. . . . The practice": a sentence's period, then an ellipsis opening the next one.
-_PERIOD_THEN_ELLIPSIS = re.compile(r"\.(?=[ \t]+\.[ \t]+\.[ \t]+\.[ \t]+[\"“]?[A-Z])")
+_PERIOD_THEN_ELLIPSIS: Final = re.compile(r"\.(?=[ \t]+\.[ \t]+\.[ \t]+\.[ \t]+[\"“]?[A-Z])")
 # A period and a capitalised word: the sentence ends unless the word before is an abbreviation.
-_PERIOD_BEFORE_CAPITAL = re.compile(r"\.[ \t]+(?=[\"“‘(]?[A-Z])")
-_LOWERCASE_WORD_BEFORE = re.compile(r"(?<![\w.'’\-])[a-z]{2,}$")
+_PERIOD_BEFORE_CAPITAL: Final = _LazyPattern(r"\.[ \t]+(?=[\"“‘(]?[A-Z])")
+_LOWERCASE_WORD_BEFORE: Final = _LazyPattern(r"(?<![\w.'’\-])[a-z]{2,}$")
 # A question or exclamation mark ends a sentence whatever comes next ("out of site!! I will",
 # "as i do ? i dont know"), unless it belongs to a name ("Yahoo! in"), sits in brackets
 # ("the alleged (?) attack") or closes a quotation ("“Why now?” asked one official").
-_QUESTION_OR_EXCLAMATION = re.compile(r"[?!]+[ \t]+(?=[\"“‘(\[]?\w)")
-_SHORT_NAME_BEFORE = re.compile(r"(?<![\w’'])[A-Z][a-z]{1,4}$")
+_QUESTION_OR_EXCLAMATION: Final = _LazyPattern(r"[?!]+[ \t]+(?=[\"“‘(\[]?\w)")
+_SHORT_NAME_BEFORE: Final = re.compile(r"(?<![\w’'])[A-Z][a-z]{1,4}$")
 # A closing bracket, then a capitalised word: after "(Laughter.)" a new sentence starts.
-_AFTER_BRACKET = re.compile(r"\)[ \t]+(?=[\"“‘(\[]?[A-Z])")
+_AFTER_BRACKET: Final = _LazyPattern(r"\)[ \t]+(?=[\"“‘(\[]?[A-Z])")
 # A web address is a token of its own: another address or a capitalised word after it starts a
 # new sentence (a list of links, or a link that ended a sentence without a period).
-_ADDRESS_BEFORE_NEXT = re.compile(
+_ADDRESS_BEFORE_NEXT: Final = _LazyPattern(
     r"(?:https?://|www\.)\S{1,2000}[ \t]+(?=(?:https?://|www\.|[\"“‘(\[]?[A-Z]))"
 )
-_QUOTES = "\"“”"
-_OPENING_QUOTES = "“‘"
+_QUOTES: Final = "\"“”"
+_OPENING_QUOTES: Final = "“‘"
 
 
-@dataclass(frozen=True, slots=True)
 class ClaimSpan:
-    """One claim: `text == source[start:end]`, offsets counted in Python str characters."""
+    """One claim: `text == source[start:end]`, offsets counted in Python str characters.
 
-    start: int
-    end: int
-    text: str
+    A value like a frozen dataclass (equal and hashed by its fields, a repr that names them,
+    read-only), written out because importing dataclasses (and with it inspect, ast and dis)
+    would cost `factcheck split` several milliseconds of start-up.
+    """
+
+    __slots__ = ("_start", "_end", "_text")
+    __match_args__: ClassVar = ("start", "end", "text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self._start = start
+        self._end = end
+        self._text = text
+
+    @property
+    def start(self) -> int:
+        return self._start
+
+    @property
+    def end(self) -> int:
+        return self._end
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ClaimSpan) and other.__class__ is self.__class__:
+            return (self._start, self._end, self._text) == (other._start, other._end, other._text)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._start, self._end, self._text))
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}(start={self._start!r}, end={self._end!r}, "
+            f"text={self._text!r})"
+        )
 
 
 def split_claims(text: str) -> list[ClaimSpan]:
@@ -321,9 +371,9 @@ def _runs_on(text: str, block_start: int, block_end: int, next_start: int) -> bo
     # and not into a paragraph starting with one of those words.
     if not text[next_start : next_start + 1].islower() or ends_sentence(tail) or tail[-1] in ":;":
         return False
-    if not _SENTENCE_END_INSIDE.search(text, block_start, block_end):
+    if not _SENTENCE_END_INSIDE.compiled().search(text, block_start, block_end):
         return False
-    first_word = _FIRST_WORD.match(text, next_start)
+    first_word = _FIRST_WORD.compiled().match(text, next_start)
     return first_word is not None and first_word[1].lower() not in LOWERCASE_SENTENCE_STARTERS
 
 
@@ -372,10 +422,14 @@ def _hard_break(line: str, next_line: str, longest: int) -> bool:
     if not current or not following:
         return False
     short = len(current) < SHORT_LINE_SHARE * longest and not is_unfinished(current)
-    if _LIST_ITEM.match(following):
+    if _LIST_ITEM.compiled().match(following):
         # "1." at the start of a wrapped line ("rose to\n10. Officials said") is not an item.
-        return bool(_LIST_ITEM.match(current)) or short or current[-1] in ".!?…:;”’\"')"
-    if _LIST_ITEM.match(current):
+        return (
+            bool(_LIST_ITEM.compiled().match(current))
+            or short
+            or current[-1] in ".!?…:;”’\"')"
+        )
+    if _LIST_ITEM.compiled().match(current):
         # An item ends at the line break unless the next line carries on its text (indented or
         # in lowercase).
         return not next_line[:1].isspace() and not following[0].islower()
@@ -509,12 +563,12 @@ def _opens_list(stretch: str, start: int) -> bool:
     """Whether a list marker ("1. ", "a) ", "• ") starts `stretch` at `start`."""
     first = stretch[start : start + 1]
     if first in _BULLETS:
-        return _LIST_ITEM.match(stretch, start) is not None
+        return _LIST_ITEM.compiled().match(stretch, start) is not None
     head = stretch[start : start + 5]
     return (
         (first.isdigit() or first.islower())
         and ("." in head or ")" in head)
-        and _LIST_ITEM.match(stretch, start) is not None
+        and _LIST_ITEM.compiled().match(stretch, start) is not None
     )
 
 
@@ -536,7 +590,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
     for position in _positions(stretch, "U.") if "U" in stretch else []:
         # "the U.S. Zelensky": the country ends the sentence unless a body or title follows.
         for start in (position, position - 2):  # U.S., U.K., U.N. ...; E.U.
-            found = _COUNTRY_BEFORE_WORD.match(stretch, start)
+            found = _COUNTRY_BEFORE_WORD.compiled().match(stretch, start)
             if (
                 found
                 and stretch[max(0, start - 4) : start].lower() == "the "
@@ -547,7 +601,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
             ):
                 added.add(found.end())
     for position in _ellipsis_starts(stretch):
-        found = _ELLIPSIS_BEFORE_CAPITAL.match(stretch, position)
+        found = _ELLIPSIS_BEFORE_CAPITAL.compiled().match(stretch, position)
         if not found or _PRONOUN_I.fullmatch(found["word"]):
             continue
         if stretch.startswith(". ", position) and _follows_word(stretch, position):
@@ -561,16 +615,18 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
     if stretch.count(".") > len(kept) + 1:
         # Periods inside sentencex's sentences: "a diversity of art. Destiny Allison's".
         for position in _positions(stretch, ". "):
-            found = _PERIOD_BEFORE_CAPITAL.match(stretch, position)
+            found = _PERIOD_BEFORE_CAPITAL.compiled().match(stretch, position)
             if found and found.end() not in cut_set:
-                word = _LOWERCASE_WORD_BEFORE.search(stretch, max(0, position - 30), position)
+                word = _LOWERCASE_WORD_BEFORE.compiled().search(
+                    stretch, max(0, position - 30), position
+                )
                 if word and word[0] not in LOWERCASE_ABBREVIATIONS:
                     added.add(found.end())
     for mark in ("?", "!") if "?" in stretch or "!" in stretch else ():
         for position in _positions(stretch, mark):
             if stretch[position - 1 : position] in ("?", "!"):
                 continue  # the rest of a "?!" or "!!" run
-            found = _QUESTION_OR_EXCLAMATION.match(stretch, position)
+            found = _QUESTION_OR_EXCLAMATION.compiled().match(stretch, position)
             if not found or found.end() in cut_set:
                 continue
             before = stretch[max(0, position - 8) : position]
@@ -580,7 +636,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
         # "(Laughter.) This is not a filibuster.": a whole sentence in brackets.
         position -= 1  # where ".)", "?)" or "!)" starts
         if position >= 0 and stretch[position] in ".?!":
-            found = _AFTER_BRACKET.match(stretch, position + 1)
+            found = _AFTER_BRACKET.compiled().match(stretch, position + 1)
             window = max(0, position - MAX_QUOTED_CLAIM_CHARS)
             opening = stretch.rfind("(", window, position)
             if found and opening > stretch.rfind(")", window, position) and _ALNUM.search(
@@ -596,7 +652,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
                 position -= 5 if stretch[position - 5 : position] == "https" else 4
             if position < address_end:
                 continue  # inside the address found last
-            found = _ADDRESS_BEFORE_NEXT.match(stretch, max(position, 0))
+            found = _ADDRESS_BEFORE_NEXT.compiled().match(stretch, max(position, 0))
             if found and not _follows_word(stretch, position):
                 added.add(found.end())
                 address_end = found.end()
@@ -699,12 +755,12 @@ def _wrong_cut(stretch: str, piece: str, cut: int) -> bool:
     piece = piece.lstrip()
     if not piece:
         return False
-    word = _FIRST_WORD.match(stretch, cut)
+    word = _FIRST_WORD.compiled().match(stretch, cut)
     if not word:
         return False
     next_word = word[1]
     if _ENDS_WITH_CLOCK.search(piece):
-        return bool(_STARTS_WITH_ZONE.match(stretch, cut))
+        return bool(_STARTS_WITH_ZONE.compiled().match(stretch, cut))
     initials = _ENDS_WITH_INITIALS.search(piece)
     if initials:
         # "J.D. Vance": initials before a capitalised word that does not start a sentence.
@@ -714,7 +770,7 @@ def _wrong_cut(stretch: str, piece: str, cut: int) -> bool:
             and next_word not in SENTENCE_STARTERS
         )
     # A list marker alone ("1.") or an ellipsis opening the next sentence belongs to it.
-    return bool(_MARKER_ONLY.fullmatch(piece)) or (
+    return bool(_MARKER_ONLY.compiled().fullmatch(piece)) or (
         piece.startswith(("...", "…", ". .")) and not _ALNUM.search(piece)
     )
 
@@ -737,12 +793,12 @@ def _list_markers(stretch: str, start: int, end: int) -> list[tuple[int, int]]:
     Only markers numbered (or lettered) in sequence after the one opening the paragraph count:
     "1. The first item 2. The second item" has two, "1. Talks on page 5. They failed" one.
     """
-    first = _INLINE_ITEM.match(stretch, start, end)
+    first = _INLINE_ITEM.compiled().match(stretch, start, end)
     if not first:
         return []
     markers = [(first.start(), first.end())]
     expected = _next_label(first["label"])
-    for found in _INLINE_ITEM.finditer(stretch, first.end(), end):
+    for found in _INLINE_ITEM.compiled().finditer(stretch, first.end(), end):
         if found["label"] == expected and found["punct"] == first["punct"]:
             markers.append((found.start(), found.end()))
             expected = _next_label(expected)
