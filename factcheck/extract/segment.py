@@ -590,10 +590,11 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
     for position in _positions(stretch, "U.") if "U" in stretch else []:
         # "the U.S. Zelensky": the country ends the sentence unless a body or title follows.
         for start in (position, position - 2):  # U.S., U.K., U.N. ...; E.U.
+            if stretch[max(0, start - 4) : start].lower() != "the ":
+                continue  # the usual case, found before the regular expression runs
             found = _COUNTRY_BEFORE_WORD.compiled().match(stretch, start)
             if (
                 found
-                and stretch[max(0, start - 4) : start].lower() == "the "
                 and not _follows_word(stretch, start - 4)
                 and (word := found["word"]) not in COUNTRY_NOUN_WORDS
                 and word.isalpha()
@@ -615,6 +616,8 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
     if stretch.count(".") > len(kept) + 1:
         # Periods inside sentencex's sentences: "a diversity of art. Destiny Allison's".
         for position in _positions(stretch, ". "):
+            if position + 2 in cut_set and stretch[position + 2 : position + 3] not in (" ", "\t"):
+                continue  # the usual case: sentencex ends a sentence after this period and space
             found = _PERIOD_BEFORE_CAPITAL.compiled().match(stretch, position)
             if found and found.end() not in cut_set:
                 word = _LOWERCASE_WORD_BEFORE.compiled().search(
