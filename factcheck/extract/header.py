@@ -238,6 +238,8 @@ def _certainly_no_header(text: str) -> bool:
 
 def _skip_blank_lines(text: str, position: int) -> int:
     """Where the first line from `position` on that is not blank starts."""
+    if not text[position : position + 1].isspace():
+        return position  # the usual case: text, not a blank line, starts there
     found = _LEADING_BLANK_LINES.match(text, position)
     return found.end() if found else position
 
