@@ -11,31 +11,55 @@ on across a blank line: a line that reads as half a sentence is neither a title 
 
 from __future__ import annotations
 
-import datetime
 import re
-from dataclasses import dataclass
+
+# Final marks the module's constants for mypyc, which then compiles them as constants rather
+# than looking them up at each use. typing (like datetime, needed only for a date line) is
+# imported for the type checker only: `factcheck split` need not pay for importing it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import datetime
+    from typing import ClassVar, Final
+
+
+
+class _LazyPattern:
+    """A regular expression compiled on its first use, not at import: `factcheck split` starts
+    faster without compiling the long ones most texts never need (a byline, a dateline)."""
+
+    __slots__ = ("_source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return self._compiled
+
 
 # A headline is one line of display text; anything longer is a paragraph without a full stop.
-MAX_HEADLINE_CHARS = 200
+MAX_HEADLINE_CHARS: Final = 200
 
 # `date 2025-04-28 Headline`, as pasted from the newsroom's feed (the seed even starts with a
 # space). The date is captured loosely so that an impossible one (2025-13-45) still makes the
 # line a header, just without a publication date.
-_DATE_LINE = re.compile(
+_DATE_LINE: Final = re.compile(
     r"[^\S\n]*date:?[ \t]+(\d{4}-\d{2}-\d{2})(?![\w-])[ \t]*(.*)", re.IGNORECASE
 )
 
 # Whitespace-only lines before the first line of text.
-_LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
+_LEADING_BLANK_LINES: Final = re.compile(r"(?:[^\S\n]*\n)*")
 # The newline ending the header line plus any whitespace-only lines after it.
-_LINE_BREAK_AND_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)*")
-_NON_SPACE = re.compile(r"\S")
+_LINE_BREAK_AND_BLANK_LINES: Final = re.compile(r"\n(?:[^\S\n]*\n)*")
+_NON_SPACE: Final = re.compile(r"\S")
 
 # Closing quotes and brackets may follow a sentence's final punctuation: `He said "no."`
-_CLOSERS = "\"'”’»)]"
-_SENTENCE_FINAL = ".!?…"
+_CLOSERS: Final = "\"'”’»)]"
+_SENTENCE_FINAL: Final = ".!?…"
 # A first line ending like this introduces what follows ("Dear readers,", "He wrote:").
-_LEAD_IN_ENDINGS = ",;:"
+_LEAD_IN_ENDINGS: Final = ",;:"
 
 # Words that cannot end an English sentence: articles, possessive determiners, conjunctions,
 # complementisers and the few prepositions that are not left stranded ("where are you from" is
@@ -43,7 +67,7 @@ _LEAD_IN_ENDINGS = ",;:"
 # often do not: UD English EWT's web text has paragraphs ending "been to", "spot on", "I'm in",
 # "a must". Only the lowercase form counts: a Title Case headline capitalises its last word
 # ("Worth Fighting For"), while prose cut off mid-sentence keeps it lowercase ("emphasized that").
-NON_FINAL_WORDS = frozenset(
+NON_FINAL_WORDS: Final = frozenset(
     """
     a an the its my your our their every and or but nor that which whose whether because
     although unless whereas than of into onto amid via per
@@ -56,18 +80,18 @@ NON_FINAL_WORDS = frozenset(
 # "van" or "bin" allowed); job titles are not names, so "By Jane Doe, Staff Writer" keeps only
 # the name. A single word after "By" ("By Monday, ...") is not a byline, except a news agency's
 # name.
-_ROLE_WORDS = (
+_ROLE_WORDS: Final = (
     r"Staff|Writer|Writers|Correspondent|Correspondents|Reporter|Reporters|Editor|Editors"
     r"|Contributor|Columnist|Analyst|Producer|Desk|Bureau|Chief|Senior|Special|News|Press"
 )
-_NAME_WORD = rf"(?!(?:{_ROLE_WORDS})\b)[A-Z][\w'’.\-]*"
-_PARTICLE = r"(?:van|von|der|den|de|del|della|da|di|dos|du|la|le|bin|ibn|al|el|st\.)"
-_NAME = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{1,4}}"
-_AGENCY = (
+_NAME_WORD: Final = rf"(?!(?:{_ROLE_WORDS})\b)[A-Z][\w'’.\-]*"
+_PARTICLE: Final = r"(?:van|von|der|den|de|del|della|da|di|dos|du|la|le|bin|ibn|al|el|st\.)"
+_NAME: Final = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{1,4}}"
+_AGENCY: Final = (
     r"Reuters|AP|AFP|Bloomberg|Interfax|TASS|Tass|Ukrinform|dpa|DPA|Xinhua|ANSA|EFE|UPI"
     r"|Associated[ \t]+Press|Agence[ \t]+France-Presse"
 )
-_BYLINE = re.compile(
+_BYLINE: Final = _LazyPattern(
     rf"[^\S\n]*(?:By|BY)[ \t]+(?P<names>{_NAME}(?:(?:[ \t]*,[ \t]*(?:and[ \t]+|AND[ \t]+)?"
     rf"|[ \t]+(?:and|AND|&)[ \t]+){_NAME})*|{_AGENCY})"
     rf"(?:[ \t]+in[ \t]+[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*)*)?"  # "in Kyiv"
@@ -79,7 +103,7 @@ _BYLINE = re.compile(
 # "KHARKIV, Ukraine (AP) — ", "MOSCOW — ". The place is in capitals unless an agency in brackets
 # follows it; a hyphen needs spaces around it (a dash need not); the body after it starts with a
 # capital, a digit or a quotation mark, so "NATO — the alliance — met" is not a dateline.
-_DATELINE = re.compile(
+_DATELINE: Final = _LazyPattern(
     r"(?P<dateline>(?P<place>[A-Z][\w'’.\-]*(?:[ \t]+[A-Z][\w'’.\-]*){0,3})"
     r"(?:,[ \t]+[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,2}){0,2}"
     r"(?:[ \t]*\((?P<agency>[A-Z][^()\n]{0,40})\))?)"
@@ -87,22 +111,73 @@ _DATELINE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Header:
     """An article's leading header; `end` is where the body starts (0 when there is no header).
 
     `byline` holds the author names of a "By ..." line; `dateline` the place, date and agency
     before the first paragraph's dash ("KYIV, April 28 (Reuters)").
+
+    A value like a frozen dataclass (equal and hashed by its fields, a repr that names them,
+    read-only), written out because importing dataclasses (and with it inspect, ast and dis)
+    would cost `factcheck split` several milliseconds of start-up.
     """
 
-    title: str | None
-    published: datetime.date | None
-    end: int
-    byline: str | None = None
-    dateline: str | None = None
+    __slots__ = ("_title", "_published", "_end", "_byline", "_dateline")
+    __match_args__: ClassVar = ("title", "published", "end", "byline", "dateline")
+
+    def __init__(
+        self,
+        title: str | None,
+        published: datetime.date | None,
+        end: int,
+        byline: str | None = None,
+        dateline: str | None = None,
+    ) -> None:
+        self._title = title
+        self._published = published
+        self._end = end
+        self._byline = byline
+        self._dateline = dateline
+
+    @property
+    def title(self) -> str | None:
+        return self._title
+
+    @property
+    def published(self) -> datetime.date | None:
+        return self._published
+
+    @property
+    def end(self) -> int:
+        return self._end
+
+    @property
+    def byline(self) -> str | None:
+        return self._byline
+
+    @property
+    def dateline(self) -> str | None:
+        return self._dateline
+
+    def _fields(self) -> tuple[str | None, datetime.date | None, int, str | None, str | None]:
+        return self._title, self._published, self._end, self._byline, self._dateline
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Header) and other.__class__ is self.__class__:
+            return self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}(title={self._title!r}, published={self._published!r}, "
+            f"end={self._end!r}, byline={self._byline!r}, dateline={self._dateline!r})"
+        )
 
 
-NO_HEADER = Header(title=None, published=None, end=0)
+NO_HEADER: Final = Header(title=None, published=None, end=0)
 
 
 def ends_sentence(line: str) -> bool:
@@ -163,6 +238,8 @@ def _certainly_no_header(text: str) -> bool:
 
 def _skip_blank_lines(text: str, position: int) -> int:
     """Where the first line from `position` on that is not blank starts."""
+    if not text[position : position + 1].isspace():
+        return position  # the usual case: text, not a blank line, starts there
     found = _LEADING_BLANK_LINES.match(text, position)
     return found.end() if found else position
 
@@ -195,7 +272,10 @@ def _title_and_date(text: str) -> tuple[str | None, datetime.date | None, int]:
     followed_by_blank_line = gap is not None and gap[0].count("\n") >= 2
     if (
         line
-        and (followed_by_blank_line or (gap is not None and _BYLINE.match(text, end) is not None))
+        and (
+            followed_by_blank_line
+            or (gap is not None and _BYLINE.compiled().match(text, end) is not None)
+        )
         and (body := _NON_SPACE.search(text, end))
         and not body[0].islower()  # the line continues in the next paragraph: not a headline
         and len(line) <= MAX_HEADLINE_CHARS
@@ -203,7 +283,7 @@ def _title_and_date(text: str) -> tuple[str | None, datetime.date | None, int]:
         and not ends_sentence(line)
         and line[-1] not in _LEAD_IN_ENDINGS
         and not is_unfinished(line)
-        and not _BYLINE.match(text, line_start)
+        and not _BYLINE.compiled().match(text, line_start)
     ):
         return line, None, end
     return None, None, 0
@@ -214,7 +294,7 @@ def _byline(text: str, position: int) -> tuple[str | None, int]:
     line_start = _skip_blank_lines(text, position)
     if not text[line_start : line_start + 8].lstrip(" \t").startswith(("By", "BY")):
         return None, position
-    found = _BYLINE.match(text, line_start)
+    found = _BYLINE.compiled().match(text, line_start)
     if not found:
         return None, position
     gap = _LINE_BREAK_AND_BLANK_LINES.match(text, found.end())
@@ -230,13 +310,15 @@ def _dateline(text: str, position: int) -> tuple[str | None, int]:
     head = text[start : start + 120]
     if not head[:1].isupper() or not ("-" in head or "–" in head or "—" in head):
         return None, position
-    found = _DATELINE.match(text, start)
+    found = _DATELINE.compiled().match(text, start)
     if not found or not (found["agency"] or found["place"].isupper()):
         return None, position
     return " ".join(found["dateline"].split()), found.end()
 
 
 def _iso_date(value: str) -> datetime.date | None:
+    import datetime
+
     # A malformed date in a pasted header should not stop the article from being imported.
     try:
         return datetime.date.fromisoformat(value)

@@ -30,29 +30,40 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import accumulate
 
 import sentencex  # type: ignore[import-untyped]
 
-from factcheck.extract.header import _SENTENCE_FINAL, ends_sentence, is_unfinished, parse_header
+from factcheck.extract.header import (
+    _SENTENCE_FINAL,
+    _LazyPattern,
+    ends_sentence,
+    is_unfinished,
+    parse_header,
+)
 
-LANGUAGE = "en"
+# Final marks the module's constants for mypyc, which then compiles them as constants rather
+# than looking them up at each use; typing itself is imported for the type checker only, as
+# `factcheck split` need not pay for its import.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
+
+LANGUAGE: Final = "en"
 
 # A line shorter than this share of its paragraph's longest line, without final punctuation,
 # is a line of its own (a subhead, a headline), not a wrapped part of a sentence.
-SHORT_LINE_SHARE = 0.6
+SHORT_LINE_SHARE: Final = 0.6
 # A quotation is kept whole with its attribution ("We are ready. The army is ready," he said.)
 # unless that makes a claim longer than this; then it is split at the sentence ends inside it,
 # as a reviewer checks a long quoted passage sentence by sentence.
-MAX_QUOTED_CLAIM_CHARS = 150
+MAX_QUOTED_CLAIM_CHARS: Final = 150
 
 # Paragraphs are given to sentencex in runs of about this many characters (see `_chunks`).
-CHUNK_CHARS = 4000
+CHUNK_CHARS: Final = 4000
 
 # Words that start sentences rather than continue a name or a title. sentencex breaks after a
 # known abbreviation only before one of these; the same test decides after initials ("J.D.").
-SENTENCE_STARTERS = frozenset(
+SENTENCE_STARTERS: Final = frozenset(
     """
     A An The This That These Those It Its He His She Her They Their Them We Our I My You Your
     There Here But And Or Nor So Yet Still Then Now Meanwhile However Moreover Also Instead
@@ -64,7 +75,7 @@ SENTENCE_STARTERS = frozenset(
 )
 # First words of sentences that informal text writes in lowercase: a paragraph starting with
 # one of them is a new sentence, one starting with another lowercase word may continue the last.
-LOWERCASE_SENTENCE_STARTERS = frozenset(
+LOWERCASE_SENTENCE_STARTERS: Final = frozenset(
     """
     i i'm i’m i've i’ve i'd i’d i'll i’ll im ive you u he she it it's it’s its we they there
     this that these those the a an my your our his her their what who why how when where which
@@ -75,7 +86,7 @@ LOWERCASE_SENTENCE_STARTERS = frozenset(
 # Capitalised words that continue "the U.S." inside a sentence: bodies, offices, titles,
 # services, parties ("the U.S. Army", "the U.S. State Department"). Before any other
 # capitalised word "the U.S." ends its sentence: "more help from the U.S. Zelensky said".
-COUNTRY_NOUN_WORDS = frozenset(
+COUNTRY_NOUN_WORDS: Final = frozenset(
     """
     Administration Agency Air Ambassador Ambassadors Army Assembly Attorney Bank Bureau Cabinet
     Capitol Census Central Chamber Circuit Citizenship Coast Command Commander Commerce
@@ -94,7 +105,7 @@ COUNTRY_NOUN_WORDS = frozenset(
 # abbreviations ("art." for article, "me." for Maine) and runs "a diversity of art. Destiny
 # Allison's sculptures" into one sentence; after any word not listed here, ". " and a capital end
 # the sentence.
-LOWERCASE_ABBREVIATIONS = frozenset(
+LOWERCASE_ABBREVIATIONS: Final = frozenset(
     """
     al approx appt apt assn assoc av ave bldg blvd ca cf ch chap co col corp dept dist div ed eds
     esp est et etc ext fig figs ft gal govt hr hrs hwy inc incl intl jr km lb lbs lt ltd max mfg
@@ -103,87 +114,123 @@ LOWERCASE_ABBREVIATIONS = frozenset(
     """.split()
 )
 # Initials after which a capitalised word does start a new sentence ("at 6 P.M. Mr. Smith").
-_TIME_INITIALS = frozenset({"A.M.", "P.M."})
-_TIME_ZONE = (
+_TIME_INITIALS: Final = frozenset({"A.M.", "P.M."})
+_TIME_ZONE: Final = (
     r"(?:GMT|UTC|BST|CET|CEST|EET|EEST|MSK|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|PT|CT|MT|IST"
     r"|JST|KST|AEST|AEDT)\b"
 )
 
 # A block ending in one of these ends a sentence (a set: "" is not in it).
-_SENTENCE_FINAL_CHARS = frozenset(_SENTENCE_FINAL)
+_SENTENCE_FINAL_CHARS: Final = frozenset(_SENTENCE_FINAL)
 # A blank (whitespace-only) line together with the whitespace around it: the line break that
 # ends the previous paragraph, further blank lines, and the next paragraph's indentation.
-_BLANK_LINE_GAP = re.compile(r"\n[^\S\n]*\n\s*")
+_BLANK_LINE_GAP: Final = re.compile(r"\n[^\S\n]*\n\s*")
 # A claim needs a letter or a digit: "***" or "—" alone is a separator, not a claim.
-_ALNUM = re.compile(r"[^\W_]")
-_FIRST_WORD = re.compile(r"[\"'“‘(\[]?([\w’'.\-]+)")
+_ALNUM: Final = re.compile(r"[^\W_]")
+_FIRST_WORD: Final = _LazyPattern(r"[\"'“‘(\[]?([\w’'.\-]+)")
 # For `_mark_inside_piece`, in pieces joined with NUL: a period and a space followed by two more
-# characters of its piece, or a period two or three characters before its piece's end; the same
-# for "?" and "!" and a space.
-_PERIOD_INSIDE_OR_NEAR_END = re.compile(r"\.(?: [^\x00]{2}|[^\x00]{2,3}(?:\x00|\Z))")
-_MARK_INSIDE = re.compile(r"[?!] [^\x00]{2}")
-_SENTENCE_END_INSIDE = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"“‘(\[]?[A-Z]")
+# characters of its piece, or a period two or three characters before its piece's end.
+_PERIOD_INSIDE_OR_NEAR_END: Final = re.compile(r"\.(?: [^\x00]{2}|[^\x00]{2,3}(?:\x00|\Z))")
+_SENTENCE_END_INSIDE: Final = _LazyPattern(r"[.!?…][\"'”’)\]]*\s+[\"“‘(\[]?[A-Z]")
 
 # A list item's marker at the start of a line or of a paragraph: a bullet, or a number or letter
 # with "." or ")" (optionally after a bullet: "• 9. ", "⁃10. ").
-_LIST_ITEM = re.compile(
+_LIST_ITEM: Final = _LazyPattern(
     r"[^\S\n]*(?:[-*•‣⁃◦▪–—·](?:[ \t]*(?:\d{1,3}|[A-Za-z])(?:\.\)|[.)]))?|\(?(?:\d{1,3}|[a-z])\)"
     r"|\d{1,3}\.\)?|[a-z]\.)(?=[ \t]+\S)"
 )
 # The same markers inside a line: "1. The first item 2. The second item".
-_INLINE_ITEM = re.compile(
+_INLINE_ITEM: Final = _LazyPattern(
     r"(?<!\S)(?:[•‣⁃◦▪][ \t]*)?\(?(?P<label>\d{1,3}|[A-Za-z])(?P<punct>\.\)|[.)])(?=[ \t]+\S)"
 )
-_BULLETS = frozenset("-*•‣⁃◦▪–—·(")
+_BULLETS: Final = frozenset("-*•‣⁃◦▪–—·(")
 # How a piece that is only a list marker or an ellipsis starts ("1. ", "• ", "... ").
-_MARKER_STARTS = frozenset("-*•‣⁃◦▪–—·(.…0123456789")
+_MARKER_STARTS: Final = frozenset("-*•‣⁃◦▪–—·(.…0123456789")
 # A piece that is only a list marker ("1.", "• 9.", "a)").
-_MARKER_ONLY = re.compile(r"(?:[-*•‣⁃◦▪–—·][ \t]*)?\(?(?:\d{1,3}|[A-Za-z])(?:\.\)|[.)])|[-*•‣⁃◦▪·]")
+_MARKER_ONLY: Final = _LazyPattern(
+    r"(?:[-*•‣⁃◦▪–—·][ \t]*)?\(?(?:\d{1,3}|[A-Za-z])(?:\.\)|[.)])|[-*•‣⁃◦▪·]"
+)
 
 # The patterns below start with a literal character where they can, so that scanning a stretch
 # is fast; what a lookbehind would check is checked on the few matches instead.
-_ENDS_WITH_INITIALS = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$")
-_ENDS_WITH_CLOCK = re.compile(r"\d[ \t]*(?:[ap]\.m\.|[AP]\.M\.)$")
-_STARTS_WITH_ZONE = re.compile(rf"{_TIME_ZONE}|[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]+[Tt]ime\b")
-_COUNTRY_BEFORE_WORD = re.compile(
+_ENDS_WITH_INITIALS: Final = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$")
+_ENDS_WITH_CLOCK: Final = re.compile(r"\d[ \t]*(?:[ap]\.m\.|[AP]\.M\.)$")
+_STARTS_WITH_ZONE: Final = _LazyPattern(
+    rf"{_TIME_ZONE}|[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?[ \t]+[Tt]ime\b"
+)
+_COUNTRY_BEFORE_WORD: Final = _LazyPattern(
     r"(?:U\.S\.(?:A\.)?|U\.K\.|U\.N\.|E\.U\.|U\.A\.E\.|U\.S\.S\.R\.)[ \t]+"
     r"(?=(?P<word>[A-Z][\w’'\-]*))"
 )
 # An ellipsis (..., …, . . .) and maybe a final period, then a capitalised word: a new sentence.
-_ELLIPSIS_BEFORE_CAPITAL = re.compile(
+_ELLIPSIS_BEFORE_CAPITAL: Final = _LazyPattern(
     r"(?:\.\.\.+|…|\.(?:[ \t]\.){2,})(?:[ \t]*[.!?])?[\"'”’)\]]*[ \t]+"
     r"(?=[\"“‘(\[]?(?P<word>[A-Z][\w’']*))"
 )
 # "... I didn’t mean it": "I" after an ellipsis usually goes on with the same sentence.
-_PRONOUN_I = re.compile(r"I(?:['’]\w*)?")
+_PRONOUN_I: Final = re.compile(r"I(?:['’]\w*)?")
 # "compounds. . . . The practice": a sentence's period, then an ellipsis opening the next one.
-_PERIOD_THEN_ELLIPSIS = re.compile(r"\.(?=[ \t]+\.[ \t]+\.[ \t]+\.[ \t]+[\"“]?[A-Z])")
+_PERIOD_THEN_ELLIPSIS: Final = re.compile(r"\.(?=[ \t]+\.[ \t]+\.[ \t]+\.[ \t]+[\"“]?[A-Z])")
 # A period and a capitalised word: the sentence ends unless the word before is an abbreviation.
-_PERIOD_BEFORE_CAPITAL = re.compile(r"\.[ \t]+(?=[\"“‘(]?[A-Z])")
-_LOWERCASE_WORD_BEFORE = re.compile(r"(?<![\w.'’\-])[a-z]{2,}$")
+_PERIOD_BEFORE_CAPITAL: Final = _LazyPattern(r"\.[ \t]+(?=[\"“‘(]?[A-Z])")
+_LOWERCASE_WORD_BEFORE: Final = _LazyPattern(r"(?<![\w.'’\-])[a-z]{2,}$")
 # A question or exclamation mark ends a sentence whatever comes next ("out of site!! I will",
 # "as i do ? i dont know"), unless it belongs to a name ("Yahoo! in"), sits in brackets
 # ("the alleged (?) attack") or closes a quotation ("“Why now?” asked one official").
-_QUESTION_OR_EXCLAMATION = re.compile(r"[?!]+[ \t]+(?=[\"“‘(\[]?\w)")
-_SHORT_NAME_BEFORE = re.compile(r"(?<![\w’'])[A-Z][a-z]{1,4}$")
+_QUESTION_OR_EXCLAMATION: Final = _LazyPattern(r"[?!]+[ \t]+(?=[\"“‘(\[]?\w)")
+_SHORT_NAME_BEFORE: Final = re.compile(r"(?<![\w’'])[A-Z][a-z]{1,4}$")
 # A closing bracket, then a capitalised word: after "(Laughter.)" a new sentence starts.
-_AFTER_BRACKET = re.compile(r"\)[ \t]+(?=[\"“‘(\[]?[A-Z])")
+_AFTER_BRACKET: Final = _LazyPattern(r"\)[ \t]+(?=[\"“‘(\[]?[A-Z])")
 # A web address is a token of its own: another address or a capitalised word after it starts a
 # new sentence (a list of links, or a link that ended a sentence without a period).
-_ADDRESS_BEFORE_NEXT = re.compile(
+_ADDRESS_BEFORE_NEXT: Final = _LazyPattern(
     r"(?:https?://|www\.)\S{1,2000}[ \t]+(?=(?:https?://|www\.|[\"“‘(\[]?[A-Z]))"
 )
-_QUOTES = "\"“”"
-_OPENING_QUOTES = "“‘"
+_QUOTES: Final = "\"“”"
+_OPENING_QUOTES: Final = "“‘"
 
 
-@dataclass(frozen=True, slots=True)
 class ClaimSpan:
-    """One claim: `text == source[start:end]`, offsets counted in Python str characters."""
+    """One claim: `text == source[start:end]`, offsets counted in Python str characters.
 
-    start: int
-    end: int
-    text: str
+    A value like a frozen dataclass (equal and hashed by its fields, a repr that names them,
+    read-only), written out because importing dataclasses (and with it inspect, ast and dis)
+    would cost `factcheck split` several milliseconds of start-up.
+    """
+
+    __slots__ = ("_start", "_end", "_text")
+    __match_args__: ClassVar = ("start", "end", "text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self._start = start
+        self._end = end
+        self._text = text
+
+    @property
+    def start(self) -> int:
+        return self._start
+
+    @property
+    def end(self) -> int:
+        return self._end
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ClaimSpan) and other.__class__ is self.__class__:
+            return (self._start, self._end, self._text) == (other._start, other._end, other._text)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._start, self._end, self._text))
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}(start={self._start!r}, end={self._end!r}, "
+            f"text={self._text!r})"
+        )
 
 
 def split_claims(text: str) -> list[ClaimSpan]:
@@ -248,20 +295,25 @@ def _prepare_body(text: str, body: int) -> tuple[str, list[int]] | None:
     end = len(text.rstrip())
     if body >= end:
         return "", [0]
-    newlines = text.count("\n", body, end)
-    if not newlines:
-        return text[body:], [0]  # one paragraph: no blank line to look at
     parts: list[str] = []
     starts = [0]
     copied = body
     block_start = body
-    for gap in _BLANK_LINE_GAP.finditer(text, body, end):
-        gap_start, gap_end = gap.span()
-        newlines -= text.count("\n", gap_start, gap_end)
-        if gap_start == block_start:  # blank lines before the first paragraph
-            block_start = gap_end
-            continue
-        if _runs_on(text, block_start, gap_start, gap_end):
+    # Every line break starts a blank-line gap or is a single line break inside a paragraph.
+    # str.find finds them faster than a regular expression search, and most gaps are a bare
+    # "\n\n" before the next paragraph's text, which needs no regular expression at all.
+    gap_start = text.find("\n", body, end)
+    while gap_start >= 0:
+        if text.startswith("\n\n", gap_start) and not text[gap_start + 2 : gap_start + 3].isspace():
+            gap_end = gap_start + 2
+        else:
+            gap = _BLANK_LINE_GAP.match(text, gap_start, end)
+            if gap is None:
+                return None  # a single line break inside a paragraph
+            gap_end = gap.end()
+        if gap_start == block_start:
+            pass  # blank lines before the first paragraph
+        elif _runs_on(text, block_start, gap_start, gap_end):
             parts += (text[copied:gap_start], " " * (gap_end - gap_start))
             copied = gap_end
         else:
@@ -270,8 +322,7 @@ def _prepare_body(text: str, body: int) -> tuple[str, list[int]] | None:
                 copied = gap_end
             starts.append(gap_end - body)
         block_start = gap_end
-    if newlines:
-        return None
+        gap_start = text.find("\n", gap_end, end)
     if not parts:
         return text[body:], starts
     parts.append(text[copied:])
@@ -305,6 +356,8 @@ def _paragraphs(text: str, offset: int) -> Iterator[tuple[int, int, list[tuple[i
 def _runs_on(text: str, block_start: int, block_end: int, next_start: int) -> bool:
     """Whether a sentence goes on from the block `text[block_start:block_end]` across the blank
     line into the block starting at `next_start`."""
+    if block_end > block_start and text[block_end - 1] in _SENTENCE_FINAL_CHARS:
+        return False  # the common case, decided without copying the block's end
     # The end of a block decides, except for the lowercase rule below: no need to copy it all.
     tail = text[max(block_start, block_end - 80) : block_end].rstrip()
     if tail[-1:] in _SENTENCE_FINAL_CHARS:
@@ -318,9 +371,9 @@ def _runs_on(text: str, block_start: int, block_end: int, next_start: int) -> bo
     # and not into a paragraph starting with one of those words.
     if not text[next_start : next_start + 1].islower() or ends_sentence(tail) or tail[-1] in ":;":
         return False
-    if not _SENTENCE_END_INSIDE.search(text, block_start, block_end):
+    if not _SENTENCE_END_INSIDE.compiled().search(text, block_start, block_end):
         return False
-    first_word = _FIRST_WORD.match(text, next_start)
+    first_word = _FIRST_WORD.compiled().match(text, next_start)
     return first_word is not None and first_word[1].lower() not in LOWERCASE_SENTENCE_STARTERS
 
 
@@ -369,10 +422,14 @@ def _hard_break(line: str, next_line: str, longest: int) -> bool:
     if not current or not following:
         return False
     short = len(current) < SHORT_LINE_SHARE * longest and not is_unfinished(current)
-    if _LIST_ITEM.match(following):
+    if _LIST_ITEM.compiled().match(following):
         # "1." at the start of a wrapped line ("rose to\n10. Officials said") is not an item.
-        return bool(_LIST_ITEM.match(current)) or short or current[-1] in ".!?…:;”’\"')"
-    if _LIST_ITEM.match(current):
+        return (
+            bool(_LIST_ITEM.compiled().match(current))
+            or short
+            or current[-1] in ".!?…:;”’\"')"
+        )
+    if _LIST_ITEM.compiled().match(current):
         # An item ends at the line break unless the next line carries on its text (indented or
         # in lowercase).
         return not next_line[:1].isspace() and not following[0].islower()
@@ -387,31 +444,31 @@ def _append_sentences(
 ) -> None:
     """Append the (start, end) in `source` of each sentence of `stretch`, which starts at
     `offset` in `source` and has paragraphs starting at `paragraphs` (offsets into it)."""
-    pieces = sentencex.segment(LANGUAGE, stretch)
+    pieces: list[str] = sentencex.segment(LANGUAGE, stretch)
     tiled = "".join(pieces) == stretch
     if not tiled:
         pieces = _tiling(stretch, pieces)
-    lengths = list(map(len, pieces))
-    long_quotation = (
-        bool(lengths)
-        and max(lengths) > MAX_QUOTED_CLAIM_CHARS
-        and ('"' in stretch or "“" in stretch or "”" in stretch)
+    longest = 0
+    for piece in pieces:  # a loop, not max(map(len, ...)): compiled, it builds no list
+        if len(piece) > longest:
+            longest = len(piece)
+    long_quotation = longest > MAX_QUOTED_CLAIM_CHARS and (
+        '"' in stretch or "“" in stretch or "”" in stretch
     )
-    if tiled and (long_quotation or _may_need_correction(stretch, pieces, lengths, paragraphs)):
+    if tiled and (long_quotation or _may_need_correction(stretch, pieces, paragraphs)):
         cuts = _correct(stretch, pieces, paragraphs)
         pieces = [stretch[start:end] for start, end in zip([0, *cuts], cuts)]
     # The pieces are `stretch`'s text, which is `source`'s but for whitespace shown as spaces,
     # so stripping a piece gives the claim's bounds in `source`.
-    append = bounds.append
     start = offset
     for piece in pieces:
         text = piece.strip()
         if text and (text[0].isalnum() or _ALNUM.search(text)):
             if text[0] == piece[0]:
-                append((start, start + len(text)))
+                bounds.append((start, start + len(text)))
             else:  # leading whitespace
                 text_start = start + len(piece) - len(piece.lstrip())
-                append((text_start, text_start + len(text)))
+                bounds.append((text_start, text_start + len(text)))
         start += len(piece)
 
 
@@ -433,59 +490,85 @@ def _tiling(stretch: str, pieces: list[str]) -> list[str]:
     return kept
 
 
-def _may_need_correction(
-    stretch: str, pieces: list[str], lengths: list[int], paragraphs: list[int]
-) -> bool:
+def _may_need_correction(stretch: str, pieces: list[str], paragraphs: list[int]) -> bool:
     """Whether `stretch` holds anything `_correct` has a rule for (cheap substring tests).
 
-    `pieces` are sentencex's, tiling `stretch`, and `lengths` their lengths.
+    `pieces` are sentencex's, tiling `stretch`. The tests are independent, so they run cheapest
+    first: a test for one character is a memchr, one for a longer needle a slower scan.
     """
-    return (
-        "…" in stretch
-        or ". ." in stretch
-        or (")" in stretch and (".)" in stretch or "?)" in stretch or "!)" in stretch))
-        or "://" in stretch
-        or "www." in stretch
+    if "…" in stretch:
+        return True
+    for piece in pieces:
         # A short piece may be a list marker or an ellipsis that sentencex cut off.
-        or (
-            min(lengths, default=8) < 8
-            and any(
-                len(piece) < 8 and (piece[0] in _MARKER_STARTS or piece[1:2] in (".", ")"))
-                for piece in pieces
-            )
-        )
+        if len(piece) < 8 and (piece[0] in _MARKER_STARTS or piece[1:2] in (".", ")")):
+            return True
+    return (
+        ("/" in stretch and "://" in stretch)
+        or _bracket_after_mark(stretch)
         or _mark_inside_piece(pieces)
-        or any(_opens_list(stretch, start) for start in paragraphs)
+        or ". ." in stretch
+        or "www." in stretch
+        or _opens_any_list(stretch, paragraphs)
     )
+
+
+def _opens_any_list(stretch: str, paragraphs: list[int]) -> bool:
+    """Whether a list marker starts one of the paragraphs starting at `paragraphs`."""
+    for start in paragraphs:
+        if _opens_list(stretch, start):
+            return True
+    return False
+
+
+def _bracket_after_mark(stretch: str) -> bool:
+    """Whether `stretch` holds ".)", "?)" or "!)": one search for ")" rather than three scans."""
+    position = stretch.find(")", 1)
+    while position > 0:
+        if stretch[position - 1] in ".?!":
+            return True
+        position = stretch.find(")", position + 1)
+    return False
 
 
 def _mark_inside_piece(pieces: list[str]) -> bool:
-    """Whether one of sentencex's `pieces` holds a period, question or exclamation mark and a
-    space before its last two characters (an abbreviation, "the U.S. Zelensky", "art. Destiny",
-    "sight!! I will"), or ends like initials, a clock time or an abbreviation (a period three or
-    four characters from its end: "J.D. ", "p.m. ", "U.S. ").
+    """Whether one of sentencex's `pieces` holds a period, question or
+    exclamation mark and a space before its last two characters (an abbreviation, "the U.S.
+    Zelensky", "art. Destiny", "sight!! I will"), or ends like initials, a clock time or an
+    abbreviation (a period three or four characters from its end: "J.D. ", "p.m. ", "U.S. ").
 
-    The pieces are joined with NUL between them, so that two regular expression searches test
-    them all at once: far faster than a test of each piece.
+    The pieces are joined with NUL between them, so that a regular expression search tests them
+    all at once: far faster than a test of each piece.
     """
     joined = "\x00".join(pieces)
-    if joined.count("\x00") >= len(pieces):  # a NUL in the text: not one between pieces
-        joined = "\x00".join(piece.replace("\x00", "\x01") for piece in pieces)
-    return _PERIOD_INSIDE_OR_NEAR_END.search(joined) is not None or (
-        ("? " in joined or "! " in joined) and _MARK_INSIDE.search(joined) is not None
-    )
+    for piece in pieces:
+        if "\x00" in piece:  # a NUL in the text: not one between pieces
+            joined = "\x00".join([piece.replace("\x00", "\x01") for piece in pieces])
+            break
+    if _PERIOD_INSIDE_OR_NEAR_END.search(joined) is not None:
+        return True
+    # "? " or "! " and two more characters of its piece. "?" and "!" are rare, so a search for
+    # each mark finds the few candidates faster than a regular expression or a scan for "? ".
+    for mark in ("?", "!"):
+        position = joined.find(mark)
+        while position >= 0:
+            if joined[position + 1 : position + 2] == " ":
+                after = joined[position + 2 : position + 4]
+                if len(after) == 2 and "\x00" not in after:
+                    return True
+            position = joined.find(mark, position + 1)
+    return False
 
 
 def _opens_list(stretch: str, start: int) -> bool:
     """Whether a list marker ("1. ", "a) ", "• ") starts `stretch` at `start`."""
     first = stretch[start : start + 1]
     if first in _BULLETS:
-        return _LIST_ITEM.match(stretch, start) is not None
+        return _LIST_ITEM.compiled().match(stretch, start) is not None
     head = stretch[start : start + 5]
     return (
         (first.isdigit() or first.islower())
         and ("." in head or ")" in head)
-        and _LIST_ITEM.match(stretch, start) is not None
+        and _LIST_ITEM.compiled().match(stretch, start) is not None
     )
 
 
@@ -495,18 +578,23 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
     Each rule looks only at the places a plain substring search finds for it ("U.", "...", "?",
     ".)", "://"), so a stretch costs little more than those searches.
     """
-    cuts = list(accumulate(map(len, pieces)))
+    cuts: list[int] = []
+    position = 0
+    for piece in pieces:
+        position += len(piece)
+        cuts.append(position)
     kept = _kept_cuts(stretch, pieces, cuts)
     cut_set = set(cuts)
     added: set[int] = set()
     removed: set[int] = set()
-    for position in _positions(stretch, "U."):
+    for position in _positions(stretch, "U.") if "U" in stretch else []:
         # "the U.S. Zelensky": the country ends the sentence unless a body or title follows.
         for start in (position, position - 2):  # U.S., U.K., U.N. ...; E.U.
-            found = _COUNTRY_BEFORE_WORD.match(stretch, start)
+            if stretch[max(0, start - 4) : start].lower() != "the ":
+                continue  # the usual case, found before the regular expression runs
+            found = _COUNTRY_BEFORE_WORD.compiled().match(stretch, start)
             if (
                 found
-                and stretch[max(0, start - 4) : start].lower() == "the "
                 and not _follows_word(stretch, start - 4)
                 and (word := found["word"]) not in COUNTRY_NOUN_WORDS
                 and word.isalpha()
@@ -514,7 +602,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
             ):
                 added.add(found.end())
     for position in _ellipsis_starts(stretch):
-        found = _ELLIPSIS_BEFORE_CAPITAL.match(stretch, position)
+        found = _ELLIPSIS_BEFORE_CAPITAL.compiled().match(stretch, position)
         if not found or _PRONOUN_I.fullmatch(found["word"]):
             continue
         if stretch.startswith(". ", position) and _follows_word(stretch, position):
@@ -528,39 +616,46 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
     if stretch.count(".") > len(kept) + 1:
         # Periods inside sentencex's sentences: "a diversity of art. Destiny Allison's".
         for position in _positions(stretch, ". "):
-            found = _PERIOD_BEFORE_CAPITAL.match(stretch, position)
+            if position + 2 in cut_set and stretch[position + 2 : position + 3] not in (" ", "\t"):
+                continue  # the usual case: sentencex ends a sentence after this period and space
+            found = _PERIOD_BEFORE_CAPITAL.compiled().match(stretch, position)
             if found and found.end() not in cut_set:
-                word = _LOWERCASE_WORD_BEFORE.search(stretch, max(0, position - 30), position)
+                word = _LOWERCASE_WORD_BEFORE.compiled().search(
+                    stretch, max(0, position - 30), position
+                )
                 if word and word[0] not in LOWERCASE_ABBREVIATIONS:
                     added.add(found.end())
     for mark in ("?", "!") if "?" in stretch or "!" in stretch else ():
         for position in _positions(stretch, mark):
             if stretch[position - 1 : position] in ("?", "!"):
                 continue  # the rest of a "?!" or "!!" run
-            found = _QUESTION_OR_EXCLAMATION.match(stretch, position)
+            found = _QUESTION_OR_EXCLAMATION.compiled().match(stretch, position)
             if not found or found.end() in cut_set:
                 continue
             before = stretch[max(0, position - 8) : position]
             if not before.endswith(("(", "[")) and not _SHORT_NAME_BEFORE.search(before):
                 added.add(found.end())
-    for needle in (".)", "?)", "!)") if ")" in stretch else ():
-        for position in _positions(stretch, needle):
-            # "(Laughter.) This is not a filibuster.": a whole sentence in brackets.
-            found = _AFTER_BRACKET.match(stretch, position + 1)
+    for position in _positions(stretch, ")") if ")" in stretch else []:
+        # "(Laughter.) This is not a filibuster.": a whole sentence in brackets.
+        position -= 1  # where ".)", "?)" or "!)" starts
+        if position >= 0 and stretch[position] in ".?!":
+            found = _AFTER_BRACKET.compiled().match(stretch, position + 1)
             window = max(0, position - MAX_QUOTED_CLAIM_CHARS)
             opening = stretch.rfind("(", window, position)
             if found and opening > stretch.rfind(")", window, position) and _ALNUM.search(
                 stretch, opening, position
             ):
                 added.add(found.end())
-    for needle in ("://", "www.") if "://" in stretch or "www." in stretch else ():
+    for needle in ("://", "www."):
+        if needle == "://" and "/" not in stretch:
+            continue  # a search for "/" is far faster than one for "://"
         address_end = 0
         for position in _positions(stretch, needle):
             if needle == "://":
                 position -= 5 if stretch[position - 5 : position] == "https" else 4
             if position < address_end:
                 continue  # inside the address found last
-            found = _ADDRESS_BEFORE_NEXT.match(stretch, max(position, 0))
+            found = _ADDRESS_BEFORE_NEXT.compiled().match(stretch, max(position, 0))
             if found and not _follows_word(stretch, position):
                 added.add(found.end())
                 address_end = found.end()
@@ -588,8 +683,6 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
 
 def _ellipsis_starts(stretch: str) -> list[int]:
     """Where each run of dots ("...", ". . .") or of "…" starts, once per run."""
-    if ".." not in stretch and ". ." not in stretch and "…" not in stretch:
-        return []
     starts = [
         position
         for position in _positions(stretch, "..")
@@ -600,18 +693,19 @@ def _ellipsis_starts(stretch: str) -> list[int]:
         for position in _positions(stretch, ". .")
         if stretch[position - 2 : position] != ". " and stretch[position - 1 : position] != "."
     ]
-    starts += [
-        position
-        for position in _positions(stretch, "…")
-        if stretch[position - 1 : position] != "…"
-    ]
+    if "…" in stretch:
+        starts += [
+            position
+            for position in _positions(stretch, "…")
+            if stretch[position - 1 : position] != "…"
+        ]
     return starts
 
 
 def _positions(text: str, needle: str) -> list[int]:
     """Where `needle` occurs in `text` (str.find: far faster than a regular expression scan)."""
     found: list[int] = []
-    position = text.find(needle) if needle in text else -1
+    position = text.find(needle)
     while position >= 0:
         found.append(position)
         position = text.find(needle, position + 1)
@@ -626,7 +720,6 @@ def _follows_word(stretch: str, position: int) -> bool:
 def _kept_cuts(stretch: str, pieces: list[str], cuts: list[int]) -> list[int]:
     """sentencex's sentence ends (all but the stretch's end) less those inside a sentence."""
     kept: list[int] = []
-    append = kept.append
     for piece, cut in zip(pieces, cuts[:-1]):
         # Most pieces end "word. ": only a cut with no space on either side, or after a piece
         # ending like initials ("J.D. "), a clock time ("p.m. ") or a short one (a list marker,
@@ -637,7 +730,7 @@ def _kept_cuts(stretch: str, pieces: list[str], cuts: list[int]) -> list[int]:
             and piece[-3] != "."
             and (piece[-1].isspace() or stretch[cut].isspace())
         ):
-            append(cut)
+            kept.append(cut)
             continue
         spaced = piece[-1:].isspace() or stretch[cut : cut + 1].isspace()
         if not spaced:
@@ -665,12 +758,12 @@ def _wrong_cut(stretch: str, piece: str, cut: int) -> bool:
     piece = piece.lstrip()
     if not piece:
         return False
-    word = _FIRST_WORD.match(stretch, cut)
+    word = _FIRST_WORD.compiled().match(stretch, cut)
     if not word:
         return False
     next_word = word[1]
     if _ENDS_WITH_CLOCK.search(piece):
-        return bool(_STARTS_WITH_ZONE.match(stretch, cut))
+        return bool(_STARTS_WITH_ZONE.compiled().match(stretch, cut))
     initials = _ENDS_WITH_INITIALS.search(piece)
     if initials:
         # "J.D. Vance": initials before a capitalised word that does not start a sentence.
@@ -680,7 +773,7 @@ def _wrong_cut(stretch: str, piece: str, cut: int) -> bool:
             and next_word not in SENTENCE_STARTERS
         )
     # A list marker alone ("1.") or an ellipsis opening the next sentence belongs to it.
-    return bool(_MARKER_ONLY.fullmatch(piece)) or (
+    return bool(_MARKER_ONLY.compiled().fullmatch(piece)) or (
         piece.startswith(("...", "…", ". .")) and not _ALNUM.search(piece)
     )
 
@@ -703,12 +796,12 @@ def _list_markers(stretch: str, start: int, end: int) -> list[tuple[int, int]]:
     Only markers numbered (or lettered) in sequence after the one opening the paragraph count:
     "1. The first item 2. The second item" has two, "1. Talks on page 5. They failed" one.
     """
-    first = _INLINE_ITEM.match(stretch, start, end)
+    first = _INLINE_ITEM.compiled().match(stretch, start, end)
     if not first:
         return []
     markers = [(first.start(), first.end())]
     expected = _next_label(first["label"])
-    for found in _INLINE_ITEM.finditer(stretch, first.end(), end):
+    for found in _INLINE_ITEM.compiled().finditer(stretch, first.end(), end):
         if found["label"] == expected and found["punct"] == first["punct"]:
             markers.append((found.start(), found.end()))
             expected = _next_label(expected)
