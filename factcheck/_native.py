@@ -15,7 +15,8 @@ import sys
 import zlib
 from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader, ModuleSpec
 
-# What install() found, for `factcheck split --batch --verbose`-style reports and the benchmark.
+# What install() found: which splitter runs, and if it is the pure-Python one, why (the benchmark
+# prints it; tests/test_native.py requires "compiled (mypyc)" under CI).
 status = "pure Python (not installed yet)"
 
 
@@ -44,7 +45,7 @@ def install() -> str:
 
 
 def _install() -> str:
-    if os.environ.get("FACTCHECK_PURE_PYTHON"):
+    if os.environ.get("FACTCHECK_PURE_PYTHON", "").strip().lower() not in ("", "0", "false", "no"):
         return "pure Python (FACTCHECK_PURE_PYTHON is set)"
     try:
         import factcheck_native  # type: ignore[import-not-found]

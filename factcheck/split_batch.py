@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import BinaryIO, TextIO
 
-# Below this much input a batch is split in this process, and no process gets a shard of less
-# than half of it: forking a worker and passing its output back would cost more than it saves.
+# Below this much input a batch is split in this process, and each process is given about half
+# of it or more: forking a worker and passing its output back would cost more than it saves.
 PARALLEL_MIN_BYTES = 256_000
 
 
@@ -49,7 +49,8 @@ def split_batch(source: BinaryIO | Iterable[bytes], out: TextIO, jobs: int | Non
 
     A bad line raises BatchError, with its line number, after the lines before it are written.
     Up to `jobs` processes (None or 0: one per CPU; 1: this process only, as on a system without
-    fork) share a batch of at least PARALLEL_MIN_BYTES, each taking at least half that.
+    fork) share a batch of at least PARALLEL_MIN_BYTES: no more processes than there are halves
+    of that in the batch, each given a run of lines of about the same size.
     """
     jobs = jobs or default_jobs()
     if jobs > 1 and hasattr(os, "fork") and hasattr(source, "readlines"):

@@ -10,7 +10,9 @@ the sources still match, so editing a module in a checkout falls back to the pur
 until the next install, never to an old build.
 
 Without a compiler the build goes on pure Python (a warning in pip's verbose output) and
-everything works, more slowly; `FACTCHECK_PURE_PYTHON=1` at install time skips compiling.
+everything works, more slowly. `FACTCHECK_PURE_PYTHON=1` at install time skips compiling, and
+fetching mypy for it (an install without access to PyPI: `FACTCHECK_PURE_PYTHON=1 pip install
+--no-build-isolation -e .` with hatchling installed).
 """
 
 from __future__ import annotations
@@ -35,14 +37,22 @@ NATIVE_SOURCES = (
 PACKAGE = "factcheck_native"
 
 
+def pure_python_requested() -> bool:
+    """FACTCHECK_PURE_PYTHON set to anything but "", 0, false or no (as factcheck/_native.py)."""
+    return os.environ.get("FACTCHECK_PURE_PYTHON", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def source_checksum(data: bytes) -> int:
     """What factcheck/_native.py compares: CRC-32 of a source file's bytes."""
     return zlib.crc32(data)
 
 
 class NativeBuildHook(BuildHookInterface):
+    def dependencies(self) -> list[str]:
+        return [] if pure_python_requested() else ["mypy>=1.15", "setuptools>=70"]
+
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        if os.environ.get("FACTCHECK_PURE_PYTHON"):
+        if pure_python_requested():
             return
         self._work = tempfile.mkdtemp(prefix="factcheck-native-")
         try:

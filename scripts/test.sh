@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Install everything the tests need on a fresh Debian machine, then run the whole suite twice:
 # on SQLite (with the browser tests), then on PostgreSQL (a throwaway cluster in a temp dir).
-# Python packages go into .venv; Debian's chromium (browser tests) and postgresql come from apt
-# when missing. Extra arguments are passed to pytest, e.g. `bash scripts/test.sh -k export`.
-# Under CI=true a missing browser or database server fails the run instead of skipping.
+# Python packages go into .venv, where the install compiles the splitter (scripts/build_native.py);
+# Debian's chromium (browser tests), postgresql, and gcc and Python's headers for that compile
+# come from apt when missing. Extra arguments are passed to pytest, e.g.
+# `bash scripts/test.sh -k export`.
+# Under CI=true a missing browser, database server or compiled splitter fails the run instead of
+# skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

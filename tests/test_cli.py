@@ -254,7 +254,9 @@ def test_split_batch_without_click_matches_the_click_command(tmp_path, jobs):
     source = tmp_path / "in.jsonl"
     source.write_bytes(_batch_input(400))
     expected = CliRunner().invoke(split_command, ["--batch", "--jobs", "1", str(source)]).stdout
-    code = _MODULES_AT_EXIT.replace('"trafilatura")', '"trafilatura", "click")')
+    code = _MODULES_AT_EXIT.replace('"trafilatura")', '"trafilatura", "click")').replace(
+        "from factcheck.cli import main", "import factcheck.split_batch as s; s.PARALLEL_MIN_BYTES = 2_000\nfrom factcheck.cli import main"
+    )
     result = subprocess.run([sys.executable, "-c", code, "split", "--batch", f"--jobs={jobs}", str(source)], capture_output=True, check=True)
     assert result.stdout.decode() == expected
     assert result.stderr.decode().splitlines()[-1] == "[]"
@@ -294,16 +296,21 @@ def test_split_batch_gives_each_process_half_the_parallel_minimum_or_more(monkey
 
 
 def test_split_batch_workers_write_to_stdout_in_input_order(tmp_path):
-    # Through a real stdout, whose byte buffer the workers' output goes to directly.
+    # Through a real, buffered stdout: the workers' output goes to its byte buffer directly, so
+    # what this process wrote to the text layer must be flushed first. The first shard's output
+    # stays under the text layer's 8 kB buffer, which would otherwise flush it by itself.
     source = tmp_path / "in.jsonl"
-    source.write_bytes(_batch_input(300))
+    source.write_bytes(b"".join(b'{"id": %d, "text": "One. Two."}\n' % n for n in range(60)))
     code = (
-        "import sys; import factcheck.split_batch as s; s.PARALLEL_MIN_BYTES = 2_000;"
+        "import sys; import factcheck.split_batch as s; s.PARALLEL_MIN_BYTES = 200;"
         " sys.argv = ['factcheck', *sys.argv[1:]]; from factcheck.cli import main; main()"
     )
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
     outputs = [
-        subprocess.run([sys.executable, "-c", code, "split", "--batch", "--jobs", jobs, str(source)], capture_output=True, check=True).stdout
+        subprocess.run(
+            [sys.executable, "-c", code, "split", "--batch", "--jobs", jobs, str(source)], capture_output=True, check=True, env=env
+        ).stdout
         for jobs in ("1", "3")
     ]
-    assert len(outputs[0].splitlines()) == 300
+    assert [json.loads(line)["id"] for line in outputs[0].splitlines()] == list(range(60))
     assert outputs[1] == outputs[0]
