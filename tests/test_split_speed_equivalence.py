@@ -15,6 +15,7 @@ import pytest
 import sentencex  # type: ignore[import-untyped]
 
 from factcheck.extract import ClaimSpan, Header, parse_header, split_offsets
+from factcheck.extract.header import _ends_sentence_before, ends_sentence
 from factcheck.extract.segment import (
     _bracket_after_mark,
     _ellipsis_starts,
@@ -141,6 +142,12 @@ def _ellipsis_starts_reference(stretch: str) -> list[int]:
 def test_ellipsis_starts_from_the_periods_are_those_the_searches_found():
     for text in _random_texts([".", " ", "…", "a", ". .", "..."], 20_000, seed=17):
         assert _ellipsis_starts(text, _positions(text, ".")) == _ellipsis_starts_reference(text), repr(text)
+
+
+def test_ends_sentence_before_is_ends_sentence_of_the_copy():
+    for text in _random_texts([".", "!", "…", " ", "\n", "\xa0", '"', "”", ")", "a", "»"], 20_000, seed=19):
+        for end in range(len(text) + 1):
+            assert _ends_sentence_before(text, end) == ends_sentence(text[:end]), (text, end)
 
 
 def test_claim_span_is_a_value():

@@ -357,8 +357,10 @@ def _runs_on(text: str, block_start: int, block_end: int, next_start: int) -> bo
         return False  # the common case, decided without copying the block's end
     # The end of a block decides, except for the lowercase rule below: no need to copy it all.
     tail = text[max(block_start, block_end - 80) : block_end].rstrip()
-    if tail[-1:] in _SENTENCE_FINAL_CHARS:
-        return False  # the common case, decided as the tests below would: the block ends a sentence
+    if tail[-1:] in _SENTENCE_FINAL_CHARS or ends_sentence(tail):
+        # The common cases, decided as the tests below would: the block ends a sentence, maybe
+        # inside quotation marks or brackets (then it is not unfinished either).
+        return False
     if not tail or is_unfinished(tail):
         return bool(tail)
     # "Kyiv was shelled. Officials said the convoy\n\nwas hit near Sumy": edited prose does not
