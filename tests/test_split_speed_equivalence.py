@@ -15,10 +15,13 @@ import pytest
 import sentencex  # type: ignore[import-untyped]
 
 from factcheck.extract import ClaimSpan, Header, parse_header, split_offsets
+from factcheck.extract.header import _ends_sentence_before, ends_sentence
 from factcheck.extract.segment import (
     _bracket_after_mark,
+    _ellipsis_starts,
     _may_need_correction,
     _opens_list,
+    _positions,
     _prepare_body,
     _runs_on,
 )
@@ -111,12 +114,40 @@ def _may_need_correction_reference(stretch: str, pieces: list[str], paragraphs: 
     )
 
 
+def _ends(pieces: list[str]) -> list[int]:
+    return [sum(map(len, pieces[: index + 1])) for index in range(len(pieces))]
+
+
 def test_may_need_correction_decides_as_before():
     alphabet = ["…", ". .", ".", "?", "!", ")", "(", "://", "/", "www.", "w", " ", "\x00", "1. ", "a) ", "U.S. "]
     alphabet += ["Word", "word", "more words", "\n\n", "J.D. ", "p.m. "]
     for text in _random_texts(alphabet, 20_000, seed=13):
         pieces = sentencex.segment("en", text)
-        assert _may_need_correction(text, pieces, [0]) == _may_need_correction_reference(text, pieces, [0]), repr(text)
+        assert _may_need_correction(text, pieces, _ends(pieces), [0]) == _may_need_correction_reference(text, pieces, [0]), repr(text)
+
+
+def _ellipsis_starts_reference(stretch: str) -> list[int]:
+    """`_ellipsis_starts` as it was: a search for each kind of ellipsis."""
+    starts = [position for position in _positions(stretch, "..") if stretch[position - 1 : position] != "."]
+    starts += [
+        position
+        for position in _positions(stretch, ". .")
+        if stretch[position - 2 : position] != ". " and stretch[position - 1 : position] != "."
+    ]
+    if "…" in stretch:
+        starts += [position for position in _positions(stretch, "…") if stretch[position - 1 : position] != "…"]
+    return starts
+
+
+def test_ellipsis_starts_from_the_periods_are_those_the_searches_found():
+    for text in _random_texts([".", " ", "…", "a", ". .", "..."], 20_000, seed=17):
+        assert _ellipsis_starts(text, _positions(text, ".")) == _ellipsis_starts_reference(text), repr(text)
+
+
+def test_ends_sentence_before_is_ends_sentence_of_the_copy():
+    for text in _random_texts([".", "!", "…", " ", "\n", "\xa0", '"', "”", ")", "a", "»"], 20_000, seed=19):
+        for end in range(len(text) + 1):
+            assert _ends_sentence_before(text, end) == ends_sentence(text[:end]), (text, end)
 
 
 def test_claim_span_is_a_value():

@@ -233,7 +233,17 @@ def _certainly_no_header(text: str) -> bool:
         if "-" in head or "–" in head or "—" in head:
             return False
     line_end = text.find("\n")
-    return line_end < 0 or ends_sentence(text[:line_end])
+    return line_end < 0 or _ends_sentence_before(text, line_end)
+
+
+def _ends_sentence_before(text: str, end: int) -> bool:
+    """`ends_sentence(text[:end])`, without copying and stripping what may be a whole paragraph."""
+    position = end - 1
+    while position >= 0 and text[position].isspace():
+        position -= 1
+    while position >= 0 and text[position] in _CLOSERS:
+        position -= 1
+    return position >= 0 and text[position] in _SENTENCE_FINAL
 
 
 def _skip_blank_lines(text: str, position: int) -> int:

@@ -128,9 +128,6 @@ _BLANK_LINE_GAP: Final = re.compile(r"\n[^\S\n]*\n\s*")
 # A claim needs a letter or a digit: "***" or "—" alone is a separator, not a claim.
 _ALNUM: Final = re.compile(r"[^\W_]")
 _FIRST_WORD: Final = _LazyPattern(r"[\"'“‘(\[]?([\w’'.\-]+)")
-# For `_mark_inside_piece`, in pieces joined with NUL: a period and a space followed by two more
-# characters of its piece, or a period two or three characters before its piece's end.
-_PERIOD_INSIDE_OR_NEAR_END: Final = re.compile(r"\.(?: [^\x00]{2}|[^\x00]{2,3}(?:\x00|\Z))")
 _SENTENCE_END_INSIDE: Final = _LazyPattern(r"[.!?…][\"'”’)\]]*\s+[\"“‘(\[]?[A-Z]")
 
 # A list item's marker at the start of a line or of a paragraph: a bullet, or a number or letter
@@ -360,8 +357,10 @@ def _runs_on(text: str, block_start: int, block_end: int, next_start: int) -> bo
         return False  # the common case, decided without copying the block's end
     # The end of a block decides, except for the lowercase rule below: no need to copy it all.
     tail = text[max(block_start, block_end - 80) : block_end].rstrip()
-    if tail[-1:] in _SENTENCE_FINAL_CHARS:
-        return False  # the common case, decided as the tests below would: the block ends a sentence
+    if tail[-1:] in _SENTENCE_FINAL_CHARS or ends_sentence(tail):
+        # The common cases, decided as the tests below would: the block ends a sentence, maybe
+        # inside quotation marks or brackets (then it is not unfinished either).
+        return False
     if not tail or is_unfinished(tail):
         return bool(tail)
     # "Kyiv was shelled. Officials said the convoy\n\nwas hit near Sumy": edited prose does not
@@ -448,15 +447,21 @@ def _append_sentences(
     tiled = "".join(pieces) == stretch
     if not tiled:
         pieces = _tiling(stretch, pieces)
+    # Where each piece ends, and the longest piece: one loop, rather than max(map(len, ...)) and
+    # another loop in each of the tests below.
+    cuts: list[int] = []
     longest = 0
-    for piece in pieces:  # a loop, not max(map(len, ...)): compiled, it builds no list
+    position = 0
+    for piece in pieces:
         if len(piece) > longest:
             longest = len(piece)
+        position += len(piece)
+        cuts.append(position)
     long_quotation = longest > MAX_QUOTED_CLAIM_CHARS and (
         '"' in stretch or "“" in stretch or "”" in stretch
     )
-    if tiled and (long_quotation or _may_need_correction(stretch, pieces, paragraphs)):
-        cuts = _correct(stretch, pieces, paragraphs)
+    if tiled and (long_quotation or _may_need_correction(stretch, pieces, cuts, paragraphs)):
+        cuts = _correct(stretch, pieces, cuts, paragraphs)
         pieces = [stretch[start:end] for start, end in zip([0, *cuts], cuts)]
     # The pieces are `stretch`'s text, which is `source`'s but for whitespace shown as spaces,
     # so stripping a piece gives the claim's bounds in `source`.
@@ -490,10 +495,12 @@ def _tiling(stretch: str, pieces: list[str]) -> list[str]:
     return kept
 
 
-def _may_need_correction(stretch: str, pieces: list[str], paragraphs: list[int]) -> bool:
+def _may_need_correction(
+    stretch: str, pieces: list[str], cuts: list[int], paragraphs: list[int]
+) -> bool:
     """Whether `stretch` holds anything `_correct` has a rule for (cheap substring tests).
 
-    `pieces` are sentencex's, tiling `stretch`. The tests are independent, so they run cheapest
+    `pieces` are sentencex's, tiling `stretch` and ending at `cuts`. The tests are independent, so they run cheapest
     first: a test for one character is a memchr, one for a longer needle a slower scan.
     """
     if "…" in stretch:
@@ -505,7 +512,7 @@ def _may_need_correction(stretch: str, pieces: list[str], paragraphs: list[int])
     return (
         ("/" in stretch and "://" in stretch)
         or _bracket_after_mark(stretch)
-        or _mark_inside_piece(pieces)
+        or _mark_inside(stretch, cuts)
         or ". ." in stretch
         or "www." in stretch
         or _opens_any_list(stretch, paragraphs)
@@ -531,31 +538,36 @@ def _bracket_after_mark(stretch: str) -> bool:
 
 
 def _mark_inside_piece(pieces: list[str]) -> bool:
-    """Whether one of sentencex's `pieces` holds a period, question or
-    exclamation mark and a space before its last two characters (an abbreviation, "the U.S.
+    """`_mark_inside`, for sentencex's `pieces` on their own."""
+    cuts: list[int] = []
+    position = 0
+    for piece in pieces:
+        position += len(piece)
+        cuts.append(position)
+    return _mark_inside("".join(pieces), cuts)
+
+
+def _mark_inside(stretch: str, cuts: list[int]) -> bool:
+    """Whether one of sentencex's pieces of `stretch` (ending at `cuts`) holds a period, question
+    or exclamation mark and a space before its last two characters (an abbreviation, "the U.S.
     Zelensky", "art. Destiny", "sight!! I will"), or ends like initials, a clock time or an
     abbreviation (a period three or four characters from its end: "J.D. ", "p.m. ", "U.S. ").
 
-    The pieces are joined with NUL between them, so that a regular expression search tests them
-    all at once: far faster than a test of each piece.
+    The marks are few: a search for each finds them, and the cut after each, far faster than a
+    regular expression over the pieces or a test of each piece.
     """
-    joined = "\x00".join(pieces)
-    for piece in pieces:
-        if "\x00" in piece:  # a NUL in the text: not one between pieces
-            joined = "\x00".join([piece.replace("\x00", "\x01") for piece in pieces])
-            break
-    if _PERIOD_INSIDE_OR_NEAR_END.search(joined) is not None:
-        return True
-    # "? " or "! " and two more characters of its piece. "?" and "!" are rare, so a search for
-    # each mark finds the few candidates faster than a regular expression or a scan for "? ".
-    for mark in ("?", "!"):
-        position = joined.find(mark)
+    for mark in (".", "?", "!"):
+        position = stretch.find(mark)
+        index = 0
         while position >= 0:
-            if joined[position + 1 : position + 2] == " ":
-                after = joined[position + 2 : position + 4]
-                if len(after) == 2 and "\x00" not in after:
-                    return True
-            position = joined.find(mark, position + 1)
+            while cuts[index] <= position:
+                index += 1
+            left = cuts[index] - position  # from the mark to its piece's end
+            if (left >= 4 and stretch[position + 1] == " ") or (
+                mark == "." and (left == 3 or left == 4)
+            ):
+                return True
+            position = stretch.find(mark, position + 1)
     return False
 
 
@@ -572,22 +584,26 @@ def _opens_list(stretch: str, start: int) -> bool:
     )
 
 
-def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int]:
-    """Sentence ends for `stretch`: sentencex's `pieces`, fixed where sentencex is known to err.
+def _correct(
+    stretch: str, pieces: list[str], cuts: list[int], paragraphs: list[int]
+) -> list[int]:
+    """Sentence ends for `stretch`: sentencex's `pieces` (ending at `cuts`), fixed where sentencex
+    is known to err.
 
     Each rule looks only at the places a plain substring search finds for it ("U.", "...", "?",
     ".)", "://"), so a stretch costs little more than those searches.
     """
-    cuts: list[int] = []
-    position = 0
-    for piece in pieces:
-        position += len(piece)
-        cuts.append(position)
     kept = _kept_cuts(stretch, pieces, cuts)
     cut_set = set(cuts)
     added: set[int] = set()
     removed: set[int] = set()
-    for position in _positions(stretch, "U.") if "U" in stretch else []:
+    # One search for "." finds what searches for "U.", "..", ". ." and ". " would find, faster:
+    # a needle of one character is a memchr, a longer one a slower scan.
+    periods = _positions(stretch, ".")
+    for period in periods if "U" in stretch else []:
+        if period == 0 or stretch[period - 1] != "U":
+            continue
+        position = period - 1
         # "the U.S. Zelensky": the country ends the sentence unless a body or title follows.
         for start in (position, position - 2):  # U.S., U.K., U.N. ...; E.U.
             if stretch[max(0, start - 4) : start].lower() != "the ":
@@ -601,7 +617,7 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
                 and not word.isupper()
             ):
                 added.add(found.end())
-    for position in _ellipsis_starts(stretch):
+    for position in _ellipsis_starts(stretch, periods):
         found = _ELLIPSIS_BEFORE_CAPITAL.compiled().match(stretch, position)
         if not found or _PRONOUN_I.fullmatch(found["word"]):
             continue
@@ -613,9 +629,12 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
                 removed.add(found.end())
         elif stretch[position - 1 : position] != "[":  # "[...]" marks a cut in a quotation
             added.add(found.end())
-    if stretch.count(".") > len(kept) + 1:
+    if len(periods) > len(kept) + 1:
         # Periods inside sentencex's sentences: "a diversity of art. Destiny Allison's".
-        for position in _positions(stretch, ". "):
+        last = len(stretch) - 1
+        for position in periods:
+            if position == last or stretch[position + 1] != " ":
+                continue
             if position + 2 in cut_set and stretch[position + 2 : position + 3] not in (" ", "\t"):
                 continue  # the usual case: sentencex ends a sentence after this period and space
             found = _PERIOD_BEFORE_CAPITAL.compiled().match(stretch, position)
@@ -681,17 +700,26 @@ def _correct(stretch: str, pieces: list[str], paragraphs: list[int]) -> list[int
     return cuts
 
 
-def _ellipsis_starts(stretch: str) -> list[int]:
-    """Where each run of dots ("...", ". . .") or of "…" starts, once per run."""
+def _ellipsis_starts(stretch: str, periods: list[int]) -> list[int]:
+    """Where each run of dots ("...", ". . .") or of "…" starts, once per run; `periods` are
+    where the periods in `stretch` are."""
+    # Tests of single characters, not slices or startswith: compiled, they copy nothing.
+    last = len(stretch) - 1
     starts = [
         position
-        for position in _positions(stretch, "..")
-        if stretch[position - 1 : position] != "."
+        for position in periods
+        if position < last
+        and stretch[position + 1] == "."
+        and (position == 0 or stretch[position - 1] != ".")
     ]
     starts += [
         position
-        for position in _positions(stretch, ". .")
-        if stretch[position - 2 : position] != ". " and stretch[position - 1 : position] != "."
+        for position in periods
+        if position < last - 1
+        and stretch[position + 1] == " "
+        and stretch[position + 2] == "."
+        and (position < 2 or stretch[position - 2] != "." or stretch[position - 1] != " ")
+        and (position == 0 or stretch[position - 1] != ".")
     ]
     if "…" in stretch:
         starts += [
