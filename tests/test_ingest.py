@@ -12,6 +12,7 @@ import shutil
 import socket
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +24,7 @@ from flask.cli import ScriptInfo
 from sqlmodel import func, select
 
 from factcheck.cli import cli
+from factcheck.ingest import docx as docx_module
 from factcheck.ingest import fetch_page
 from factcheck.models import Article, Claim
 from factcheck.store import InvalidInput
@@ -491,6 +493,24 @@ def test_a_file_that_cannot_be_read_gets_a_422_and_stores_nothing(client, db, na
     assert response.status_code == 422
     assert html(response).find(class_="error").get_text().startswith(message)
     assert count(db, Article) == 0
+
+
+def test_a_word_file_that_unpacks_too_large_gets_a_422_and_stores_nothing(client, db, monkeypatch):
+    monkeypatch.setattr(docx_module, "DOCX_MAX_UNPACKED_BYTES", 1024 * 1024)
+    buffer = io.BytesIO(word_file(*FERRY_DOC))
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/padding.bin", b"\0" * (1024 * 1024))  # deflates to ~1 kB
+    data = buffer.getvalue()
+    assert len(data) < 40_000
+    response = post(client, "/articles", {"file": (io.BytesIO(data), "ferries.docx")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert html(response).find(class_="error").get_text().startswith(
+        "ferries.docx: the document unpacks to more than 1 MB, more than factcheck reads."
+    )
+    assert count(db, Article) == 0
+    monkeypatch.setattr(docx_module, "DOCX_MAX_UNPACKED_BYTES", 2 * 1024 * 1024)  # the same file, allowed
+    assert post(client, "/articles", {"file": (io.BytesIO(data), "ferries.docx")}, content_type="multipart/form-data").status_code == 303
+    assert count(db, Article) == 1
 
 
 # --- The command line -------------------------------------------------------------------
