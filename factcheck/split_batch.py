@@ -24,7 +24,7 @@ from factcheck.extract.batch import split_lines
 
 TYPE_CHECKING = False  # not typing's: importing it is a few ms of the command's start-up
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
     from typing import BinaryIO, TextIO
 
 # Below this much input a batch is split in this process, and each process is given about half

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from typing import ClassVar, Final
 
 
-
 class _LazyPattern:
     """A regular expression compiled on its first use, not at import: `factcheck split` starts
     faster without compiling the long ones most texts never need (a byline, a dateline)."""
