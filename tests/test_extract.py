@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import random
 from pathlib import Path
@@ -12,7 +13,7 @@ import sentencex
 
 from factcheck.extract import ClaimSpan, Header, parse_header, split_claims, split_offsets
 from factcheck.extract.header import is_unfinished
-from factcheck.extract.segment import _mark_inside_piece
+from factcheck.extract.segment import _mark_inside
 
 DATA = Path(__file__).parent / "data"
 
@@ -618,6 +619,11 @@ def test_golden_rules(case):
     assert [span.text for span in spans] == case["expected"]
     assert_exact_spans(case["text"], spans)
 
+
+def _mark_inside_piece(pieces: list[str]) -> bool:
+    """`_mark_inside` for sentencex's `pieces` on their own (the splitter passes it their ends)."""
+    cuts = list(itertools.accumulate(map(len, pieces)))
+    return _mark_inside("".join(pieces), cuts)
 
 
 def _mark_inside_piece_reference(pieces: list[str]) -> bool:

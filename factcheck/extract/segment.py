@@ -368,7 +368,7 @@ def _runs_on(text: str, block_start: int, block_end: int, next_start: int) -> bo
     # know\n\nyou don't") or with a pronoun, a determiner or the like ("you should ask", "the
     # one I like"); so only a paragraph of prose (one with a finished sentence in it) runs on,
     # and not into a paragraph starting with one of those words.
-    if not text[next_start : next_start + 1].islower() or ends_sentence(tail) or tail[-1] in ":;":
+    if not text[next_start : next_start + 1].islower() or tail[-1] in ":;":
         return False
     if not _SENTENCE_END_INSIDE.compiled().search(text, block_start, block_end):
         return False
@@ -500,8 +500,9 @@ def _may_need_correction(
 ) -> bool:
     """Whether `stretch` holds anything `_correct` has a rule for (cheap substring tests).
 
-    `pieces` are sentencex's, tiling `stretch` and ending at `cuts`. The tests are independent, so they run cheapest
-    first: a test for one character is a memchr, one for a longer needle a slower scan.
+    `pieces` are sentencex's, tiling `stretch` and ending at `cuts`. The tests are independent,
+    so they run cheapest first: a test for one character is a memchr, one for a longer needle a
+    slower scan.
     """
     if "…" in stretch:
         return True
@@ -535,16 +536,6 @@ def _bracket_after_mark(stretch: str) -> bool:
             return True
         position = stretch.find(")", position + 1)
     return False
-
-
-def _mark_inside_piece(pieces: list[str]) -> bool:
-    """`_mark_inside`, for sentencex's `pieces` on their own."""
-    cuts: list[int] = []
-    position = 0
-    for piece in pieces:
-        position += len(piece)
-        cuts.append(position)
-    return _mark_inside("".join(pieces), cuts)
 
 
 def _mark_inside(stretch: str, cuts: list[int]) -> bool:
