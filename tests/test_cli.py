@@ -285,7 +285,7 @@ def test_split_batch_jobs_zero_and_the_default_mean_one_per_cpu(monkeypatch):
     assert seen == [3, 3, 2]
 
 
-def test_split_batch_gives_each_process_half_the_parallel_minimum_or_more(monkeypatch):
+def test_split_batch_forks_no_more_processes_than_the_batch_has_halves_of_the_minimum(monkeypatch):
     seen = []
     monkeypatch.setattr(split_batch_module, "PARALLEL_MIN_BYTES", 2_000)
     monkeypatch.setattr(split_batch_module, "_split_in_workers", lambda lines, out, jobs: seen.append(jobs))
