@@ -10,7 +10,7 @@ new-claim form) the reviewer acted from.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from sqlmodel import Session
@@ -64,14 +64,11 @@ def split(claim_id: int) -> Response:
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
     at = request.form.get("at", "").strip()
-    try:
-        if not is_digits(at):
-            raise InvalidInput("Pick the word to split the claim before.")
-        split_claim(session, claim, int(at), user_id=acting_user_id())
-        session.commit()
-    except InvalidInput as error:
-        session.rollback()
-        return _card_refused(session, claim, str(error))
+    if not is_digits(at):
+        return _card_refused(session, claim, "Pick the word to split the claim before.")
+    refused = _reshape(session, claim, lambda: split_claim(session, claim, int(at), user_id=acting_user_id()))
+    if refused is not None:
+        return refused
     return _shaped(session, _article(session, claim), [claim])
 
 
@@ -85,12 +82,9 @@ def merge(claim_id: int) -> Response:
     if following is not None and not allowed(session, user, PERMISSIONS["shaping.merge"], {"claim_id": following.id}):
         # Merging deletes the next claim: the reviewer must be allowed to change it too.
         abort(403, description=f"You may not change claim {following.position + 1}, so you may not merge it into this one.")
-    try:
-        merge_with_next(session, claim, user_id=acting_user_id())
-        session.commit()
-    except InvalidInput as error:
-        session.rollback()
-        return _card_refused(session, claim, str(error))
+    refused = _reshape(session, claim, lambda: merge_with_next(session, claim, user_id=acting_user_id()))
+    if refused is not None:
+        return refused
     return _shaped(session, _article(session, claim), [claim])
 
 
@@ -100,12 +94,9 @@ def dismiss(claim_id: int) -> Response:
     session = get_session()
     claim = get_claim_or_404(session, claim_id)
     claims = claims_for_article(session, claim.article_id)
-    try:
-        dismiss_claim(session, claim, user_id=acting_user_id())
-        session.commit()
-    except InvalidInput as error:
-        session.rollback()
-        return _card_refused(session, claim, str(error))
+    refused = _reshape(session, claim, lambda: dismiss_claim(session, claim, user_id=acting_user_id()))
+    if refused is not None:
+        return refused
     # The card leaves the list unless dismissed claims are shown: then the nearest claim after it
     # (else before it) becomes current.
     later = [c for c in claims if c.position > claim.position]
@@ -156,6 +147,18 @@ def _shaped(session: Session, article: Article, focus: Iterable[Claim | None]) -
     if current:
         response.headers["HX-Trigger-After-Settle"] = json.dumps({"claim-focus": {"claim": current}})
     return response
+
+
+def _reshape(session: Session, claim: Claim, change: Callable[[], object]) -> Response | None:
+    """Make `change` to `claim` and commit it; None once made, else (InvalidInput: a rule refused
+    it) the change rolled back and the card with the reason."""
+    try:
+        change()
+        session.commit()
+    except InvalidInput as error:
+        session.rollback()
+        return _card_refused(session, claim, str(error))
+    return None
 
 
 def _card_refused(session: Session, claim: Claim, message: str) -> Response:
