@@ -23,7 +23,7 @@ the save rate is shown as a ratio of that read rate. Exits 1 if any check fails.
 On PostgreSQL, with a throwaway cluster:
 
     bash scripts/with-postgres.sh sh -c \
-        '.venv/bin/python bench/concurrent_reviewers.py --database-url "$FACTCHECK_TEST_POSTGRES_URL"' 
+        '.venv/bin/python bench/concurrent_reviewers.py --database-url "$FACTCHECK_TEST_POSTGRES_URL"'
 """
 
 from __future__ import annotations
@@ -50,11 +50,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from alembic import command as alembic  # noqa: E402
+
 from factcheck import create_app  # noqa: E402
-from factcheck.accounts import HashParameters, create_user  # noqa: E402
-from factcheck.db import default_scale  # noqa: E402
-from factcheck.models import ArticleCreate, Assignment, Claim, ClaimRevision  # noqa: E402
-from factcheck.store import create_article  # noqa: E402
+from factcheck.domain.accounts import HashParameters, create_user  # noqa: E402
+from factcheck.domain.articles import create_article  # noqa: E402
+from factcheck.domain.scales import default_scale  # noqa: E402
+from factcheck.forms import ArticleCreate  # noqa: E402
+from factcheck.models import Assignment, Claim, ClaimRevision  # noqa: E402
+from factcheck.schema import alembic_config  # noqa: E402
 
 PASSWORD = "bench password 1234"
 LOCKED = "database is locked"
@@ -255,8 +259,11 @@ def _verify(app, acks: list[tuple[int, int, str]], claim_ids: list[int]) -> list
 def run(seconds: float = 10.0, reviewers: int = 20, claims: int = 5, database_url: str | None = None) -> Result:
     """Run the save phase and the read-only peer phase, verify, and return the figures.
 
-    `database_url` names an empty database (PostgreSQL, say); None: a temporary SQLite file.
+    `database_url` names an empty database (PostgreSQL, say), brought to the latest schema
+    revision first, as `factcheck db upgrade` does; None: a temporary SQLite file.
     """
+    if database_url is not None:
+        alembic.upgrade(alembic_config(database_url), "head")
     counter = _LockCounter()
     logging.getLogger().addHandler(counter)
     with tempfile.TemporaryDirectory() as folder:

@@ -8,7 +8,8 @@ Prints one row per input: its length; render_markdown's best wall-clock time of 
 most CPU time any of them used; plain markdown.markdown()'s best wall-clock time; and the ratio of
 the two wall-clock times (render / plain). Exits 1 if render_markdown's best wall-clock time or
 worst CPU time is over a second. (Not its worst wall-clock time: on a shared machine that measures
-the neighbours; the CPU time is the work render_markdown did.) Plain Python-Markdown takes minutes in all on these inputs (over two on
+the neighbours; the CPU time is the work render_markdown did.) Plain Python-Markdown takes minutes
+in all on these inputs (over two on
 "[" alone); --skip-plain leaves it out. Plain markdown.markdown() has no extensions: on the table
 and fence inputs it writes a paragraph where render_markdown builds tables and code blocks, so
 those ratios compare different work.

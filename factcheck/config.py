@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_LIFETIME_HOURS": 12,
     # After this many failed logins for one username within the window, its logins are refused.
     "LOGIN_MAX_FAILURES": 10,
-    "LOGIN_FAILURE_WINDOW_MINUTES": 15,  # a login lasts this long, then the reviewer logs in again
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,  # failures older than this no longer count
     # argon2id cost for passwords: RFC 9106's second recommended option (above OWASP's minimum).
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_KIB": 65536,
@@ -43,6 +43,14 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "factcheck.sqlite")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def bundled(name: str) -> Path:
+    """A folder of the project's that an installed wheel carries inside the package (templates,
+    migrations) and a source checkout keeps at the top level, beside the package."""
+    package_dir = Path(__file__).resolve().parent
+    packaged = package_dir / name
+    return packaged if packaged.is_dir() else package_dir.parent / name
 
 
 def _instance_secret(instance: Path) -> str:

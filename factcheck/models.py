@@ -1,96 +1,20 @@
-"""Every table factcheck stores, and the input models that validate what reviewers send."""
+"""Every table factcheck stores. The words they use are in factcheck.vocabulary, what users send
+is checked by the input models in factcheck.forms, and the schema changes only through an Alembic
+revision (migrations/)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
-from urllib.parse import urlsplit
 
-from pydantic import BaseModel, field_validator, model_validator
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from factcheck.extract import checkworthy
+from factcheck.vocabulary import ClaimKind, ClaimStatus, Role, Stance
 
 
 def utcnow() -> dt.datetime:
     """Now, in UTC, without sub-second noise (stored and shown to reviewers)."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-#: Status values of claims an editor has signed off (approved, then perhaps published): for code
-#: that reads statuses as plain strings (the report writer, old records), as ClaimStatus.signed_off.
-SIGNED_OFF_STATUSES = frozenset({"approved", "published"})
-
-
-class ClaimStatus(StrEnum):
-    """Where a claim is in the workflow, in order: see factcheck.workflow for who may move it."""
-
-    TO_REVIEW = "to_review"
-    IN_PROGRESS = "in_progress"
-    NEEDS_SECOND_REVIEW = "needs_second_review"
-    APPROVED = "approved"
-    PUBLISHED = "published"
-
-    @property
-    def label(self) -> str:
-        """The reviewer-facing name."""
-        return self.value.replace("_", " ").capitalize()
-
-    @property
-    def rank(self) -> int:
-        """How far along the workflow: 0 (to review) to 4 (published)."""
-        return list(ClaimStatus).index(self)
-
-    @property
-    def signed_off(self) -> bool:
-        """Approved or published: changing the verdict now is a correction."""
-        return self.value in SIGNED_OFF_STATUSES
-
-
-class ClaimKind(StrEnum):
-    """What sort of statement a claim is, as the check-worthiness model reads it."""
-
-    # The values are the model's own (factcheck.extract.checkworthy stays free of the models).
-    FACTUAL = checkworthy.FACTUAL
-    STATISTIC = checkworthy.STATISTIC
-    ATTRIBUTION = checkworthy.ATTRIBUTION
-    PREDICTION = checkworthy.PREDICTION
-    OPINION = checkworthy.OPINION
-    NOT_A_CLAIM = checkworthy.NOT_A_CLAIM
-
-    @property
-    def label(self) -> str:
-        """The reviewer-facing name."""
-        return {
-            "factual": "Factual statement",
-            "statistic": "Statistic or quantity",
-            "attribution": "Attribution",
-            "prediction": "Prediction",
-            "opinion": "Opinion or loaded framing",
-            "not_a_claim": "Not a claim",
-        }[self.value]
-
-
-class Stance(StrEnum):
-    """What a source does for the claim."""
-
-    SUPPORTS = "supports"
-    REFUTES = "refutes"
-    CONTEXT = "context"
-
-
-class Role(StrEnum):
-    """What a user may do; see factcheck.permissions for the table."""
-
-    ADMIN = "admin"
-    EDITOR = "editor"
-    REVIEWER = "reviewer"
-
-    @property
-    def label(self) -> str:
-        """The user-facing name."""
-        return self.value.capitalize()
 
 
 class User(SQLModel, table=True):
@@ -136,7 +60,7 @@ class Assignment(SQLModel, table=True):
 
 class BlindVerdict(SQLModel, table=True):
     """One reviewer's verdict on a claim under blind review, kept off the claim until an editor
-    settles it; only its author and editors ever see it (factcheck.blind)."""
+    settles it; only its author and editors ever see it (factcheck.domain.blind)."""
 
     __table_args__ = (UniqueConstraint("claim_id", "reviewer_id"),)
 
@@ -159,7 +83,8 @@ class RatingScale(SQLModel, table=True):
     description: str = ""
     # True: no labels; the verdict is the reviewer's short conclusion line (Claim.conclusion).
     free_text: bool = False
-    # Built in and seeded by init_db by name: not editable, so a rename cannot make init_db seed it again.
+    # Built in and seeded by name (factcheck.domain.scales.PRESET_SCALES): not editable, so a rename
+    # cannot make the seeding add it again.
     preset: bool = False
 
 
@@ -193,7 +118,7 @@ class Article(SQLModel, table=True):
     content_hash: str = Field(default="", index=True)  # of the normalized text, to spot duplicates
     text: str = Field(sa_column=Column(Text, nullable=False))
     rating_scale_id: int = Field(foreign_key="ratingscale.id")
-    blind_review: bool = False  # two assigned reviewers give verdicts unseen; see factcheck.blind
+    blind_review: bool = False  # two assigned reviewers give verdicts unseen; see factcheck.domain.blind
     created: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -242,7 +167,9 @@ class ClaimRevision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
-    field: str  # verdict | conclusion | rationale | status | source_added | source_removed
+    # What changed. Reviews: verdict | conclusion | rationale | status | source_added | source_removed;
+    # shaping (factcheck.domain.shaping): created | split | merged | dismissed | restored | worth_checking.
+    field: str
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
     changed: dt.datetime = Field(default_factory=utcnow)
@@ -270,174 +197,3 @@ class Comment(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id")
     created: dt.datetime = Field(default_factory=utcnow)
     body: str = Field(sa_column=Column(Text, nullable=False))
-
-
-# --- Input models: table models do not validate on construction, these do. ---
-
-TITLE_MAX_CHARS = 500
-ARTICLE_MAX_CHARS = 1_000_000
-
-
-def check_http_url(value: str, *, required: bool) -> str:
-    """Return the URL stripped, or raise ValueError unless it is an absolute http(s) URL."""
-    value = value.strip()
-    if not value and not required:
-        return ""
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an http:// or https:// address")
-    if any(ch.isspace() for ch in value):
-        raise ValueError("must not contain spaces")
-    return value
-
-
-def one_line(value: str, limit: int, what: str) -> str:
-    """Collapse whitespace; raise ValueError naming `what` past `limit` characters."""
-    value = " ".join(value.split())
-    if len(value) > limit:
-        raise ValueError(f"{what} must be at most {limit} characters")
-    return value
-
-
-def short_line(value: str) -> str:
-    """Collapse whitespace; raise ValueError past TITLE_MAX_CHARS."""
-    value = " ".join(value.split())
-    if len(value) > TITLE_MAX_CHARS:
-        raise ValueError(f"must be at most {TITLE_MAX_CHARS} characters")
-    return value
-
-
-class ArticleCreate(BaseModel):
-    """A new article as a reviewer submits it."""
-
-    text: str
-    title: str = ""
-    outlet: str = ""
-    author: str = ""
-    url: str = ""
-    published: dt.date | None = None
-    dateline: str = ""
-    source_url: str = ""
-
-    @field_validator("text")
-    @classmethod
-    def _text_has_words(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the article is empty")
-        if len(value) > ARTICLE_MAX_CHARS:
-            raise ValueError(f"the article is longer than {ARTICLE_MAX_CHARS:,} characters")
-        return value
-
-    @field_validator("title", "outlet", "author", "dateline")
-    @classmethod
-    def _short_line(cls, value: str) -> str:
-        return short_line(value)
-
-    @field_validator("url", "source_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return check_http_url(value, required=False)
-
-
-class SourceCreate(BaseModel):
-    """A source as a reviewer adds it to a claim."""
-
-    url: str
-    title: str = ""
-    publisher: str = ""
-    quote: str = ""
-    stance: Stance = Stance.CONTEXT
-    accessed: dt.date | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return check_http_url(value, required=True)
-
-    @field_validator("title", "publisher")
-    @classmethod
-    def _short_line(cls, value: str) -> str:
-        return short_line(value)
-
-
-SCALE_NAME_MAX_CHARS = 100
-SCALE_DESCRIPTION_MAX_CHARS = 500
-RATING_LABEL_MAX_CHARS = 60
-RATING_DESCRIPTION_MAX_CHARS = 300
-SCALE_MAX_RATINGS = 30
-CONCLUSION_MAX_CHARS = 200
-RATING_VALUE_LIMIT = 1000  # a label's value is between -1000 and 1000
-
-
-class RatingInput(BaseModel):
-    """One label of a scale as an admin writes it."""
-
-    label: str
-    value: int
-    description: str = ""
-    is_best: bool = False
-    is_worst: bool = False
-
-    @field_validator("value")
-    @classmethod
-    def _value(cls, value: int) -> int:
-        if abs(value) > RATING_VALUE_LIMIT:
-            raise ValueError(f"the value must be between -{RATING_VALUE_LIMIT} and {RATING_VALUE_LIMIT}")
-        return value
-
-    @field_validator("label")
-    @classmethod
-    def _label(cls, value: str) -> str:
-        value = one_line(value, RATING_LABEL_MAX_CHARS, "the label")
-        if not value:
-            raise ValueError("the label is empty")
-        return value
-
-    @field_validator("description")
-    @classmethod
-    def _description(cls, value: str) -> str:
-        return one_line(value, RATING_DESCRIPTION_MAX_CHARS, "the description")
-
-
-class ScaleCreate(BaseModel):
-    """A rating scale as an admin submits it: labels in display order, or free text."""
-
-    name: str
-    description: str = ""
-    free_text: bool = False
-    ratings: list[RatingInput] = []
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        value = one_line(value, SCALE_NAME_MAX_CHARS, "the name")
-        if not value:
-            raise ValueError("the scale needs a name")
-        return value
-
-    @field_validator("description")
-    @classmethod
-    def _description(cls, value: str) -> str:
-        return one_line(value, SCALE_DESCRIPTION_MAX_CHARS, "the description")
-
-    @model_validator(mode="after")
-    def _labels_fit_the_kind(self) -> ScaleCreate:
-        if self.free_text:
-            if self.ratings:
-                raise ValueError("a conclusion-only scale has no labels: remove them, or untick “conclusion only”")
-            return self
-        if len(self.ratings) < 2:
-            raise ValueError("a scale needs at least two labels (or tick “conclusion only”)")
-        if len(self.ratings) > SCALE_MAX_RATINGS:
-            raise ValueError(f"a scale has at most {SCALE_MAX_RATINGS} labels")
-        seen: set[str] = set()
-        for rating in self.ratings:
-            key = rating.label.casefold()
-            if key in seen:
-                raise ValueError(f"the label “{rating.label}” is there twice; labels must differ")
-            seen.add(key)
-        if sum(r.is_best for r in self.ratings) > 1 or sum(r.is_worst for r in self.ratings) > 1:
-            raise ValueError("mark at most one label as best and one as worst")
-        if any(r.is_best and r.is_worst for r in self.ratings):
-            raise ValueError("the best and the worst label must be different labels")
-        return self

@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-import xml.etree.ElementTree as etree
+import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
 from collections.abc import Callable
 
 import markdown
@@ -162,7 +162,7 @@ class _RationaleExtension(Extension):
         super().__init__()
         self.link_scan_budget = link_scan_budget
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown calls it so)
         # Without these two, raw HTML is not recognised and the serializer escapes it as text.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")

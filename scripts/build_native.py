@@ -6,7 +6,7 @@ in, from their unchanged source into C extensions with mypyc (from PyPI; it need
 and Python's headers): splitting runs about twice as fast as the same code in the interpreter,
 the whole command about 1.6 times (bench/README.md). They are installed beside the package, in
 site-packages/factcheck_native/, never into the source tree, with
-a checksum of each source they were compiled from; factcheck/_native.py imports them only while
+a checksum of each source they were compiled from; factcheck/extract/native.py imports them only while
 the sources still match, so editing a module in a checkout falls back to the pure-Python code
 until the next install, never to an old build.
 
@@ -39,7 +39,7 @@ PACKAGE = "factcheck_native"
 
 
 def pure_python_requested() -> bool:
-    """FACTCHECK_PURE_PYTHON set to anything but "", 0, false or no (as factcheck/_native.py)."""
+    """FACTCHECK_PURE_PYTHON set to anything but "", 0, false or no (as factcheck/extract/native.py)."""
     return os.environ.get("FACTCHECK_PURE_PYTHON", "").strip().lower() not in ("", "0", "false", "no")
 
 
@@ -95,7 +95,7 @@ def compile_native(root: Path, work: Path) -> Path:
         stem = (work / relative).with_suffix("")
         [built] = stem.parent.glob(stem.name + ".*.so")  # segment.cpython-311-x86_64-linux-gnu.so
         shutil.copyfile(built, package / built.name)
-        # factcheck/_native.py compares this CRC-32 with the source's before loading the build.
+        # factcheck/extract/native.py compares this CRC-32 with the source's before loading the build.
         modules[module] = (built.name, zlib.crc32((root / relative).read_bytes()))
     # mypyc's shared runtime for the group: a top-level module named <hash>__mypyc.
     for runtime in work.glob("*__mypyc.*.so"):
@@ -103,7 +103,7 @@ def compile_native(root: Path, work: Path) -> Path:
         modules[runtime.name.split(".", 1)[0]] = (runtime.name, None)
     (package / "__init__.py").write_text(
         '"""factcheck\'s splitter compiled by mypyc (scripts/build_native.py); loaded by'
-        ' factcheck/_native.py."""\n\n'
+        ' factcheck/extract/native.py."""\n\n'
         "# module name: (extension file, CRC-32 of the source it was compiled from)\n"
         f"MODULES = {modules!r}\n",
         encoding="utf-8",

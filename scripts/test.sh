@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need on a fresh Debian machine, then run the whole suite twice:
+# Install everything the tests need on a fresh Debian machine, lint, then run the whole suite twice:
 # on SQLite (with the browser tests), then on PostgreSQL (a throwaway cluster in a temp dir).
 # Python packages go into .venv, where the install compiles the splitter (scripts/build_native.py);
 # Debian's chromium (browser tests), postgresql, and gcc and Python's headers for that compile
@@ -28,6 +28,9 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+echo "== lint and import order (ruff, configured in pyproject.toml)"
+.venv/bin/ruff check .
 
 echo "== running the test suite on SQLite"
 .venv/bin/python -m pytest -p no:cacheprovider "$@"

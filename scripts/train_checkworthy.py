@@ -227,7 +227,7 @@ def train(
     shift = math.log(threshold / (1 - threshold))
     fitted = model.decision_function(vectorizer.transform(pool_rows)) - shift
     pure = [score_features(row, result) for row in pool_rows]
-    difference = max(abs(_sigmoid(z) - p) for z, p in zip(fitted, pure))
+    difference = max(abs(_sigmoid(z) - p) for z, p in zip(fitted, pure, strict=True))
     report = {
         "C": c,
         "threshold": threshold,

@@ -8,15 +8,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command as alembic
 from bs4 import BeautifulSoup
+from flask.testing import FlaskCliRunner
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from factcheck import create_app
-from factcheck.accounts import HashParameters, create_user
-from factcheck.db import DEFAULT_SCALE_NAME
+from factcheck.cli import cli as factcheck_cli
+from factcheck.domain.accounts import HashParameters, create_user
+from factcheck.domain.scales import DEFAULT_SCALE_NAME
 from factcheck.models import Article, Claim, Rating, RatingScale, User
-from tests.postgres import empty_tables, postgres_schema
+from factcheck.schema import alembic_config
+from tests.postgres import Rows, new_database_rows, postgres_schema, reset_tables
 
 DATA = Path(__file__).parent / "data"
 
@@ -34,26 +38,33 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str | None]:
+def postgres_url() -> Iterator[tuple[str, Rows] | None]:
     """With FACTCHECK_TEST_POSTGRES_URL set (scripts/test.sh's second pass), a schema on that
-    PostgreSQL server for this test run; otherwise None."""
+    PostgreSQL server for this test run, at the latest revision, and the rows it holds then;
+    otherwise None."""
     server = os.environ.get("FACTCHECK_TEST_POSTGRES_URL")
     if not server:
         yield None
         return
     with postgres_schema(server) as url:
-        yield url
+        alembic.upgrade(alembic_config(url), "head")
+        engine = create_engine(url)
+        rows = new_database_rows(engine)
+        engine.dispose()
+        yield url, rows
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, postgres_url: str | None) -> str:
-    """An empty database for one test: a SQLite file, or the run's PostgreSQL schema emptied."""
+def database_url(tmp_path: Path, postgres_url: tuple[str, Rows] | None) -> str:
+    """A new database for one test: a SQLite file the app creates on its first start, or the
+    run's PostgreSQL schema put back as it was when new."""
     if postgres_url is None:
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
-    engine = create_engine(postgres_url)
-    empty_tables(engine)
+    url, rows = postgres_url
+    engine = create_engine(url)
+    reset_tables(engine, rows)
     engine.dispose()
-    return postgres_url
+    return url
 
 
 @pytest.fixture
@@ -115,9 +126,16 @@ def client(app):
     return login_as(app, "admin")
 
 
+class FactcheckRunner(FlaskCliRunner):
+    """Flask's CLI runner, running the `factcheck` command group (not the bare app.cli) on the app."""
+
+    def invoke(self, cli=None, args=None, **kwargs):  # noqa: ANN001, ANN201 (as FlaskCliRunner's)
+        return super().invoke(cli or factcheck_cli, args, **kwargs)
+
+
 @pytest.fixture
 def runner(app):
-    return app.test_cli_runner()
+    return FactcheckRunner(app)
 
 
 @pytest.fixture

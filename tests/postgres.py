@@ -1,9 +1,11 @@
-"""PostgreSQL for the tests: one throwaway schema per test run, emptied before each test.
+"""PostgreSQL for the tests: one throwaway schema per test run, put back as new before each test.
 
 scripts/test.sh starts a throwaway cluster and runs the suite a second time with
 FACTCHECK_TEST_POSTGRES_URL pointing at it, so every test that uses the `app` fixture also runs
-on PostgreSQL. Emptying the tables (TRUNCATE ... RESTART IDENTITY) costs far less than creating
-them anew for each test; the app then seeds its default rating scale again, as on a first start.
+on PostgreSQL. The schema is brought to the latest revision once (`factcheck db upgrade`); before
+each test every table is emptied (TRUNCATE ... RESTART IDENTITY costs far less than creating the
+tables anew) and the rows the migrations wrote (the preset rating scales, the revision) are put
+back, so each test starts from what a new database holds.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, MetaData, create_engine, text
 
 
 @contextmanager
@@ -31,13 +33,32 @@ def postgres_schema(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def empty_tables(engine: Engine) -> None:
-    """Remove every row of every table in the engine's schema and restart the id sequences."""
-    tables = inspect(engine).get_table_names()
-    if tables:
-        with engine.begin() as connection:
-            names = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+Rows = dict[str, list[dict]]
+
+
+def new_database_rows(engine: Engine) -> Rows:
+    """Every row of every table, by table: what a new database holds, taken right after migrating."""
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        return {table.name: [dict(row._mapping) for row in connection.execute(table.select())] for table in metadata.sorted_tables}
+
+
+def reset_tables(engine: Engine, rows: Rows) -> None:
+    """Empty every table of the engine's schema and put back `rows` (from new_database_rows), with
+    the id sequences set past them."""
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.begin() as connection:
+        names = ", ".join(f'"{name}"' for name in metadata.tables)
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for table in metadata.sorted_tables:
+            if rows.get(table.name):
+                connection.execute(table.insert(), rows[table.name])
+                if "id" in table.c:
+                    connection.execute(
+                        text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), (SELECT max(id) FROM \"{table.name}\"))")
+                    )
 
 
 def with_search_path(url: str, schema: str) -> str:

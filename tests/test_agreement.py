@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from factcheck.agreement import BlindRating, agreement_tables, cohen_kappa, describe, rated_pairs
+from factcheck.domain.agreement import BlindRating, agreement_tables, cohen_kappa, describe, rated_pairs
 
 
 def table(yes_yes: int, yes_no: int, no_yes: int, no_no: int) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from factcheck.assignments import is_finished
+from factcheck.domain.queues import is_finished
 from factcheck.models import User
 from tests.conftest import claims_of, html, login_as, make_user, post, rating
 from tests.teamwork import assign, assignments_of, user_id
@@ -211,8 +211,8 @@ ROWS = {
 
 
 def test_every_new_endpoint_has_its_permission_row(app):
-    from factcheck.models import Role
-    from factcheck.permissions import PERMISSIONS
+    from factcheck.domain.permissions import PERMISSIONS
+    from factcheck.vocabulary import Role
 
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     for endpoint, (_method, _url, *cells) in ROWS.items():

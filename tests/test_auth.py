@@ -6,9 +6,10 @@ import pytest
 from sqlmodel import select
 
 from factcheck import create_app
-from factcheck.accounts import HashParameters, hash_password
 from factcheck.config import DEFAULTS
-from factcheck.models import LoginSession, Role, User
+from factcheck.domain.accounts import HashParameters, hash_password
+from factcheck.models import LoginSession, User
+from factcheck.vocabulary import Role
 from tests.conftest import PASSWORD, html, log_in, login_as, make_user, post
 
 NEW_PASSWORD = "a different long passphrase"
@@ -303,7 +304,7 @@ def test_a_fresh_app_has_no_account_until_one_is_created(tmp_path):
 def test_parallel_guesses_count_before_their_passwords_are_checked():
     from concurrent.futures import ThreadPoolExecutor
 
-    from factcheck.auth import LoginThrottle
+    from factcheck.views.auth import LoginThrottle
 
     throttle = LoginThrottle(limit=10, window_minutes=15)
     with ThreadPoolExecutor(8) as pool:
@@ -312,7 +313,7 @@ def test_parallel_guesses_count_before_their_passwords_are_checked():
 
 
 def test_a_spray_of_usernames_does_not_reset_a_locked_one():
-    from factcheck.auth import LoginThrottle
+    from factcheck.views.auth import LoginThrottle
 
     throttle = LoginThrottle(limit=3, window_minutes=15)
     throttle.MAX_USERNAMES = 100

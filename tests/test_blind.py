@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from factcheck.blind import OWN_BLIND_ARTICLE
-from factcheck.db import DEFAULT_SCALE_NAME
-from factcheck.models import Article, BlindVerdict, Claim, ClaimRevision, ClaimStatus, Comment, Rating, RatingScale
+from factcheck.domain.blind import OWN_BLIND_ARTICLE
+from factcheck.domain.scales import DEFAULT_SCALE_NAME
+from factcheck.models import Article, BlindVerdict, Claim, ClaimRevision, Comment, Rating, RatingScale
+from factcheck.vocabulary import ClaimStatus
 from tests.conftest import article, claims_of, html, login_as, post, rating
 from tests.teamwork import assign, user_id
 
@@ -210,7 +211,7 @@ def test_agreement_page_shows_kappa_tables(team, db, seed_article):
     editor, rita, rob = team
     claims = claims_of(db, seed_article)
     true, false = rating(db, "True").id, rating(db, "False").id
-    for claim, (a, b) in zip(claims, [(true, true), (false, false), (true, false), (false, true)]):
+    for claim, (a, b) in zip(claims, [(true, true), (false, false), (true, false), (false, true)], strict=False):
         give(rita, claim.id, a, "")
         give(rob, claim.id, b, "")
     page = html(editor.get("/agreement"))

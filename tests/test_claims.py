@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from factcheck.models import ClaimRevision, ClaimStatus, Source
+from factcheck.models import ClaimRevision, Source
 from factcheck.rendering import RATIONALE_MAX_CHARS
+from factcheck.vocabulary import ClaimStatus
 from tests.conftest import claims_of, html, post, rating
 
 

@@ -16,12 +16,12 @@ from flask.cli import ScriptInfo
 from sqlmodel import func, select
 
 from factcheck import create_app
-from factcheck import split_batch as split_batch_module
 from factcheck.cli import cli
+from factcheck.extract import parallel as split_batch_module
 from factcheck.extract import split_offsets
+from factcheck.extract.command import split_command
+from factcheck.extract.parallel import BatchError, split_batch
 from factcheck.models import Article, Claim
-from factcheck.split_batch import BatchError, split_batch
-from factcheck.split_cli import split_command
 from tests.conftest import DATA, claims_of, post, rating
 
 
@@ -44,7 +44,7 @@ def test_split_prints_one_json_line_per_claim(invoke, seed_text):
 
 
 def test_split_reads_stdin(invoke):
-    result = invoke("split", input="Kyiv said so. Moscow denied it.".encode())
+    result = invoke("split", input=b"Kyiv said so. Moscow denied it.")
     assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["Kyiv said so.", "Moscow denied it."]
 
 
@@ -158,7 +158,7 @@ import atexit, sys
 heavy = ("flask", "werkzeug", "jinja2", "sqlmodel", "sqlalchemy", "pydantic", "trafilatura")
 atexit.register(lambda: print(sorted({m.split(".")[0] for m in sys.modules} & set(heavy)), file=sys.stderr))
 sys.argv = ["factcheck", *sys.argv[1:]]
-from factcheck.cli import main
+from factcheck.__main__ import main
 main()
 """
 
@@ -168,7 +168,7 @@ main()
     [
         (["split", "--batch"], b'{"id": 1, "text": "Kyiv said so. Moscow denied it."}\n', 1),
         (["split", str(DATA / "seed-article.txt")], b"", 25),
-        (["split"], "Kyiv said so. Moscow denied it.".encode(), 2),
+        (["split"], b"Kyiv said so. Moscow denied it.", 2),
     ],
 )
 def test_split_runs_without_importing_flask_or_the_database(args, stdin, lines):
@@ -255,7 +255,7 @@ def test_split_batch_without_click_matches_the_click_command(tmp_path, jobs):
     source.write_bytes(_batch_input(400))
     expected = CliRunner().invoke(split_command, ["--batch", "--jobs", "1", str(source)]).stdout
     code = _MODULES_AT_EXIT.replace('"trafilatura")', '"trafilatura", "click")').replace(
-        "from factcheck.cli import main", "import factcheck.split_batch as s; s.PARALLEL_MIN_BYTES = 2_000\nfrom factcheck.cli import main"
+        "from factcheck.__main__ import main", "import factcheck.extract.parallel as s; s.PARALLEL_MIN_BYTES = 2_000\nfrom factcheck.__main__ import main"
     )
     result = subprocess.run([sys.executable, "-c", code, "split", "--batch", f"--jobs={jobs}", str(source)], capture_output=True, check=True)
     assert result.stdout.decode() == expected
@@ -273,7 +273,7 @@ def test_split_batch_leaves_bad_arguments_to_click(args, message):
 
 
 def test_split_batch_jobs_zero_and_the_default_mean_one_per_cpu(monkeypatch):
-    import factcheck.split_batch as split_batch_module
+    import factcheck.extract.parallel as split_batch_module
 
     seen = []
     monkeypatch.setattr(split_batch_module, "PARALLEL_MIN_BYTES", 1)
@@ -302,8 +302,8 @@ def test_split_batch_workers_write_to_stdout_in_input_order(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"".join(b'{"id": %d, "text": "One. Two."}\n' % n for n in range(60)))
     code = (
-        "import sys; import factcheck.split_batch as s; s.PARALLEL_MIN_BYTES = 200;"
-        " sys.argv = ['factcheck', *sys.argv[1:]]; from factcheck.cli import main; main()"
+        "import sys; import factcheck.extract.parallel as s; s.PARALLEL_MIN_BYTES = 200;"
+        " sys.argv = ['factcheck', *sys.argv[1:]]; from factcheck.__main__ import main; main()"
     )
     env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
     outputs = [

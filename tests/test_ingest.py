@@ -6,6 +6,7 @@ leaves the machine.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import shutil
@@ -24,10 +25,10 @@ from flask.cli import ScriptInfo
 from sqlmodel import func, select
 
 from factcheck.cli import cli
+from factcheck.errors import InvalidInput
 from factcheck.ingest import docx as docx_module
-from factcheck.ingest import fetch_page
+from factcheck.ingest.fetch import fetch_page
 from factcheck.models import Article, Claim
-from factcheck.store import InvalidInput
 from tests.conftest import DATA, article, claims_of, html, post
 
 PAGES = DATA / "pages"
@@ -96,10 +97,9 @@ class _PageHandler(BaseHTTPRequestHandler):
     server: _PageServer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        try:
+        # The client may give up on purpose (too large, too slow).
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._answer(self.path.split("?", 1)[0])
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up on purpose (too large, too slow)
 
     def _answer(self, path: str) -> None:
         if path.startswith("/news/") and (PAGES / path.removeprefix("/news/")).is_file():

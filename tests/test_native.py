@@ -1,4 +1,4 @@
-"""The compiled splitter (factcheck/_native.py, scripts/build_native.py): used when current,
+"""The compiled splitter (factcheck/extract/native.py, scripts/build_native.py): used when current,
 never when stale, and giving exactly what the pure-Python splitter gives."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import _native
+from factcheck.extract import native as _native
 from tests.conftest import DATA, in_ci
 
-PACKAGE_ROOT = Path(_native.__file__).resolve().parents[1]
+PACKAGE_ROOT = Path(_native.__file__).resolve().parents[2]
 
 
 def test_the_install_compiled_the_splitter():
@@ -37,7 +37,7 @@ def test_the_install_compiled_the_splitter():
 def _batch_output(extra_env: dict[str, str]) -> tuple[str, str]:
     cases = [json.loads(line) for line in (DATA / "split_expected.jsonl").read_text(encoding="utf-8").splitlines()]
     source = "".join(json.dumps({"id": n, "text": case["text"]}) + "\n" for n, case in enumerate(cases))
-    code = "import sys, factcheck._native as n; print(n.status, file=sys.stderr); from factcheck.cli import main; main()"
+    code = "import sys, factcheck.extract.native as n; print(n.status, file=sys.stderr); from factcheck.__main__ import main; main()"
     env = {key: value for key, value in os.environ.items() if key != "FACTCHECK_PURE_PYTHON"} | extra_env
     result = subprocess.run(
         [sys.executable, "-c", code, "split", "--batch"], input=source, capture_output=True, text=True, check=True, env=env

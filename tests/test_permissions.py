@@ -11,8 +11,9 @@ import pytest
 from sqlmodel import Session, select
 
 from factcheck import create_app
-from factcheck.models import Article, Assignment, Role, Source, User
-from factcheck.permissions import PERMISSIONS, Rule, permission_table
+from factcheck.domain.permissions import PERMISSIONS, Rule, permission_table
+from factcheck.models import Article, Assignment, Source, User
+from factcheck.vocabulary import Role
 from tests.conftest import FAST_HASHING, claims_of, create_seed_article, login_as, post
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -7,8 +7,9 @@ import json
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from factcheck.models import Claim, ClaimKind
-from factcheck.review import Filters, effective_score, signal_reasons, text_segments
+from factcheck.domain.review import Filters, effective_score, signal_reasons, text_segments
+from factcheck.models import Claim
+from factcheck.vocabulary import ClaimKind
 from tests.conftest import claims_of, html, post
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +11,7 @@ from sqlmodel import func, select
 
 from factcheck import create_app
 from factcheck.cli import cli
-from factcheck.db import DEFAULT_SCALE_NAME, init_db
+from factcheck.domain.scales import DEFAULT_SCALE_NAME
 from factcheck.models import Article, Claim, ClaimRevision, Rating, RatingScale
 from tests.conftest import article, claims_of, create_seed_article, html, post, rating
 
@@ -57,10 +56,10 @@ def new_article_on(client, text: str, scale_id: int) -> int:
 # --- Presets ----------------------------------------------------------------------------------
 
 
-def test_presets_are_seeded_once_beside_the_default(app, db):
+def test_presets_are_seeded_once_beside_the_default(app, db, runner):
     before = counts(db)
-    init_db(app.extensions["factcheck.engine"])
-    init_db(app.extensions["factcheck.engine"])
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(args=["init-db"]).exit_code == 0
     assert counts(db) == before == (4, 7 + 6 + 15)
     assert labels_of(db, scale_named(db, POLITIFACT)) == [
         "True", "Mostly True", "Half True", "Mostly False", "False", "Pants on Fire"
@@ -73,32 +72,6 @@ def test_presets_are_seeded_once_beside_the_default(app, db):
     assert all(s.preset for s in db.exec(select(RatingScale)).all())
     best = db.exec(select(Rating).where(Rating.scale_id == scale_named(db, POLITIFACT).id, Rating.is_worst)).one()
     assert best.label == "Pants on Fire"
-
-
-def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path):
-    path = tmp_path / "old.sqlite"
-    create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "x"}).extensions["factcheck.engine"].dispose()
-    # What a database from before scales looked like: no such columns, only the default scale.
-    connection = sqlite3.connect(path)
-    connection.executescript(
-        """
-        ALTER TABLE claim DROP COLUMN conclusion;
-        ALTER TABLE ratingscale DROP COLUMN free_text;
-        ALTER TABLE ratingscale DROP COLUMN preset;
-        ALTER TABLE ratingscale DROP COLUMN description;
-        DELETE FROM rating WHERE scale_id > 1;
-        DELETE FROM ratingscale WHERE id > 1;
-        """
-    )
-    connection.commit()
-    connection.close()
-    create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "x"}).extensions["factcheck.engine"].dispose()
-    connection = sqlite3.connect(path)
-    assert "conclusion" in [row[1] for row in connection.execute("PRAGMA table_info(claim)")]
-    rows = connection.execute("SELECT id, name, free_text, preset FROM ratingscale ORDER BY id").fetchall()
-    connection.close()
-    assert rows[0] == (1, DEFAULT_SCALE_NAME, 0, 1)
-    assert [r[1] for r in rows[1:]] == [POLITIFACT, SNOPES, CONCLUSION] and rows[3][2] == 1
 
 
 def test_the_scales_page_lists_every_scale_with_its_labels(client):
@@ -221,7 +194,7 @@ def test_an_article_is_created_on_the_chosen_scale(client, db, seed_text):
     article_id = new_article_on(client, seed_text, politifact.id)
     assert article(db, article_id).rating_scale_id == politifact.id
     card = html(client.get(f"/articles/{article_id}")).select_one(".claim-card")
-    assert "Pants on Fire" in [l.get_text(" ", strip=True).split(" ", 1)[-1] for l in card.select(".verdict-option")]
+    assert "Pants on Fire" in [o.get_text(" ", strip=True).split(" ", 1)[-1] for o in card.select(".verdict-option")]
     assert create_seed_article(client, "Another text. It has two sentences here.") and True  # default still works
     assert db.exec(select(Article).order_by(Article.id.desc())).first().rating_scale_id == scale_named(db, DEFAULT_SCALE_NAME).id
 

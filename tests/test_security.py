@@ -7,8 +7,9 @@ import re
 import pytest
 from sqlmodel import func, select
 
-from factcheck.models import Article, Assignment, Claim, ClaimRevision, Rating, RatingScale, Role, Source, User
-from factcheck.permissions import PERMISSIONS
+from factcheck.domain.permissions import PERMISSIONS
+from factcheck.models import Article, Assignment, Claim, ClaimRevision, Rating, RatingScale, Source, User
+from factcheck.vocabulary import Role
 from tests.conftest import claims_of, html, login_as, post
 
 

@@ -14,9 +14,10 @@ import re
 import pytest
 from sqlmodel import select
 
-from factcheck import reshape
-from factcheck.db import default_scale
-from factcheck.models import Article, Claim, ClaimRevision, ClaimStatus, Source
+from factcheck.domain import shaping as reshape
+from factcheck.domain.scales import default_scale
+from factcheck.models import Article, Claim, ClaimRevision, Source
+from factcheck.vocabulary import ClaimStatus
 from tests.conftest import article, claims_of, html, post, rating
 
 # Four sentences; only the first and the last are claims, so the middle is free to select.

@@ -9,11 +9,12 @@ from sqlalchemy import text
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from factcheck.db import default_scale, init_db
-from factcheck.models import Assignment, Claim, ClaimStatus, Comment, Correction, Rating, Source, User
-from factcheck.records import import_record
-from factcheck.store import ratings_for_scale
-from factcheck.workflow import EditConflict, rationale_diff, save_review
+from factcheck.domain.history import rationale_diff
+from factcheck.domain.records import import_record
+from factcheck.domain.scales import default_scale, ratings_for_scale
+from factcheck.domain.workflow import EditConflict, save_review
+from factcheck.models import Assignment, Claim, Comment, Correction, Rating, Source, User
+from factcheck.vocabulary import ClaimStatus
 from tests.conftest import claims_of, html, login_as, post, rating
 
 
@@ -174,13 +175,14 @@ def test_approval_rules_page(team, db):
 # --- Migration and import ----------------------------------------------------------------------
 
 
-def test_stored_done_claims_move_to_second_review(app, db, seed_article):
+def test_stored_done_claims_move_to_second_review(app, db, seed_article, runner):
     engine = app.extensions["factcheck.engine"]
     if engine.dialect.name == "postgresql":
         pytest.skip("PostgreSQL's claimstatus type has no DONE any more: test_config's older-database test covers it")
-    with engine.begin() as connection:
+    with engine.begin() as connection:  # as a database from before schema revisions held them
         connection.execute(text("UPDATE claim SET status = 'DONE' WHERE position < 2"))
-    init_db(engine)
+        connection.execute(text("DROP TABLE alembic_version"))
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     statuses = [c.status for c in claims_of(db, seed_article)[:3]]
     assert statuses == [ClaimStatus.NEEDS_SECOND_REVIEW, ClaimStatus.NEEDS_SECOND_REVIEW, ClaimStatus.TO_REVIEW]
 
@@ -382,7 +384,7 @@ def test_two_saves_on_the_same_version_never_both_succeed(app, seed_article):
             save_review(second, b, ratings, verdict_id=None, rationale="B", status="in_progress", user=None, version=1)
         # Even when the stale session believes its copy is current, the conditional UPDATE refuses it.
         second.rollback()
-        b.rationale  # reload the stored row, then pretend this copy were still version 1
+        _ = b.rationale  # reload the stored row, then pretend this copy were still version 1
         set_committed_value(b, "version", 1)
         with pytest.raises(EditConflict):
             save_review(second, b, ratings, verdict_id=None, rationale="B", status="in_progress", user=None, version=1)

@@ -1,7 +1,7 @@
 """One batch of JSON lines {"id", "text"} split into claims: the loop `factcheck split --batch`
-runs, in this process or in each forked worker (factcheck/split_batch.py runs the processes).
+runs, in this process or in each forked worker (factcheck/extract/parallel.py runs the processes).
 
-Compiled with the splitter (factcheck/_native.py), since per short document the JSON in and out
+Compiled with the splitter (factcheck/extract/native.py), since per short document the JSON in and out
 costs nearly as much as splitting it.
 """
 

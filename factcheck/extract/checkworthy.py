@@ -417,11 +417,11 @@ def _features(cues: _Cues) -> dict[str, float]:
     # "~ted") carry some meaning over to words never seen in training.
     shapes = [
         "<cap>" if index and word[0].isupper() and low not in _FIRST_SINGULAR else _shape(low)
-        for index, (word, low) in enumerate(zip(cues.words, lower))
+        for index, (word, low) in enumerate(zip(cues.words, lower, strict=True))
     ]
     tokens = ["<s>", *shapes, "</s>"]
     grams = [f"h:{token}" for token in shapes]
-    grams += [f"h:{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    grams += [f"h:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
     grams += [f"h:~{token[-3:]}" for token in shapes if len(token) > 4 and token[0] != "<"]
     if grams:
         weight = 1.0 / math.sqrt(len(grams))

@@ -11,8 +11,8 @@ import zipfile
 
 import docx
 
+from factcheck.errors import InvalidInput
 from factcheck.ingest.extracted import ExtractedArticle, clean_line
-from factcheck.store import InvalidInput
 
 TITLE_STYLES = frozenset({"Title", "Heading 1"})
 # A .docx is a zip archive, and python-docx unpacks its parts into memory. An upload is at most

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from factcheck.models import TITLE_MAX_CHARS, check_http_url
+from factcheck.forms import TITLE_MAX_CHARS, check_http_url
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlsplit, urlunsplit
 from urllib.request import HTTPRedirectHandler, Request, build_opener
 
-from factcheck.store import InvalidInput
+from factcheck.errors import InvalidInput
 
 FETCH_TIMEOUT = 20.0  # seconds: no answer within it fails, and so does a download still running after it
 FETCH_MAX_BYTES = 5 * 1024 * 1024  # news pages are well under 1 MB; this is a guard, not a target
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 WEB_SCHEMES = ("http", "https")
-USER_AGENT = "factcheck/0.1 (fact-check article import)"
+USER_AGENT = "factcheck/0.2 (fact-check article import)"
 _CHUNK = 64 * 1024
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # Characters that may stay as they are in a URL's path, query and fragment.

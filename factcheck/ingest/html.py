@@ -11,8 +11,8 @@ from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.xml import xmltotxt
 
+from factcheck.errors import InvalidInput
 from factcheck.ingest.extracted import ExtractedArticle, clean_line, clean_url, parse_iso_date
-from factcheck.store import InvalidInput
 
 # Fewer words than this is a section front, a login wall or a JavaScript shell, not an article.
 MIN_ARTICLE_WORDS = 15

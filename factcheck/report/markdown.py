@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from factcheck.models import SIGNED_OFF_STATUSES
+from factcheck.vocabulary import SIGNED_OFF_STATUSES
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 _BULLET_START = re.compile(r"^(\s*)([-+])(\s)", re.MULTILINE)

@@ -192,7 +192,7 @@ def new_page(
         for number, page in enumerate(pages):
             try:
                 page.screenshot(path=ARTIFACTS / f"{name}-{number}.png", full_page=True)
-            except Exception as error:  # a crashed page must not hide the test's own failure
+            except Exception as error:  # noqa: BLE001 (a crashed page must not hide the test's own failure)
                 console_log.page_errors.append(f"screenshot failed: {error}")
         (ARTIFACTS / f"{name}.console.txt").write_text(console_log.dump(), encoding="utf-8")
     for context in contexts:

@@ -8,9 +8,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from factcheck.db import default_scale
-from factcheck.models import ArticleCreate, Claim, Rating
-from factcheck.store import create_article
+from factcheck.domain.articles import create_article
+from factcheck.domain.scales import default_scale
+from factcheck.forms import ArticleCreate
+from factcheck.models import Claim, Rating
 from tests.browser.conftest import log_in
 from tests.conftest import make_user
 

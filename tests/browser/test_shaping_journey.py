@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
-from factcheck.db import default_scale, make_engine
+from factcheck.db import make_engine
+from factcheck.domain.scales import default_scale
 from factcheck.models import Article, Claim
 from tests.browser.conftest import log_in
 from tests.browser.test_review_journey import CLAIM_COUNT, card_by_id, paste_seed

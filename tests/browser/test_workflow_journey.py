@@ -10,9 +10,10 @@ from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session, select
 
-from factcheck.db import default_scale
-from factcheck.models import ArticleCreate, Assignment, Claim, User
-from factcheck.store import create_article
+from factcheck.domain.articles import create_article
+from factcheck.domain.scales import default_scale
+from factcheck.forms import ArticleCreate
+from factcheck.models import Assignment, Claim, User
 from tests.browser.conftest import log_in
 from tests.conftest import make_user
 

@@ -1,0 +1,139 @@
+"""Articles: storing a new one split into claims, spotting one already stored, the home page's progress."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from factcheck.domain.claims import score_claim
+from factcheck.errors import InvalidInput, NotFound
+from factcheck.extract import ClaimSpan, parse_header, split_claims
+from factcheck.forms import ArticleCreate
+from factcheck.models import Article, Claim, Rating, RatingScale
+from factcheck.vocabulary import ClaimStatus
+
+
+def get_article(session: Session, article_id: int) -> Article:
+    """The article, or NotFound naming the missing id."""
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFound(f"There is no article {article_id}. It may have been deleted.")
+    return article
+
+
+def articles_by_id(session: Session, article_ids: Iterable[int]) -> dict[int, Article]:
+    """These articles by id (one query)."""
+    ids = list(article_ids)
+    if not ids:
+        return {}
+    return {a.id: a for a in session.exec(select(Article).where(col(Article.id).in_(ids))).all()}
+
+
+@dataclass
+class ArticleProgress:
+    """An article with how far its review has come, for the home page."""
+
+    article: Article
+    total: int = 0
+    with_verdict: int = 0
+    second_review: int = 0  # waiting for a second person
+    approved: int = 0  # approved, not yet published
+    published: int = 0
+    verdicts: Counter[str] = field(default_factory=Counter)
+
+
+def articles_with_progress(session: Session) -> list[ArticleProgress]:
+    """All articles, newest first, with claim counts and their verdict mix (four queries)."""
+    articles = session.exec(select(Article).order_by(col(Article.created).desc(), col(Article.id).desc())).all()
+    progress = {a.id: ArticleProgress(a) for a in articles}
+    totals = session.exec(
+        select(Claim.article_id, Claim.status, func.count()).group_by(Claim.article_id, Claim.status)
+    ).all()
+    for article_id, status, count in totals:
+        progress[article_id].total += count
+        row = progress[article_id]
+        if status == ClaimStatus.NEEDS_SECOND_REVIEW:
+            row.second_review += count
+        elif status == ClaimStatus.APPROVED:
+            row.approved += count
+        elif status == ClaimStatus.PUBLISHED:
+            row.published += count
+    mix = session.exec(
+        select(Claim.article_id, Rating.label, Rating.position, func.count())
+        .join(Rating, col(Rating.id) == Claim.verdict_id)
+        .group_by(Claim.article_id, Rating.label, Rating.position)
+        .order_by(Rating.position)
+    ).all()
+    for article_id, label, _position, count in mix:
+        progress[article_id].with_verdict += count
+        progress[article_id].verdicts[label] = count
+    concluded = session.exec(
+        select(Claim.article_id, func.count()).where(Claim.conclusion != "").group_by(Claim.article_id)
+    ).all()
+    for article_id, count in concluded:
+        progress[article_id].with_verdict += count
+        progress[article_id].verdicts["Conclusion"] = count
+    return list(progress.values())
+
+
+def content_hash(text: str) -> str:
+    """A fingerprint of an article's words, the same whatever its spacing, case or line endings."""
+    return hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()
+
+
+def find_duplicate(session: Session, text: str, urls: Iterable[str] = ()) -> Article | None:
+    """An article already stored with the same words (header aside) or one of the same URLs."""
+    body = text[parse_header(text).end :]
+    found = session.exec(select(Article).where(Article.content_hash == content_hash(body))).first()
+    wanted = [u for u in urls if u]
+    if found is None and wanted:
+        found = session.exec(
+            select(Article).where(col(Article.url).in_(wanted) | col(Article.source_url).in_(wanted))
+        ).first()
+    return found
+
+
+def create_article(session: Session, submitted: ArticleCreate, scale: RatingScale) -> Article:
+    """Store a new article and its claims; a header line becomes title and date, not a claim."""
+    header = parse_header(submitted.text)
+    body = submitted.text[header.end :]
+    # Split the whole text once: split_claims skips the same header itself. Splitting `body`
+    # instead would look for a header again and could take a short first paragraph for one.
+    spans = [
+        ClaimSpan(span.start - header.end, span.end - header.end, span.text) for span in split_claims(submitted.text)
+    ]
+    if not spans:
+        raise InvalidInput("No sentences found in the article text.")
+    title = submitted.title or header.title or _title_from(spans[0].text)
+    article = Article(
+        title=title,
+        outlet=submitted.outlet,
+        author=submitted.author or header.byline or "",
+        url=submitted.url,
+        source_url=submitted.source_url,
+        published=submitted.published or header.published,
+        dateline=submitted.dateline or header.dateline or "",
+        content_hash=content_hash(body),
+        text=body,
+        rating_scale_id=scale.id,
+    )
+    session.add(article)
+    session.flush()
+    for position, span in enumerate(spans):
+        claim = Claim(article_id=article.id, position=position, start=span.start, end=span.end, text=span.text)
+        score_claim(claim)
+        session.add(claim)
+    session.flush()
+    return article
+
+
+def _title_from(sentence: str, limit: int = 80) -> str:
+    words = " ".join(sentence.split())
+    return words if len(words) <= limit else words[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+

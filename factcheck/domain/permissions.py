@@ -1,0 +1,191 @@
+"""Who may do what: one table, and the one function that checks it before every request.
+
+Every endpoint of the app has a row in PERMISSIONS; an endpoint without one is refused to
+everyone (a test checks that none is missing), so a new route is closed until it is listed.
+A row gives the roles that may use the endpoint, those that may only where they are assigned,
+and the rules of blind review and merging that also decide access; `check_access` applies all
+of it, so no view checks access itself. The README's permission table is generated from this one
+(`factcheck permissions`), and a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from factcheck.domain.assignments import is_assigned
+from factcheck.domain.blind import OWN_BLIND_ARTICLE, is_blind_reviewer, reviews_blind
+from factcheck.domain.shaping import claim_after
+from factcheck.errors import Forbidden
+from factcheck.models import Article, Claim, User
+from factcheck.vocabulary import EDITOR_ROLES, Role
+
+ADMIN, EDITOR, REVIEWER = Role.ADMIN, Role.EDITOR, Role.REVIEWER
+EVERYONE = frozenset(Role)
+EDITORS = EDITOR_ROLES
+ADMINS = frozenset({ADMIN})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use an endpoint.
+
+    `roles` may always; `assigned` roles only for the article or claim they are assigned to
+    (the one named by the URL's article_id or claim_id). `public` endpoints need no login.
+    Whoever the roles let in is still refused:
+
+    - `writes_claim`: a change to the claim, while they review it blind and it is unsettled
+      (the first to answer must not leak their verdict into the claim or its thread);
+    - `compares_blind`: the settle page, while they review one of the article's claims blind
+      (it shows both blind verdicts);
+    - `changes_next_claim`: a merge, unless they may also change the claim after it (a merge
+      deletes that claim).
+    """
+
+    summary: str
+    roles: frozenset[Role] = frozenset()
+    assigned: frozenset[Role] = frozenset()
+    public: bool = False
+    writes_claim: bool = False
+    compares_blind: bool = False
+    changes_next_claim: bool = False
+
+    def cell(self, role: Role) -> str:
+        """This rule's answer for one role, as the README table shows it."""
+        if self.public or role in self.roles:
+            return "yes"
+        if role in self.assigned:
+            return "if assigned"
+        return "no"
+
+
+def _public(summary: str) -> Rule:
+    return Rule(summary, public=True)
+
+
+def _signed_in(summary: str) -> Rule:
+    return Rule(summary, roles=EVERYONE)
+
+
+def _editors(summary: str) -> Rule:
+    return Rule(summary, roles=EDITORS)
+
+
+def _reviewing(summary: str, **also: bool) -> Rule:
+    """Editors always, reviewers where assigned: a change to an article's claims (see Rule.writes_claim)."""
+    return Rule(summary, roles=EDITORS, assigned=frozenset({REVIEWER}), writes_claim=True, **also)
+
+
+def _comparing(summary: str) -> Rule:
+    return Rule(summary, roles=EDITORS, compares_blind=True)
+
+
+def _admins(summary: str) -> Rule:
+    return Rule(summary, roles=ADMINS)
+
+
+#: endpoint -> rule. Keep it in the order a reader meets the features.
+PERMISSIONS: dict[str, Rule] = {
+    "static": _public("Stylesheet and script"),
+    "web.htmx_js": _public("htmx, served from its package"),
+    "auth.login_form": _public("Log in page"),
+    "auth.login": _public("Log in"),
+    "auth.logout": _signed_in("Log out"),
+    "auth.password_form": _signed_in("Change own password page"),
+    "auth.change_password": _signed_in("Change own password"),
+    "articles.index": _signed_in("List articles"),
+    "review.show": _signed_in("Read an article's claims"),
+    "claims.show": _signed_in("Read a claim card"),
+    "claims.history": _signed_in("Read a claim's history"),
+    "claims.preview": _signed_in("Preview a rationale"),
+    "export.report_preview": _signed_in("Read the report"),
+    "export.report_download": _signed_in("Download the Markdown report"),
+    "export.json_download": _signed_in("Download the JSON export"),
+    "articles.new": _editors("New article page"),
+    "articles.create": _editors("Add an article"),
+    "claims.update": _reviewing("Save a verdict, rationale, status"),
+    "claims.add_source_view": _reviewing("Add a source"),
+    "claims.remove_source_view": _reviewing("Remove a source"),
+    "editorial.add_comment_view": _reviewing("Comment on a claim"),
+    "shaping.create": _reviewing("Make a claim from a selection"),
+    "shaping.split": _reviewing("Split a claim"),
+    "shaping.merge": _reviewing("Merge a claim with the next", changes_next_claim=True),
+    "shaping.dismiss": _reviewing("Dismiss a claim"),
+    "shaping.restore": _reviewing("Restore a dismissed claim"),
+    "shaping.worth_checking": _reviewing("Mark a claim (not) check-worthy"),
+    "review.change_scale": _editors("Change an article's rating scale"),
+    "scales.index": _signed_in("Read the rating scales"),
+    "scales.new": _admins("New rating scale page"),
+    "scales.create": _admins("Add a rating scale"),
+    "scales.edit": _admins("Edit rating scale page"),
+    "scales.update": _admins("Change a rating scale"),
+    "assignments.queue": _signed_in("My queue: the claims assigned to me"),
+    "assignments.overview": _editors("Assignments overview"),
+    "assignments.create": _editors("Assign an article or a claim"),
+    "assignments.delete": _editors("Unassign an article or a claim"),
+    "assignments.blind_switch": _editors("Switch blind double review on or off"),
+    "blind.give": Rule("Give one's own blind verdict", assigned=frozenset({REVIEWER, EDITOR})),
+    "blind.board": _comparing("Compare blind verdicts"),
+    "blind.settle_claim": _comparing("Settle a claim's blind verdicts"),
+    "blind.accept": _comparing("Accept the agreed blind verdicts"),
+    "blind.agreement": _editors("Agreement between reviewers (kappa)"),
+    "editorial.rules": _editors("Approval rules page"),
+    "editorial.save_rules": _editors("Set the sources each verdict needs for approval"),
+    "users.index": _admins("List users"),
+    "users.create": _admins("Add a user"),
+    "users.update": _admins("Change a user's name, role or active flag"),
+    "users.reset_password": _admins("Set a user's password"),
+}
+
+
+def allowed(session: Session, user: User, rule: Rule, view_args: dict) -> bool:
+    """May this signed-in user use an endpoint with this rule, for these URL arguments?"""
+    if rule.public or user.role in rule.roles:
+        return True
+    return user.role in rule.assigned and is_assigned(session, user, view_args)
+
+
+def check_access(session: Session, user: User | None, endpoint: str | None, view_args: dict) -> None:
+    """Raise Forbidden, with the reason, unless this signed-in user may use the endpoint with
+    these URL arguments. Public endpoints and unknown URLs (routing answers 404) pass; the
+    caller sends anonymous users of the others to log in first."""
+    if endpoint is None:
+        return
+    rule = PERMISSIONS.get(endpoint)
+    if rule is None:
+        raise Forbidden(f"{endpoint} is not in the permission table, so nobody may use it.")
+    if rule.public or user is None:
+        return
+    if not allowed(session, user, rule, view_args):
+        raise Forbidden(f"Your role ({user.role.label}) may not do this: {rule.summary.lower()}.")
+    claim = session.get(Claim, view_args["claim_id"]) if "claim_id" in view_args else None
+    if rule.writes_claim and claim is not None and is_blind_reviewer(session, user, claim):
+        raise Forbidden(
+            "This claim is under blind review: give your verdict in the blind form; "
+            "the claim itself changes when an editor settles it."
+        )
+    if rule.changes_next_claim and claim is not None:
+        following = claim_after(session, claim)
+        if following is not None and not allowed(session, user, rule, {"claim_id": following.id}):
+            raise Forbidden(
+                f"You may not change claim {following.position + 1}, so you may not merge it into this one."
+            )
+    if rule.compares_blind:
+        article_id = claim.article_id if claim is not None else view_args.get("article_id")
+        article = session.get(Article, article_id) if article_id is not None else None
+        if article is not None and reviews_blind(session, user, article):
+            raise Forbidden(OWN_BLIND_ARTICLE)
+
+
+def permission_table() -> str:
+    """The permission table as Markdown, for the README."""
+    roles = list(Role)
+    lines = [
+        "| what | endpoint | " + " | ".join(r.value for r in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for endpoint, rule in PERMISSIONS.items():
+        cells = " | ".join(rule.cell(r) for r in roles)
+        lines.append(f"| {rule.summary} | `{endpoint}` | {cells} |")
+    return "\n".join(lines) + "\n"

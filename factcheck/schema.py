@@ -1,0 +1,97 @@
+"""The schema's version: Alembic's migrations (migrations/ in a checkout), and the start-up check.
+
+The schema changes only through a revision in migrations/versions, applied by `factcheck db
+upgrade` (Alembic's own commands, under ours: factcheck/cli.py). The app never runs DDL on a
+database that has tables: `check_database`, called by the app factory, stops it with one line
+when the database is behind the latest revision (or was made before revisions existed, or by a
+newer release). A brand-new embedded SQLite database is the one exception: it is created on
+first start by the same migrations, so `factcheck run` works on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Engine, inspect
+
+from factcheck.config import bundled
+
+MIGRATIONS_DIR = bundled("migrations")
+
+
+class DatabaseOutOfDate(RuntimeError):
+    """The database is not at the revision this factcheck needs; the message says what to run."""
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic's configuration for our migrations, on the database at `url`."""
+    config = Config(stdout=sys.stdout)  # as it is now: Config's default is the one at import time
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # the config file escape
+    return config
+
+
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    """The latest revision in migrations/versions: the schema this factcheck's models describe."""
+    head = _scripts().get_current_head()
+    assert head is not None, "migrations/versions has no revision"
+    return head
+
+
+def check_database(engine: Engine, *, create_new: bool = False) -> None:
+    """Return if the database is at the latest revision; create it first when it has no tables
+    and `create_new`; else raise DatabaseOutOfDate, saying to run `factcheck db upgrade`."""
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        empty = current is None and not inspect(connection).get_table_names()
+    head = head_revision()
+    if current == head:
+        return
+    if empty and create_new:
+        _create(engine)
+        return
+    raise DatabaseOutOfDate(_behind(current, head, empty))
+
+
+def _create(engine: Engine) -> None:
+    """Create a new database by the migrations, as `factcheck db upgrade` would."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    if engine.url.database in (None, "", ":memory:"):
+        # Only this engine's own connection sees an in-memory database.
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        return
+    # Concurrent first starts are safe: each migration begins with SQLite's write lock
+    # (migrations/env.py), and the later ones find the database at the latest revision.
+    command.upgrade(config, "head")
+
+
+def _behind(current: str | None, head: str, empty: bool) -> str:
+    if empty:
+        return "the database has no tables yet: run `factcheck db upgrade` to create them."
+    if current is None:
+        return (
+            "the database was made by factcheck 0.1.0 or earlier, before schema revisions: "
+            "run `factcheck db upgrade` (every stored row is kept)."
+        )
+    try:
+        _scripts().get_revision(current)
+    except CommandError:
+        return (
+            f"the database is at revision {current}, which this factcheck does not know "
+            "(a newer release made it): run that release, or its `factcheck db downgrade`."
+        )
+    return f"the database is at revision {current}, behind this factcheck's {head}: run `factcheck db upgrade`."

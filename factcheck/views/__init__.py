@@ -1,0 +1,34 @@
+"""The web app's views: one blueprint per feature, each view thin (parse, call the domain, render).
+
+In the order a request meets them: web.py (rendering, errors, CSRF, headers) and auth.py (who is
+signed in, and the one access check, factcheck.domain.permissions.check_access), then the
+features. A view's rules and queries live in factcheck.domain, its page in
+templates/<blueprint>/.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from factcheck.views import (
+    articles,
+    assignments,
+    auth,
+    blind,
+    claims,
+    editorial,
+    export,
+    review,
+    scales,
+    shaping,
+    users,
+    web,
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the request hooks and every blueprint."""
+    auth.init_app(app)  # before web: who may use a route is settled before its CSRF check
+    web.init_app(app)
+    for blueprint in (articles, review, claims, shaping, export, scales, assignments, blind, editorial, users):
+        app.register_blueprint(blueprint.bp)

@@ -1,0 +1,111 @@
+"""Assignment: editors give reviewers whole articles or single claims; everyone's "My queue"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from sqlmodel import Session
+
+from factcheck.db import get_session
+from factcheck.domain.articles import get_article
+from factcheck.domain.assignments import TeamView, assign, team_view, unassign
+from factcheck.domain.blind import set_blind_review
+from factcheck.domain.claims import claim_of, claims_for_article
+from factcheck.domain.queues import assignment_overview, queue_for
+from factcheck.domain.review import Filters
+from factcheck.errors import FactcheckError, InvalidInput
+from factcheck.forms import is_digits
+from factcheck.models import Article, Claim
+from factcheck.views.auth import signed_in_user
+from factcheck.views.review import page_filters, review_context
+from factcheck.views.web import html_response, refused_with, render, wants_fragment
+
+bp = Blueprint("assignments", __name__)
+
+
+def _int(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if is_digits(value) else None
+
+
+def _panel_refused(error: FactcheckError, article_id: int) -> Response | None:
+    """A refused assignment, shown in the panel (or the claim's control) it came from."""
+    if not isinstance(error, InvalidInput):
+        return None
+    session = get_session()
+    return panel_response(session, get_article(session, article_id), _int(request.form.get("claim_id", "")), str(error))
+
+
+@bp.post("/articles/<int:article_id>/assignments")
+@refused_with(_panel_refused)
+def create(article_id: int) -> Response:
+    """Assign a reviewer the whole article, or the claim named by the form's claim_id."""
+    session = get_session()
+    article = get_article(session, article_id)
+    claim_id = _int(request.form.get("claim_id", ""))
+    assign(session, article, _int(request.form.get("reviewer_id", "")), claim_id, signed_in_user())
+    return panel_response(session, article, claim_id)
+
+
+@bp.post("/articles/<int:article_id>/unassign")
+def delete(article_id: int) -> Response:
+    """Take an article or a claim back from a reviewer (the form names the assignment)."""
+    session = get_session()
+    article = get_article(session, article_id)
+    assignment = unassign(session, article, _int(request.form.get("assignment_id", "")))
+    return panel_response(session, article, assignment.claim_id)
+
+
+@bp.post("/articles/<int:article_id>/blind-review")
+@refused_with(_panel_refused)
+def blind_switch(article_id: int) -> Response:
+    """Switch blind double review on (two people assigned the article) or off."""
+    session = get_session()
+    article = get_article(session, article_id)
+    set_blind_review(session, article, request.form.get("on") == "1")
+    return panel_response(session, article)
+
+
+def panel_response(session: Session, article: Article, claim_id: int | None = None, error: str | None = None) -> Response:
+    """After an assignment change: the panel (or claim control) for htmx, else back to the page."""
+    status = 422 if error else 200
+    if not wants_fragment():
+        if error:
+            context = review_context(session, article, Filters(), assignment_error=error, assignment_error_claim=claim_id)
+            return render("review/show.html", status=status, **context)
+        anchor = f"claim-{claim_id}" if claim_id is not None else "assignment-panel"
+        return redirect(url_for("review.show", article_id=article.id, _anchor=anchor), code=303)
+    team = team_view(session, article)
+    claim = claim_of(session, article, claim_id)
+    if claim is not None:
+        template, context = "assignments/_claim_control.html", {"claim": claim, "assignment_error_claim": claim.id}
+    else:
+        template, context = "assignments/_panel.html", {}
+    body = render_template(template, article=article, team=team, assignment_error=error, **context)
+    if not error:
+        body += _the_other_views(session, article, claim, team)
+    return html_response(body, status)
+
+
+def _the_other_views(session: Session, article: Article, changed: Claim | None, team: TeamView) -> str:
+    """What else on the page names assignees, swapped out of band: after a claim's change the panel
+    (its counts), after an article's the control of every claim card the page shows (its filters
+    are in its URL, so no swap misses its target)."""
+    if changed is not None:
+        return render_template("assignments/_panel.html", article=article, team=team, assign_oob=True)
+    shown = page_filters().apply(claims_for_article(session, article.id))
+    return "".join(
+        render_template("assignments/_claim_control.html", article=article, team=team, claim=claim, assign_oob=True)
+        for claim in shown
+    )
+
+
+@bp.get("/assignments")
+def overview() -> Response:
+    """Who has what, and how far along: every assignment by assignee."""
+    return render("assignments/overview.html", work=assignment_overview(get_session()))
+
+
+@bp.get("/queue")
+def queue() -> Response:
+    """My queue: the claims assigned to me that are not approved or published yet."""
+    return render("assignments/queue.html", groups=queue_for(get_session(), signed_in_user()))

@@ -1,0 +1,231 @@
+"""Logging in and out, changing one's password, and the checks every request goes through:
+who is signed in, and whether they may use the route (factcheck.domain.permissions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from htmx_flask import request as htmx_request
+
+from factcheck.db import get_session
+from factcheck.domain.accounts import (
+    AccountError,
+    HashParameters,
+    any_user,
+    authenticate,
+    change_own_password,
+    end_session,
+    start_session,
+    user_for_token,
+)
+from factcheck.domain.permissions import PERMISSIONS, check_access
+from factcheck.models import User
+from factcheck.views.web import html_response, refused_with, render, wants_fragment
+
+bp = Blueprint("auth", __name__)
+
+SESSION_TOKEN = "login"
+
+
+def hash_params() -> HashParameters:
+    """The app's argon2id cost (config ARGON2_TIME_COST, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM)."""
+    return HashParameters.from_config(current_app.config)
+
+
+def current_user() -> User | None:
+    """The signed-in user of this request, if any."""
+    return g.get("user")
+
+
+def acting_user_id() -> int | None:
+    """The id of the user making this request, for the history of what they change."""
+    user = current_user()
+    return user.id if user else None
+
+
+def may(endpoint: str) -> bool:
+    """Whether the signed-in user's role may use an endpoint at all, by the permission table:
+    for showing links and panels (each request is checked again, assignment included)."""
+    user = current_user()
+    rule = PERMISSIONS[endpoint]
+    return rule.public or (user is not None and (user.role in rule.roles or user.role in rule.assigned))
+
+
+def signed_in_user() -> User:
+    """The signed-in user; only for views the permission table keeps from anonymous users."""
+    user = current_user()
+    if user is None:
+        abort(401)
+    return user
+
+
+@bp.get("/login")
+def login_form() -> Response:
+    """The log-in page."""
+    return _login_page(_safe_next(request.args.get("next", "")))
+
+
+def _login_page(target: str, error: str | None = None, username: str = "", status: int = 200) -> Response:
+    # While nobody has an account the page says how to make the first admin.
+    no_accounts = not any_user(get_session())
+    return render("auth/login.html", next=target, error=error, username=username, no_accounts=no_accounts, status=status)
+
+
+@bp.post("/login")
+def login() -> Response:
+    """Check the password and sign this browser in, under a fresh session."""
+    username = request.form.get("username", "")
+    target = _safe_next(request.form.get("next", ""))
+    throttle: LoginThrottle = current_app.extensions["factcheck.login_throttle"]
+    if not throttle.attempt(username):
+        error = f"Too many failed logins for this username: try again in {throttle.window_minutes} minutes."
+        return _login_page(target, error, username, status=429)
+    user = authenticate(get_session(), username, request.form.get("password", ""), hash_params())
+    if user is None:
+        error = "Wrong username or password, or the account is switched off."
+        return _login_page(target, error, username, status=401)
+    throttle.succeeded(username)
+    _sign_in(user)
+    return redirect(target or url_for("articles.index"), code=303)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """End this browser's session on the server and clear its cookie."""
+    token = session.get(SESSION_TOKEN)
+    if token:
+        end_session(get_session(), token)
+    session.clear()
+    return redirect(url_for("auth.login_form"), code=303)
+
+
+@bp.get("/account/password")
+def password_form() -> Response:
+    """The form to change one's own password."""
+    return render("auth/password.html", error=None, changed=False)
+
+
+def _password_refused(error: AccountError) -> Response | None:
+    return render("auth/password.html", error=str(error), changed=False, status=422)
+
+
+@bp.post("/account/password")
+@refused_with(_password_refused)
+def change_password() -> Response:
+    """Change one's password: every other signed-in browser of this user is signed out."""
+    user = signed_in_user()
+    form = request.form
+    change_own_password(
+        get_session(), user, form.get("current", ""), form.get("new", ""), form.get("confirm", ""), hash_params()
+    )
+    _sign_in(user)
+    return render("auth/password.html", error=None, changed=True)
+
+
+def _sign_in(user: User) -> None:
+    """Start a server-side session for the user in a new cookie (no session fixation)."""
+    lifetime = dt.timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
+    token = start_session(get_session(), user, lifetime)
+    session.clear()
+    session.permanent = True
+    session[SESSION_TOKEN] = token
+
+
+class LoginThrottle:
+    """Refuses logins for a username after `limit` failures within `window_minutes`, so passwords
+    cannot be guessed at the speed of the server. Each attempt counts before its password is
+    checked (parallel guesses are counted too); a success forgets them. Kept per server process."""
+
+    MAX_USERNAMES = 10_000  # bounded memory under a spray of usernames: the oldest are forgotten
+
+    def __init__(self, limit: int, window_minutes: int) -> None:
+        self.limit = limit
+        self.window_minutes = window_minutes
+        self._attempts: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def attempt(self, username: str) -> bool:
+        """Count an attempt for the username; False (and not counted) once it is over the limit."""
+        key = username.strip().lower()
+        now = time.monotonic()
+        cutoff = now - self.window_minutes * 60
+        with self._lock:
+            recent = [t for t in self._attempts.pop(key, []) if t > cutoff]
+            if len(recent) >= self.limit:
+                self._attempts[key] = recent
+                return False
+            recent.append(now)
+            self._attempts[key] = recent  # re-inserted: the dict's order is least recently tried first
+            while len(self._attempts) > self.MAX_USERNAMES:
+                del self._attempts[next(iter(self._attempts))]
+            return True
+
+    def succeeded(self, username: str) -> None:
+        """Forget the attempts of a username that has just logged in."""
+        with self._lock:
+            self._attempts.pop(username.strip().lower(), None)
+
+
+def _safe_next(target: str) -> str:
+    """A local path to go to after logging in; anything else (another host, "//x") is dropped."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return ""
+    return target
+
+
+def _load_user() -> None:
+    if request.endpoint in ("static", "web.htmx_js"):
+        g.user = None  # assets need no database round trip
+        return
+    token = session.get(SESSION_TOKEN)
+    g.user = user_for_token(get_session(), token) if token else None
+    if token and g.user is None:
+        session.pop(SESSION_TOKEN, None)  # ended or expired on the server: forget it here too
+
+
+def _authorize() -> Response | None:
+    """Send anonymous users of a closed route to log in; check everyone else's access (Forbidden)."""
+    endpoint = request.endpoint
+    rule = PERMISSIONS.get(endpoint) if endpoint else None
+    if rule is not None and not rule.public and current_user() is None:
+        return _login_required()
+    check_access(get_session(), current_user(), endpoint, request.view_args or {})
+    return None
+
+
+def _login_required() -> Response:
+    if wants_fragment():
+        # htmx follows HX-Redirect with a full page load, whatever the status.
+        here = htmx_request.htmx.current_url or ""
+        path = urlsplit(here).path if here else ""
+        target = url_for("auth.login_form", next=_safe_next(path) or None)
+        return html_response("Your session has ended. Log in again.", 401, redirect=target)
+    target = request.full_path.rstrip("?") if request.method == "GET" else ""
+    return redirect(url_for("auth.login_form", next=_safe_next(target) or None), code=303)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie, marked Secure whenever the request came over https."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def init_app(app: Flask) -> None:
+    """Load the signed-in user and check permissions before every request."""
+    app.session_interface = _SessionInterface()
+    app.extensions["factcheck.login_throttle"] = LoginThrottle(
+        app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
+    )
+    app.permanent_session_lifetime = dt.timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
+    app.before_request(_load_user)
+    app.before_request(_authorize)
+    app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["may"] = may
+    app.register_blueprint(bp)

@@ -1,0 +1,46 @@
+"""Exports of an article's verdicts: the Markdown report (download and preview) and the JSON record."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from factcheck.db import get_session
+from factcheck.domain.articles import get_article
+from factcheck.domain.records import article_record
+from factcheck.models import Article
+from factcheck.report import export_filename, record_json, report_markdown
+from factcheck.views.web import render
+
+bp = Blueprint("export", __name__)
+
+
+def _download(body: str, mimetype: str, article: Article, extension: str) -> Response:
+    response = Response(body.encode("utf-8"), mimetype=mimetype)
+    filename = export_filename(article.id, article.title, extension)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/articles/<int:article_id>/report.md")
+def report_download(article_id: int) -> Response:
+    """Download the Markdown report of the article's verdicts."""
+    session = get_session()
+    article = get_article(session, article_id)
+    return _download(report_markdown(article_record(session, article)), "text/markdown; charset=utf-8", article, "md")
+
+
+@bp.get("/articles/<int:article_id>/report")
+def report_preview(article_id: int) -> Response:
+    """The report rendered as it reads; htmx refreshes just the preview after each save."""
+    session = get_session()
+    article = get_article(session, article_id)
+    report = report_markdown(article_record(session, article))
+    return render("export/report.html", blocks=["report_preview"], article=article, report=report)
+
+
+@bp.get("/articles/<int:article_id>/export.json")
+def json_download(article_id: int) -> Response:
+    """Download the full record (format factcheck-article/1) that `factcheck import` restores."""
+    session = get_session()
+    article = get_article(session, article_id)
+    return _download(record_json(article_record(session, article)), "application/json", article, "json")

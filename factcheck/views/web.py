@@ -1,0 +1,212 @@
+"""What every page shares: fragment-or-page rendering, refusals and error pages, CSRF, security headers, assets.
+
+One path for errors: every refusal is a factcheck.errors exception (or an HTTP error), answered
+by `error_response` as a small fragment for htmx and a page otherwise, after the request's unit
+of work is rolled back (factcheck.db). A view that shows its refusals in place (a claim card
+with its message, a form with what the reviewer typed) names the function that draws them with
+`@refused_with`; anything it does not draw, and everything raised before a view runs, takes the
+common path.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import mimetypes
+import secrets
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, session
+from htmx_flask import make_response
+from htmx_flask import request as htmx_request
+from jinja2_fragments.flask import render_blocks
+from werkzeug.exceptions import HTTPException
+
+from factcheck import db
+from factcheck.errors import FactcheckError, NotFound
+from factcheck.rendering import render_markdown
+
+bp = Blueprint("web", __name__)
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+#: Above this the report preview shows the Markdown as text: rendering is linear but not free,
+#: and the preview must stay fast even for hostile rationales (see bench/markdown_pathological.py).
+REPORT_PREVIEW_MAX_CHARS = 50_000
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def wants_fragment() -> bool:
+    """True for an htmx request that swaps part of a page (not boosted, not a history restore)."""
+    return bool(htmx_request.htmx) and not htmx_request.htmx.boosted and not htmx_request.htmx.history_restore_request
+
+
+def render(
+    template: str, blocks: list[str] | None = None, status: int = 200, htmx: dict[str, Any] | None = None, **context: Any
+) -> Response:
+    """Render the named blocks for an htmx fragment request, else the whole page; `htmx` holds
+    htmx response headers, as html_response takes them."""
+    fragment = bool(blocks) and wants_fragment()
+    body = render_blocks(template, blocks, **context) if fragment else render_template(template, **context)
+    return html_response(body, status, **(htmx or {}))
+
+
+def html_response(body: str, status: int = 200, **htmx_headers: Any) -> Response:
+    """An HTML response that says it differs by HX-Request, with htmx response headers
+    (htmx_flask.make_response's keywords: retarget, reswap, trigger, trigger_after_settle...)."""
+    response = make_response(body, status, **htmx_headers)
+    response.vary.add("HX-Request")
+    return response
+
+
+# --- Refusals and errors ----------------------------------------------------------------------
+
+
+Refusal = Callable[..., Response | None]
+
+
+def refused_with(show: Refusal) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Draw this view's refusals with `show(error, **view_args)`, after the unit of work is rolled back.
+
+    `show` returns the response (the card with its message, the form as it was sent), or None
+    to leave the error to the common error page. NotFound always takes the common path.
+    """
+
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def run(**view_args: Any) -> Response:
+            try:
+                return view(**view_args)
+            except NotFound:
+                raise
+            except FactcheckError as error:
+                db.rollback()
+                response = show(error, **view_args)
+                if response is None:
+                    raise
+                return response
+
+        return run
+
+    return decorate
+
+
+ERROR_TITLES = {
+    400: "Bad request",
+    401: "Log in first",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Edit conflict",
+    413: "Upload too large",
+    422: "Cannot use that input",
+    429: "Too many attempts",
+    500: "Something went wrong",
+}
+
+
+def error_response(code: int, message: str, title: str | None = None) -> Response:
+    """The error as a message in the page's message area for htmx, else as an error page."""
+    context = {"code": code, "title": title or ERROR_TITLES.get(code, "Error"), "message": message}
+    if wants_fragment():
+        # Shown in the page's message area, whatever the request's own target was.
+        body = render_template("errors/_message.html", **context)
+        return html_response(body, code, retarget="#messages", reswap="innerHTML")
+    return html_response(render_template([f"errors/{code}.html", "errors/error.html"], **context), code)
+
+
+def _refused(error: FactcheckError) -> Response:
+    db.rollback()
+    return error_response(error.status, str(error))
+
+
+def _http_error(error: HTTPException) -> Response:
+    code = error.code or 500
+    if code == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        message = f"That upload is larger than the limit of {limit // 1024:,} KB. Split the article or trim it."
+    else:
+        message = error.description or ERROR_TITLES.get(code, "Error")
+    return error_response(code, message, ERROR_TITLES.get(code, error.name))
+
+
+def _internal_error(_error: BaseException) -> Response:
+    db.rollback()
+    return error_response(500, "The server hit an error; nothing was half-stored. Try again, and report it if it persists.")
+
+
+# --- CSRF, headers, assets --------------------------------------------------------------------
+
+
+def csrf_token() -> str:
+    """The session's CSRF token, created on first use; every form and htmx request sends it back."""
+    if CSRF_FIELD not in session:
+        session[CSRF_FIELD] = secrets.token_hex(32)
+    return session[CSRF_FIELD]
+
+
+def _check_csrf() -> None:
+    if request.method not in UNSAFE_METHODS:
+        return
+    expected = session.get(CSRF_FIELD)
+    sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
+    if not expected or not hmac.compare_digest(str(expected), str(sent)):
+        abort(400, description="This form has expired or did not come from factcheck. Reload the page and try again.")
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+@bp.get("/assets/htmx.min.js")
+def htmx_js() -> Response:
+    """htmx 2, served from the installed django-js-lib-htmx package (no CDN, no copy in this repo)."""
+    return _package_asset("js_lib_htmx", "static/htmx/htmx.min.js")
+
+
+def _package_asset(package: str, path: str) -> Response:
+    try:
+        data = resources.files(package).joinpath(path).read_bytes()
+    except (FileNotFoundError, ModuleNotFoundError):
+        abort(404)
+    response = Response(data, mimetype=mimetypes.guess_type(path)[0] or "application/octet-stream")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register CSRF checking, headers, the error handlers, template helpers and the asset route."""
+    app.before_request(_check_csrf)
+    app.after_request(_security_headers)
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.filters["markdown"] = render_markdown
+    # A report holds many rationales, each within the rationale cap: allow it a larger one.
+    app.jinja_env.filters["markdown_report"] = lambda text: render_markdown(text, limit=REPORT_PREVIEW_MAX_CHARS)
+    app.jinja_env.globals["REPORT_PREVIEW_MAX_CHARS"] = REPORT_PREVIEW_MAX_CHARS
+    app.register_error_handler(FactcheckError, _refused)
+    for code in ERROR_TITLES:
+        if code != 500:
+            app.register_error_handler(code, _http_error)
+    app.register_error_handler(500, _internal_error)
+    app.register_blueprint(bp)

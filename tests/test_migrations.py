@@ -1,0 +1,359 @@
+"""Schema revisions: `factcheck db ...`, databases from before revisions, and the app's start-up check.
+
+The suite's second pass runs this module on PostgreSQL too, so each check holds on both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
+from sqlalchemy import create_engine, func, inspect, text
+from sqlmodel import Session, SQLModel, select
+
+from factcheck import create_app, schema
+from factcheck.cli import cli
+from factcheck.domain.scales import DEFAULT_SCALE_NAME
+from factcheck.models import Article, Claim, Rating, RatingScale, User
+from factcheck.schema import DatabaseOutOfDate, head_revision
+from factcheck.vocabulary import ClaimStatus
+from tests.conftest import DATA, PASSWORD, html, log_in
+from tests.postgres import postgres_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+POLITIFACT = "PolitiFact-style (6 levels)"
+SNOPES = "Snopes-style labels"
+CONCLUSION = "Conclusion only (free text)"
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A database with no tables: a SQLite file, or a new schema in the PostgreSQL pass."""
+    server = os.environ.get("FACTCHECK_TEST_POSTGRES_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path / 'old.sqlite'}"
+        return
+    with postgres_schema(server) as url:
+        yield url
+
+
+@pytest.fixture
+def factcheck(tmp_path):
+    """Run `factcheck ARGS` on the database at `url` as a user would: settings from the environment."""
+
+    def run(url: str, *args: str):
+        env = {"FACTCHECK_DATABASE_URL": url, "FACTCHECK_SECRET_KEY": "x", "FACTCHECK_INSTANCE_PATH": str(tmp_path / "i")}
+        return CliRunner().invoke(cli, list(args), env=env)
+
+    return run
+
+
+def execute(url: str, script: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for statement in filter(str.strip, script.split(";")):
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+def differences(url: str) -> list:
+    """What Alembic's autogenerate finds between the models and the database (nothing, when they agree)."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    engine.dispose()
+    return found
+
+
+def revision_of(url: str) -> str | None:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    engine.dispose()
+    return current
+
+
+# --- The models and the migrations ----------------------------------------------------------------
+
+
+def test_the_models_and_the_migrations_agree(empty_database, factcheck):
+    result = factcheck(empty_database, "db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert revision_of(empty_database) == head_revision()
+    assert differences(empty_database) == []
+    result = factcheck(empty_database, "db", "check")
+    assert result.exit_code == 0 and "agree" in result.stdout
+
+
+def test_downgrade_to_base_removes_every_table_and_upgrade_builds_them_again(empty_database, factcheck):
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    result = factcheck(empty_database, "db", "downgrade", "base")
+    assert result.exit_code == 0, result.output
+    engine = create_engine(empty_database)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+    assert revision_of(empty_database) is None
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    assert differences(empty_database) == []
+
+
+def test_current_and_history_name_the_revisions(empty_database, factcheck):
+    assert factcheck(empty_database, "db", "current").stdout.strip() == ""
+    factcheck(empty_database, "db", "upgrade")
+    assert factcheck(empty_database, "db", "current").stdout.split()[:2] == [head_revision(), "(head)"]
+    history = factcheck(empty_database, "db", "history").stdout
+    assert "<base> -> 0001 (head) (current), Baseline: the schema of factcheck 0.1.0" in history
+
+
+def test_revision_writes_a_new_revision_that_autogenerate_leaves_empty(empty_database, factcheck, tmp_path, monkeypatch):
+    folder = tmp_path / "migrations"
+    shutil.copytree(ROOT / "migrations", folder)
+    monkeypatch.setattr(schema, "MIGRATIONS_DIR", folder)
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    result = factcheck(empty_database, "db", "revision", "-m", "Nothing yet", "--autogenerate")
+    assert result.exit_code == 0, result.output
+    [written] = [p for p in (folder / "versions").glob("*.py") if p.name != "0001_baseline.py"]
+    code = [line for line in written.read_text().splitlines() if not line.lstrip().startswith("#")]
+    assert "down_revision = '0001'" in code
+    for function in ("def upgrade() -> None:", "def downgrade() -> None:"):
+        assert code[code.index(function) + 1] == "    pass"  # autogenerate found nothing to do
+
+
+def test_upgrade_sql_prints_the_ddl_without_touching_the_database(empty_database, factcheck):
+    result = factcheck(empty_database, "db", "upgrade", "--sql")
+    assert result.exit_code == 0, result.output
+    assert "CREATE TABLE claim" in result.stdout
+    assert revision_of(empty_database) is None
+
+
+# --- The app's start-up check ---------------------------------------------------------------------
+
+
+def test_a_new_embedded_database_is_created_on_first_start(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite'}", "SECRET_KEY": "x"})
+    url = app.config["DATABASE_URL"]
+    app.extensions["factcheck.engine"].dispose()
+    assert revision_of(url) == head_revision()
+    assert differences(url) == []
+
+
+def test_several_workers_starting_on_a_new_database_create_it_once(tmp_path):
+    """Four processes start on the same new SQLite file at once: all come up, the schema is made once."""
+    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+    script = (
+        "import sys; from factcheck import create_app\n"
+        "app = create_app({'DATABASE_URL': sys.argv[1], 'SECRET_KEY': 'x'})\n"
+        "assert app.test_client().get('/login').status_code == 200\n"
+    )
+    workers = [subprocess.Popen([sys.executable, "-c", script, url], stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    for worker in workers:
+        _, stderr = worker.communicate(timeout=120)
+        assert worker.returncode == 0, stderr[-2000:]
+    connection = sqlite3.connect(tmp_path / "race.sqlite")
+    assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(head_revision(),)]
+    assert connection.execute("SELECT count(*) FROM ratingscale").fetchone() == (4,)
+    connection.close()
+
+
+def test_a_new_server_database_is_left_to_db_upgrade(empty_database, factcheck):
+    """Web workers run no DDL: only the embedded SQLite default is created on start."""
+    if not empty_database.startswith("postgresql"):
+        pytest.skip("on SQLite a new database is created on first start (test above)")
+    with pytest.raises(DatabaseOutOfDate, match=r"has no tables yet: run `factcheck db upgrade`"):
+        create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
+    assert revision_of(empty_database) is None
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"}).extensions["factcheck.engine"].dispose()
+
+
+def test_an_app_on_a_database_behind_the_latest_revision_stops_with_one_line(empty_database, factcheck):
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    execute(empty_database, "UPDATE alembic_version SET version_num = 'ffffffffffff'")
+    with pytest.raises(DatabaseOutOfDate, match="revision ffffffffffff, which this factcheck does not know"):
+        create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
+    execute(empty_database, "DROP TABLE alembic_version")
+    with pytest.raises(DatabaseOutOfDate) as refused:
+        create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
+    assert "\n" not in str(refused.value) and "run `factcheck db upgrade`" in str(refused.value)
+
+
+def test_factcheck_run_on_an_old_database_says_what_to_do_and_exits(tmp_path):
+    old = tmp_path / "old.sqlite"
+    shutil.copyfile(DATA / "factcheck-0.1.0.sqlite", old)
+    exe = shutil.which("factcheck") or str(ROOT / ".venv/bin/factcheck")
+    env = {**os.environ, "FACTCHECK_DATABASE_URL": f"sqlite:///{old}", "FACTCHECK_INSTANCE_PATH": str(tmp_path / "i")}
+    run = subprocess.run([exe, "run", "--port", "0"], capture_output=True, text=True, env=env, timeout=60)
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        "factcheck: the database was made by factcheck 0.1.0 or earlier, before schema revisions: "
+        "run `factcheck db upgrade` (every stored row is kept)."
+    ]
+    assert revision_of(f"sqlite:///{old}") is None  # nothing was changed
+    upgrade = subprocess.run([exe, "db", "upgrade"], capture_output=True, text=True, env=env, timeout=60)
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert revision_of(f"sqlite:///{old}") == head_revision()
+
+
+# --- Databases made before revisions --------------------------------------------------------------
+
+
+@pytest.fixture
+def release_database(empty_database):
+    """The database factcheck 0.1.0 made (tests/data/README.md), in a file or a new PostgreSQL schema."""
+    if empty_database.startswith("sqlite:///"):
+        shutil.copyfile(DATA / "factcheck-0.1.0.sqlite", empty_database.removeprefix("sqlite:///"))
+        return empty_database
+    engine = create_engine(empty_database)
+    with engine.connect() as connection:
+        name = connection.execute(text("SELECT current_schema()")).scalar()
+    dump = (DATA / "factcheck-0.1.0.postgresql.sql").read_text(encoding="utf-8").replace("{schema}", name)
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute(dump)
+        raw.commit()
+    finally:
+        raw.close()
+        engine.dispose()
+    return empty_database
+
+
+def row_counts(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    names = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    with engine.connect() as connection:
+        counts = {t: connection.execute(text(f'SELECT count(*) FROM "{t}"')).scalar() for t in names}
+    engine.dispose()
+    return counts
+
+
+def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_database, factcheck):
+    before = row_counts(release_database)
+    assert before["claim"] == 30 and before["user"] == 5 and before["ratingscale"] == 5
+    with pytest.raises(DatabaseOutOfDate, match="made by factcheck 0.1.0 or earlier"):
+        create_app({"DATABASE_URL": release_database, "SECRET_KEY": "x"})
+    result = factcheck(release_database, "db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert row_counts(release_database) == before
+    assert differences(release_database) == []
+    assert factcheck(release_database, "db", "upgrade").exit_code == 0  # again: nothing to do
+    expected = json.loads((DATA / "factcheck-0.1.0-exports.json").read_text(encoding="utf-8"))
+    for article_id, record in expected.items():
+        exported = factcheck(release_database, "export", article_id, "--format", "json")
+        assert exported.exit_code == 0, exported.output
+        assert json.loads(exported.stdout) == record
+    # Its people can still log in, with the passwords they had, and review.
+    app = create_app({"DATABASE_URL": release_database, "SECRET_KEY": "x"})
+    client = app.test_client()
+    assert log_in(client, "edna", PASSWORD).status_code == 303
+    page = html(client.get("/articles/1"))
+    assert len(page.select("section.claim-card")) == 25  # 26 claims (one was split), one dismissed
+    assert "Mostly false" in page.select_one("#claims").get_text()
+    app.extensions["factcheck.engine"].dispose()
+
+
+def test_an_older_database_gains_new_columns_and_keeps_its_rows(tmp_path, factcheck):
+    """Upgrading factcheck must not lose stored work: new columns are added, rows stay."""
+    path = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        """
+        CREATE TABLE article (id INTEGER PRIMARY KEY, title VARCHAR NOT NULL, outlet VARCHAR NOT NULL,
+          author VARCHAR NOT NULL, url VARCHAR NOT NULL, published DATE, text TEXT NOT NULL,
+          rating_scale_id INTEGER NOT NULL, created DATETIME NOT NULL);
+        INSERT INTO article VALUES (1, 'Old', '', '', '', NULL, 'A claim.', 1, '2026-01-01 00:00:00');
+        """
+    )
+    connection.commit()
+    connection.close()
+    assert factcheck(f"sqlite:///{path}", "db", "upgrade").exit_code == 0
+    connection = sqlite3.connect(path)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(article)")]
+    assert {"dateline", "source_url", "content_hash"} <= set(columns)
+    assert connection.execute("SELECT title, text, dateline FROM article").fetchall() == [("Old", "A claim.", "")]
+    connection.close()
+
+
+OLD_SCHEMA = """
+CREATE TABLE ratingscale (id {serial} PRIMARY KEY, name VARCHAR NOT NULL UNIQUE);
+CREATE TABLE article (id {serial} PRIMARY KEY, title VARCHAR NOT NULL, outlet VARCHAR NOT NULL,
+  author VARCHAR NOT NULL, url VARCHAR NOT NULL, published DATE, text TEXT NOT NULL,
+  rating_scale_id INTEGER NOT NULL, created TIMESTAMP NOT NULL);
+CREATE TABLE claim (id {serial} PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES article (id),
+  position INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+  status {status} NOT NULL, verdict_id INTEGER, rationale TEXT NOT NULL, updated TIMESTAMP NOT NULL);
+INSERT INTO article (title, outlet, author, url, text, rating_scale_id, created)
+  VALUES ('Old', '', '', '', 'It rained. It poured.', 1, '2026-01-01 00:00:00');
+INSERT INTO claim (article_id, position, start, "end", text, status, rationale, updated)
+  VALUES (1, 0, 0, 10, 'It rained.', 'DONE', 'Seen.', '2026-01-01 00:00:00'),
+         (1, 1, 11, 21, 'It poured.', 'IN_PROGRESS', '', '2026-01-01 00:00:00');
+"""
+
+
+def test_claims_stored_before_second_review_existed_need_one_now(empty_database, factcheck):
+    """An older database (on PostgreSQL, with an enum type of three statuses) upgrades in place."""
+    postgres = empty_database.startswith("postgresql")
+    script = OLD_SCHEMA.format(serial="SERIAL" if postgres else "INTEGER", status="claimstatus" if postgres else "VARCHAR(11)")
+    if postgres:
+        script = "CREATE TYPE claimstatus AS ENUM ('TO_REVIEW', 'IN_PROGRESS', 'DONE');" + script
+    execute(empty_database, script)
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0  # twice: idempotent
+    app = create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
+    with Session(app.extensions["factcheck.engine"]) as session:
+        claims = session.exec(select(Claim).order_by(Claim.position)).all()
+        assert [(c.text, c.status, c.rationale, c.version) for c in claims] == [
+            ("It rained.", ClaimStatus.NEEDS_SECOND_REVIEW, "Seen.", 1),
+            ("It poured.", ClaimStatus.IN_PROGRESS, "", 1),
+        ]
+        claims[1].status = ClaimStatus.PUBLISHED  # a label the old enum type did not have
+        session.add(claims[1])
+        session.commit()
+    app.extensions["factcheck.engine"].dispose()
+
+
+def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factcheck):
+    path = tmp_path / "old.sqlite"
+    create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "x"}).extensions["factcheck.engine"].dispose()
+    # What a database from before scales looked like: no such columns, only the default scale.
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        """
+        DROP TABLE alembic_version;
+        ALTER TABLE claim DROP COLUMN conclusion;
+        ALTER TABLE ratingscale DROP COLUMN free_text;
+        ALTER TABLE ratingscale DROP COLUMN preset;
+        ALTER TABLE ratingscale DROP COLUMN description;
+        DELETE FROM rating WHERE scale_id > 1;
+        DELETE FROM ratingscale WHERE id > 1;
+        """
+    )
+    connection.commit()
+    connection.close()
+    assert factcheck(f"sqlite:///{path}", "db", "upgrade").exit_code == 0
+    connection = sqlite3.connect(path)
+    assert "conclusion" in [row[1] for row in connection.execute("PRAGMA table_info(claim)")]
+    rows = connection.execute("SELECT id, name, free_text, preset FROM ratingscale ORDER BY id").fetchall()
+    connection.close()
+    assert rows[0] == (1, DEFAULT_SCALE_NAME, 0, 1)
+    assert [r[1] for r in rows[1:]] == [POLITIFACT, SNOPES, CONCLUSION] and rows[3][2] == 1
+
+
+def test_upgrading_an_older_database_seeds_each_preset_once(release_database, factcheck):
+    assert factcheck(release_database, "db", "upgrade").exit_code == 0
+    app = create_app({"DATABASE_URL": release_database, "SECRET_KEY": "x"})
+    with Session(app.extensions["factcheck.engine"]) as session:
+        presets = session.exec(select(RatingScale.name).where(RatingScale.preset == True)).all()  # noqa: E712
+        assert sorted(presets) == sorted([DEFAULT_SCALE_NAME, POLITIFACT, SNOPES, CONCLUSION])
+        assert session.exec(select(func.count()).select_from(Rating)).one() == 7 + 6 + 15 + 2
+        assert session.exec(select(func.count()).select_from(User)).one() == 5
+        assert session.exec(select(func.count()).select_from(Article)).one() == 3
+    app.extensions["factcheck.engine"].dispose()
