@@ -23,18 +23,29 @@ from sqlalchemy import Engine, inspect
 from factcheck.config import bundled
 
 MIGRATIONS_DIR = bundled("migrations")
+VERSION_TABLE = "alembic_version"
+
+
+#: Config attribute: the command changes the schema (migrations/env.py then takes SQLite's write lock first).
+WRITES = "factcheck.writes"
 
 
 class DatabaseOutOfDate(RuntimeError):
     """The database is not at the revision this factcheck needs; the message says what to run."""
 
 
-def alembic_config(url: str | None = None) -> Config:
-    """Alembic's configuration for our migrations, on the database at `url`."""
+class MigrationFailed(RuntimeError):
+    """A migration refused to finish (and changed nothing); the message says why."""
+
+
+def alembic_config(url: str | None = None, *, writes: bool = False) -> Config:
+    """Alembic's configuration for our migrations, on the database at `url`; `writes` for upgrade
+    and downgrade."""
     config = Config(stdout=sys.stdout)  # as it is now: Config's default is the one at import time
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url is not None:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # the config file escape
+    config.attributes[WRITES] = writes
     return config
 
 
@@ -55,7 +66,8 @@ def check_database(engine: Engine, *, create_new: bool = False) -> None:
     and `create_new`; else raise DatabaseOutOfDate, saying to run `factcheck db upgrade`."""
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-        empty = current is None and not inspect(connection).get_table_names()
+        # No tables, or only Alembic's own left empty by `factcheck db downgrade base`.
+        empty = current is None and not set(inspect(connection).get_table_names()) - {VERSION_TABLE}
     head = head_revision()
     if current == head:
         return
@@ -67,7 +79,7 @@ def check_database(engine: Engine, *, create_new: bool = False) -> None:
 
 def _create(engine: Engine) -> None:
     """Create a new database by the migrations, as `factcheck db upgrade` would."""
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    config = alembic_config(engine.url.render_as_string(hide_password=False), writes=True)
     if engine.url.database in (None, "", ":memory:"):
         # Only this engine's own connection sees an in-memory database.
         with engine.begin() as connection:

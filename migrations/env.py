@@ -1,12 +1,15 @@
 """Alembic's environment for factcheck: the models' metadata, and how a migration connects.
 
-Run through `factcheck db ...` (factcheck/cli.py), which gives the app's database URL. On SQLite
-a migration runs in one real transaction begun with the write lock (BEGIN IMMEDIATE): a failed
-migration leaves nothing half done, and two processes migrating at once (several workers
-creating a new embedded database on their first start) take turns, the second finding nothing
-to do. Foreign keys are off meanwhile, as SQLite's own procedure for changing a table asks:
-batch mode copies a table and drops the old one, and with them on, that drop would cascade to
-every row that points at it. They are checked before the migration commits.
+Run through `factcheck db ...` (factcheck/cli.py), which gives the app's database URL. Every
+command runs in one transaction, all its revisions together, so a failed upgrade leaves the
+database as it was. On SQLite that takes doing by hand: pysqlite runs DDL outside any
+transaction of its own, so the connection begins one itself; an upgrade or downgrade begins it
+holding the write lock (BEGIN IMMEDIATE), so that two processes migrating at once (several
+workers creating a new embedded database on their first start) take turns, the second finding
+nothing left to do, while reading commands (current, history, check) take no lock. Foreign keys
+are off while migrating, as SQLite's own procedure for changing a table asks: batch mode copies
+a table and drops the old one, and with them on, that drop would cascade to every row pointing
+at it. Before the transaction commits, any row a revision left pointing at nothing fails it.
 """
 
 from __future__ import annotations
@@ -17,43 +20,53 @@ from sqlmodel import SQLModel
 
 import factcheck.models  # noqa: F401 (the tables, on SQLModel.metadata)
 from factcheck.db import make_engine
+from factcheck.schema import WRITES, MigrationFailed
 
 #: How long a migration waits for another one (or a writer) to let go of a SQLite database.
 SQLITE_WAIT_MS = 60_000
 
 
-def migration_engine(url: str) -> Engine:
-    """An engine for migrating: on SQLite, transactions that cover DDL and take the write lock first."""
+def migration_engine(url: str, writes: bool) -> Engine:
+    """An engine for migrating: on SQLite, transactions that cover DDL (taking the write lock
+    first when the command `writes`), with foreign keys off."""
     engine = make_engine(url, busy_timeout_ms=SQLITE_WAIT_MS)
     if engine.dialect.name == "sqlite":
+        begin = "BEGIN IMMEDIATE" if writes else "BEGIN"
 
         @event.listens_for(engine, "connect")
         def _no_implicit_transactions(dbapi_connection, _record):  # noqa: ANN001
             dbapi_connection.execute("PRAGMA foreign_keys=OFF")
-            dbapi_connection.isolation_level = None  # pysqlite would otherwise run DDL outside a transaction
+            dbapi_connection.isolation_level = None  # transactions are begun below, DDL included
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(connection: Connection) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(connection: Connection) -> None:
+            connection.exec_driver_sql(begin)
 
     return engine
 
 
 def run_migrations(connection: Connection) -> None:
-    """Run the migrations Alembic was asked for, in one transaction."""
+    """Run the revisions Alembic was asked for, in one transaction."""
     sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=SQLModel.metadata,
         render_as_batch=sqlite,  # SQLite alters most of a table by copying it
         compare_type=True,
+        transactional_ddl=True,  # on SQLite too: the engine above makes its DDL transactional
     )
     with context.begin_transaction():
+        dangling = _dangling_rows(connection) if sqlite else set()
         context.run_migrations()
-        if sqlite:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                raise RuntimeError(f"the migration left rows that point at missing rows: {broken[:5]}")
+        if sqlite and (new := _dangling_rows(connection) - dangling):
+            raise MigrationFailed(
+                f"the migration would leave {len(new)} rows pointing at rows that do not exist "
+                f"(table, row, referenced table: {sorted(new)[:3]}); nothing was changed."
+            )
+
+
+def _dangling_rows(connection: Connection) -> set[tuple]:
+    return {tuple(row[:3]) for row in connection.exec_driver_sql("PRAGMA foreign_key_check")}
 
 
 def run_offline() -> None:
@@ -69,7 +82,7 @@ if context.is_offline_mode():
 elif "connection" in context.config.attributes:  # an in-memory database: only its own connection sees it
     run_migrations(context.config.attributes["connection"])
 else:
-    engine = migration_engine(context.config.get_main_option("sqlalchemy.url"))
+    engine = migration_engine(context.config.get_main_option("sqlalchemy.url"), context.config.attributes.get(WRITES, False))
     try:
         with engine.connect() as connection:
             run_migrations(connection)

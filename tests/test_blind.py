@@ -115,6 +115,15 @@ def test_blind_reviewers_cannot_write_the_claim_until_it_is_settled(team, db, se
     assert db.exec(select(Comment)).all() == []
 
 
+def test_a_blind_reviewer_without_a_form_token_is_told_to_reload_first(team, db, seed_article):
+    """A form that did not come from factcheck is refused as such (400), before the rules of blind review."""
+    _, rita, _ = team
+    claim = claims_of(db, seed_article)[0]
+    response = rita.post(f"/claims/{claim.id}", data={"status": "in_progress", "version": "1"})
+    assert response.status_code == 400
+    assert "Reload the page" in response.get_data(as_text=True)
+
+
 def test_nothing_a_blind_reviewer_can_fetch_shows_the_other_verdict(team, db, seed_article):
     _, rita, rob = team
     claims = claims_of(db, seed_article)

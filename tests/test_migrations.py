@@ -5,6 +5,7 @@ The suite's second pass runs this module on PostgreSQL too, so each check holds 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -16,13 +17,14 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from sqlalchemy import create_engine, func, inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from factcheck import create_app, schema
 from factcheck.cli import cli
-from factcheck.domain.scales import DEFAULT_SCALE_NAME
+from factcheck.domain.scales import DEFAULT_SCALE_NAME, PRESET_SCALES
 from factcheck.models import Article, Claim, Rating, RatingScale, User
 from factcheck.schema import DatabaseOutOfDate, head_revision
 from factcheck.vocabulary import ClaimStatus
@@ -50,9 +52,9 @@ def empty_database(tmp_path):
 def factcheck(tmp_path):
     """Run `factcheck ARGS` on the database at `url` as a user would: settings from the environment."""
 
-    def run(url: str, *args: str):
+    def run(url: str, *args: str, input: str | None = None):
         env = {"FACTCHECK_DATABASE_URL": url, "FACTCHECK_SECRET_KEY": "x", "FACTCHECK_INSTANCE_PATH": str(tmp_path / "i")}
-        return CliRunner().invoke(cli, list(args), env=env)
+        return CliRunner().invoke(cli, list(args), env=env, input=input)
 
     return run
 
@@ -96,7 +98,7 @@ def test_the_models_and_the_migrations_agree(empty_database, factcheck):
 
 def test_downgrade_to_base_removes_every_table_and_upgrade_builds_them_again(empty_database, factcheck):
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
-    result = factcheck(empty_database, "db", "downgrade", "base")
+    result = factcheck(empty_database, "db", "downgrade", "base", "--yes")
     assert result.exit_code == 0, result.output
     engine = create_engine(empty_database)
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
@@ -104,6 +106,99 @@ def test_downgrade_to_base_removes_every_table_and_upgrade_builds_them_again(emp
     assert revision_of(empty_database) is None
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
     assert differences(empty_database) == []
+
+
+def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, factcheck):
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
+    assert result.exit_code == 1 and "Aborted" in result.output
+    assert revision_of(empty_database) == head_revision()  # nothing dropped
+    result = factcheck(empty_database, "db", "downgrade", "-1", input="y\n")
+    assert result.exit_code == 0, result.output
+    assert revision_of(empty_database) is None  # one step back from the baseline: no tables
+
+
+def test_after_a_downgrade_to_base_the_database_counts_as_new(empty_database, factcheck):
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    assert factcheck(empty_database, "db", "downgrade", "base", "--yes").exit_code == 0
+    if empty_database.startswith("sqlite"):
+        create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"}).extensions["factcheck.engine"].dispose()
+        assert revision_of(empty_database) == head_revision()  # created again on first start
+    else:
+        with pytest.raises(DatabaseOutOfDate, match="has no tables yet"):
+            create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
+
+
+def test_a_new_database_holds_the_preset_scales_the_code_describes(empty_database, factcheck):
+    """The baseline seeds its own copy of the presets: a change to PRESET_SCALES needs a revision."""
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    engine = create_engine(empty_database)
+    with Session(engine) as session:
+        stored = []
+        for scale in session.exec(select(RatingScale).order_by(RatingScale.id)).all():
+            ratings = session.exec(select(Rating).where(Rating.scale_id == scale.id).order_by(Rating.position)).all()
+            best = next((r.label for r in ratings if r.is_best), None)
+            worst = next((r.label for r in ratings if r.is_worst), None)
+            labels = [(r.label, r.value, r.description) for r in ratings]
+            stored.append((scale.name, scale.description, scale.free_text, scale.preset, best, worst, labels))
+    engine.dispose()
+    assert stored == [
+        (p.name, p.description, p.free_text, True, p.best, p.worst, list(p.ratings)) for p in PRESET_SCALES
+    ]
+
+
+def test_a_revision_that_leaves_dangling_rows_changes_nothing(tmp_path, factcheck, monkeypatch):
+    """On SQLite, where foreign keys are off while migrating: the check runs before the commit."""
+    folder = tmp_path / "migrations"
+    shutil.copytree(ROOT / "migrations", folder)
+    (folder / "versions" / "0002_orphan.py").write_text(
+        'revision = "0002"\ndown_revision = "0001"\nbranch_labels = depends_on = None\n'
+        "from alembic import op\n\n\ndef upgrade():\n"
+        "    op.execute(\"INSERT INTO comment (claim_id, created, body) VALUES (999, '2026-01-01', 'x')\")\n"
+        '    op.execute("CREATE TABLE scratch (id INTEGER)")\n\n\ndef downgrade():\n    pass\n'
+    )
+    monkeypatch.setattr(schema, "MIGRATIONS_DIR", folder)
+    monkeypatch.setattr(schema, "_scripts", functools.cache(lambda: ScriptDirectory.from_config(schema.alembic_config())))
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    result = factcheck(url, "db", "upgrade")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: the migration would leave 1 rows pointing at rows that do not exist "
+        "(table, row, referenced table: [('comment', 1, 'claim')]); nothing was changed."
+    ]
+    assert revision_of(url) is None  # not even the baseline, which ran in the same transaction
+    connection = sqlite3.connect(tmp_path / "db.sqlite")
+    assert connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == []
+    connection.close()
+
+
+def test_rows_dangling_before_the_upgrade_do_not_stop_it(tmp_path, factcheck):
+    path = tmp_path / "old.sqlite"
+    shutil.copyfile(DATA / "factcheck-0.1.0.sqlite", path)
+    connection = sqlite3.connect(path)  # foreign keys are off unless asked for: an old mishap
+    connection.execute("INSERT INTO comment (claim_id, user_id, created, body) VALUES (999, NULL, '2026-01-01', 'lost')")
+    connection.commit()
+    connection.close()
+    result = factcheck(f"sqlite:///{path}", "db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert revision_of(f"sqlite:///{path}") == head_revision()
+
+
+def test_reading_commands_do_not_wait_for_a_writer(tmp_path, factcheck):
+    """current, history and check read: they run while another process holds SQLite's write lock."""
+    path = tmp_path / "busy.sqlite"
+    url = f"sqlite:///{path}"
+    assert factcheck(url, "db", "upgrade").exit_code == 0
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE ratingscale SET description = description")
+    try:
+        for command in (["current"], ["history"], ["check"]):
+            result = factcheck(url, "db", *command)
+            assert result.exit_code == 0, (command, result.output)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def test_current_and_history_name_the_revisions(empty_database, factcheck):

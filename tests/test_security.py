@@ -5,22 +5,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import SQLModel, select
 
 from factcheck.domain.permissions import PERMISSIONS
-from factcheck.models import Article, Assignment, Claim, ClaimRevision, Rating, RatingScale, Source, User
-from factcheck.vocabulary import Role
-from tests.conftest import claims_of, html, login_as, post
+from factcheck.models import Assignment, BlindVerdict, Correction, Source, User
+from factcheck.vocabulary import ClaimStatus, Role
+from tests.conftest import claims_of, html, login_as, post, rating
 
 
 def snapshot(db):
-    """Counts and review fields of everything a request could change."""
+    """Every row of every table (users, sessions, assignments, comments, corrections, blind verdicts
+    and all the rest), in primary-key order: anything a request could change."""
     db.expire_all()
-    counts = tuple(db.exec(select(func.count()).select_from(m)).one() for m in (Article, Claim, Source, ClaimRevision, RatingScale, Rating))
-    reviews = tuple(db.exec(select(Claim.verdict_id, Claim.conclusion, Claim.status, Claim.rationale).order_by(Claim.id)).all())
-    scales = tuple(db.exec(select(Article.rating_scale_id).order_by(Article.id)).all())
-    names = tuple(db.exec(select(RatingScale.name, RatingScale.description).order_by(RatingScale.id)).all())
-    return counts, reviews, scales, names
+    rows = {}
+    for table in SQLModel.metadata.sorted_tables:
+        rows[table.name] = [tuple(row) for row in db.execute(table.select().order_by(*table.primary_key.columns))]
+    return rows
 
 
 def fill(rule, article_id: int, claim_id: int, source_id: int) -> str:
@@ -30,9 +30,20 @@ def fill(rule, article_id: int, claim_id: int, source_id: int) -> str:
 
 
 @pytest.fixture
-def populated(client, db, seed_article):
+def populated(app, client, db, seed_article):
+    """The seed article with a row in every table a reviewer's work fills: a source, a comment,
+    a correction, an assignment, a blind verdict, a revision, sessions of two users."""
     claim = claims_of(db, seed_article)[0]
     post(client, f"/claims/{claim.id}/sources", {"url": "https://example.org/a"}, htmx=True)
+    post(client, f"/claims/{claim.id}/comments", {"body": "Check the date."}, htmx=True)
+    login_as(app, "reviewer", "rita")
+    rita = db.exec(select(User).where(User.username == "rita")).one()
+    db.add(Assignment(article_id=seed_article, reviewer_id=rita.id))
+    db.add(Correction(claim_id=claim.id, reason="A newer figure.", old_status=ClaimStatus.PUBLISHED))
+    db.add(BlindVerdict(claim_id=claim.id, article_id=seed_article, reviewer_id=rita.id, verdict_id=rating(db, "True").id))
+    db.commit()
+    assert all(snapshot(db)[table] for table in ("source", "comment", "correction", "assignment", "blindverdict",
+                                                   "claimrevision", "loginsession", "user"))
     source = db.exec(select(Source)).one()
     return seed_article, claim.id, source.id
 

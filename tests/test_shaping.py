@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from factcheck.domain import shaping as reshape
 from factcheck.domain.scales import default_scale
+from factcheck.domain.workflow import EditConflict
 from factcheck.models import Article, Claim, ClaimRevision, Source
 from factcheck.vocabulary import ClaimStatus
 from tests.conftest import article, claims_of, html, post, rating
@@ -213,6 +214,26 @@ def test_merge_takes_the_next_claims_review_sources_and_history_when_the_first_h
     ]
     fields = [r.field for r in revisions(db, merged.id)]
     assert fields == ["source_added", "verdict", "rationale", "status", "source_added", "merged"]
+
+
+@pytest.mark.parametrize("action", ["split", "merge"])
+def test_a_split_or_merge_that_loses_a_race_says_so_and_keeps_the_review(client, db, seed_article, monkeypatch, action):
+    """Another save moved the claim on between reading and changing it: a plain 409 in the card,
+    never the review form's conflict view, which would offer to save the split form as a review."""
+    claim = claims_of(db, seed_article)[0]
+    post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "False").id), "rationale": "Kept.", "status": "in_progress"})
+
+    def moved_on(session, claim, expected):  # noqa: ANN001, ARG001
+        raise EditConflict(claim.id, expected)
+
+    monkeypatch.setattr(reshape, "claim_version", moved_on)
+    response = post(client, f"/claims/{claim.id}/{action}", {"at": "8"}, htmx=True)
+    assert response.status_code == 409
+    card = html(response).find(id=f"claim-{claim.id}")
+    assert "reload the page" in card.find(class_="error").get_text()
+    assert card.find(class_="conflict") is None and "Save merged version" not in card.get_text()
+    stored = claims_of(db, seed_article)[0]
+    assert (stored.rationale, stored.verdict_id, stored.text) == ("Kept.", rating(db, "False").id, claim.text)
 
 
 def test_merging_two_reviewed_claims_is_refused(client, db, seed_article):

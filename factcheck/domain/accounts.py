@@ -185,14 +185,6 @@ def users_by_name(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.active).desc(), User.username)).all())
 
 
-def active_users(session: Session, role: Role | None = None) -> list[User]:
-    """Active users, by username; only those of one role if given."""
-    query = select(User).where(User.active == True).order_by(User.username)  # noqa: E712 (SQL)
-    if role is not None:
-        query = query.where(User.role == role)
-    return list(session.exec(query).all())
-
-
 def get_user(session: Session, user_id: int) -> User:
     """The user, or NotFound."""
     user = session.get(User, user_id)

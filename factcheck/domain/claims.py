@@ -46,6 +46,14 @@ def get_source(session: Session, claim: Claim, source_id: int) -> Source:
     return source
 
 
+def parse_status(value: str) -> ClaimStatus:
+    """The ClaimStatus named, or InvalidInput."""
+    try:
+        return ClaimStatus(value)
+    except ValueError:
+        raise InvalidInput(f"Unknown status {value!r}.") from None
+
+
 def has_verdict(claim: Claim) -> bool:
     """Whether the claim is reviewed: a label picked, or a conclusion written on a free-text scale."""
     return claim.verdict_id is not None or bool(claim.conclusion)
@@ -113,7 +121,7 @@ def update_claim(
     record a revision for each change, made by `user_id`.
 
     `conclusion` None leaves the conclusion as it is. No workflow rules here (the CLI and
-    imports use it): reviewers' saves go through factcheck.workflow.save_review, which checks
+    imports use it): reviewers' saves go through factcheck.domain.workflow.save_review, which checks
     them and the claim's version first.
     """
     by_id = {r.id: r for r in ratings}
@@ -127,10 +135,7 @@ def update_claim(
             raise InvalidInput(
                 f"The conclusion is {len(conclusion):,} characters; keep it to one line of at most {CONCLUSION_MAX_CHARS}."
             )
-    try:
-        new_status = ClaimStatus(status)
-    except ValueError:
-        raise InvalidInput(f"Unknown status {status!r}.") from None
+    new_status = parse_status(status)
     rationale = rationale.replace("\r\n", "\n")
     if len(rationale) > RATIONALE_MAX_CHARS:
         raise InvalidInput(

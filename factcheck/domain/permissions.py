@@ -3,8 +3,9 @@
 Every endpoint of the app has a row in PERMISSIONS; an endpoint without one is refused to
 everyone (a test checks that none is missing), so a new route is closed until it is listed.
 A row gives the roles that may use the endpoint, those that may only where they are assigned,
-and the rules of blind review and merging that also decide access; `check_access` applies all
-of it, so no view checks access itself. The README's permission table is generated from this one
+and the rules of blind review and merging that also decide access; `check_access` (the roles)
+and `check_review_rules` (the claim's state) apply all of it, before every request, so no view
+checks access itself. The README's permission table is generated from this one
 (`factcheck permissions`), and a test checks that the two agree.
 """
 
@@ -147,9 +148,9 @@ def allowed(session: Session, user: User, rule: Rule, view_args: dict) -> bool:
 
 
 def check_access(session: Session, user: User | None, endpoint: str | None, view_args: dict) -> None:
-    """Raise Forbidden, with the reason, unless this signed-in user may use the endpoint with
-    these URL arguments. Public endpoints and unknown URLs (routing answers 404) pass; the
-    caller sends anonymous users of the others to log in first."""
+    """Raise Forbidden, with the reason, unless this signed-in user's role lets them use the
+    endpoint with these URL arguments (assignment included). Public endpoints and unknown URLs
+    (routing answers 404) pass; the caller sends anonymous users of the others to log in first."""
     if endpoint is None:
         return
     rule = PERMISSIONS.get(endpoint)
@@ -159,6 +160,15 @@ def check_access(session: Session, user: User | None, endpoint: str | None, view
         return
     if not allowed(session, user, rule, view_args):
         raise Forbidden(f"Your role ({user.role.label}) may not do this: {rule.summary.lower()}.")
+
+
+def check_review_rules(session: Session, user: User | None, endpoint: str | None, view_args: dict) -> None:
+    """Raise Forbidden, with the reason, where the state of the claim or article keeps this user
+    out although their role lets them in: blind review and merging (Rule.writes_claim,
+    compares_blind, changes_next_claim). Run after check_access."""
+    rule = PERMISSIONS.get(endpoint) if endpoint else None
+    if rule is None or rule.public or user is None:
+        return
     claim = session.get(Claim, view_args["claim_id"]) if "claim_id" in view_args else None
     if rule.writes_claim and claim is not None and is_blind_reviewer(session, user, claim):
         raise Forbidden(

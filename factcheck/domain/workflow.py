@@ -26,7 +26,7 @@ from sqlalchemy import func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from factcheck.domain.claims import has_verdict, update_claim
+from factcheck.domain.claims import has_verdict, parse_status, update_claim
 from factcheck.errors import Conflict, Forbidden, InvalidInput
 from factcheck.forms import is_digits
 from factcheck.models import Claim, ClaimRevision, Correction, Rating, RatingScale, Source, User
@@ -40,7 +40,10 @@ class EditConflict(Conflict):
     """A save made on a version of the claim that is no longer the stored one."""
 
     def __init__(self, claim_id: int, submitted_version: int | None) -> None:
-        super().__init__(f"claim {claim_id} changed since version {submitted_version}")
+        super().__init__(
+            "This claim changed since you opened it (someone saved, split or merged it): "
+            "reload the page to see it as it is now."
+        )
         self.claim_id = claim_id
         self.submitted_version = submitted_version
 
@@ -48,14 +51,6 @@ class EditConflict(Conflict):
 def is_editor(user: User | None) -> bool:
     """Editors and admins approve, publish and correct; None (the CLI, an import) may too."""
     return user is None or user.role in EDITOR_ROLES
-
-
-def parse_status(value: str) -> ClaimStatus:
-    """The ClaimStatus named, or InvalidInput."""
-    try:
-        return ClaimStatus(value)
-    except ValueError:
-        raise InvalidInput(f"Unknown status {value!r}.") from None
 
 
 # --- Saving a review ----------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("checkworthy_model.json")
 
-# Claim kinds; factcheck.models.ClaimKind takes its values from these (extract stays pure).
+# Claim kinds; factcheck.vocabulary.ClaimKind takes its values from these (extract stays pure).
 FACTUAL = "factual"
 STATISTIC = "statistic"
 ATTRIBUTION = "attribution"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from sqlmodel import Session
 
-from factcheck.db import get_session
+from factcheck.db import commit_changes, get_session
 from factcheck.domain.articles import get_article
 from factcheck.domain.assignments import TeamView, assign, team_view, unassign
 from factcheck.domain.blind import set_blind_review
@@ -68,6 +68,8 @@ def blind_switch(article_id: int) -> Response:
 def panel_response(session: Session, article: Article, claim_id: int | None = None, error: str | None = None) -> Response:
     """After an assignment change: the panel (or claim control) for htmx, else back to the page."""
     status = 422 if error else 200
+    if not error:
+        commit_changes()  # the change is made: what follows only draws it
     if not wants_fragment():
         if error:
             context = review_context(session, article, Filters(), assignment_error=error, assignment_error_claim=claim_id)

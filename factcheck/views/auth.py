@@ -23,7 +23,7 @@ from factcheck.domain.accounts import (
     start_session,
     user_for_token,
 )
-from factcheck.domain.permissions import PERMISSIONS, check_access
+from factcheck.domain.permissions import PERMISSIONS, check_access, check_review_rules
 from factcheck.models import User
 from factcheck.views.web import html_response, refused_with, render, wants_fragment
 
@@ -197,6 +197,11 @@ def _authorize() -> Response | None:
         return _login_required()
     check_access(get_session(), current_user(), endpoint, request.view_args or {})
     return None
+
+
+def check_rules() -> None:
+    """Refuse what the state of a claim or article forbids this user (blind review, merging)."""
+    check_review_rules(get_session(), current_user(), request.endpoint, request.view_args or {})
 
 
 def _login_required() -> Response:

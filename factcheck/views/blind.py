@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from sqlmodel import Session
 
-from factcheck.db import get_session
+from factcheck.db import commit_changes, get_session
 from factcheck.domain.accounts import users_by_id
 from factcheck.domain.agreement import agreement_tables, describe
 from factcheck.domain.articles import articles_by_id, get_article
@@ -52,6 +52,7 @@ def give(claim_id: int) -> Response:
     verdict_id = int(verdict) if is_digits(verdict) else None
     give_verdict(session, claim, signed_in_user(), verdict_id, request.form.get("rationale", ""))
     if wants_fragment():
+        commit_changes()  # the change is made: what follows only draws it
         return _blind_form(session, claim)
     return redirect(url_for("review.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}"), code=303)
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, redirect, request, url_for
 from pydantic import ValidationError
 
-from factcheck.db import get_session
+from factcheck.db import commit_changes, get_session
 from factcheck.domain.articles import get_article
 from factcheck.domain.claims import add_source, get_claim, get_source, remove_source
 from factcheck.domain.history import claim_timeline
@@ -37,18 +37,22 @@ def card_response(claim: Claim, **extra: Any) -> Response:
     JavaScript, back to the review page at the card."""
     if not wants_fragment():
         return redirect(url_for("review.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}"), code=303)
+    commit_changes()  # the change is made: what follows only draws it
     session = get_session()
     context = review_context(session, get_article(session, claim.article_id), Filters(), only=claim, **extra)
     return render("review/show.html", CARD_BLOCKS, htmx={"trigger": "claim-saved"}, claim=claim, oob=True, **context)
 
 
-def card_refused(error: FactcheckError, claim_id: int, *, source_form: bool = False, **extra: Any) -> Response:
-    """A refused change to a claim, shown in its card: the message (or, for a save made on an
-    older version, both versions side by side), for htmx the card alone; without JavaScript,
-    the whole page. `source_form`: the source form comes back as it was sent."""
+def card_refused(
+    error: FactcheckError, claim_id: int, *, source_form: bool = False, conflict_view: bool = False, **extra: Any
+) -> Response:
+    """A refused change to a claim, shown in its card: the message, for htmx the card alone;
+    without JavaScript, the whole page. `source_form`: the source form comes back as it was sent;
+    `conflict_view`: a review form saved on an older version shows both versions side by side
+    (the form sent is a review, which the conflict view offers to merge)."""
     session = get_session()
     claim = get_claim(session, claim_id)
-    if isinstance(error, EditConflict):
+    if conflict_view and isinstance(error, EditConflict):
         extra["conflicts"] = {claim.id: request.form}
     else:
         extra["card_errors"] = {claim.id: str(error)}
@@ -73,7 +77,7 @@ def show(claim_id: int) -> Response:
 
 
 @bp.post("/claims/<int:claim_id>")
-@refused_with(card_refused)
+@refused_with(partial(card_refused, conflict_view=True))
 def update(claim_id: int) -> Response:
     """Save a claim's verdict (label or conclusion), rationale and status through the workflow.
 

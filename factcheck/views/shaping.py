@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from flask import Blueprint, Response, redirect, request, url_for
 
-from factcheck.db import get_session
+from factcheck.db import commit_changes, get_session
 from factcheck.domain.articles import get_article
 from factcheck.domain.claims import claims_for_article, get_claim
 from factcheck.domain.shaping import (
@@ -128,6 +128,7 @@ def _shaped(article: Article, focus: Iterable[Claim | None]) -> Response:
 
     ``focus`` names the claims to make current, best first; the first one the filters show wins.
     """
+    commit_changes()  # the change is made: what follows only draws it
     filters = page_filters()
     context = review_context(get_session(), article, filters, oob=True)
     shown = {c.id for c in context["claims"]}

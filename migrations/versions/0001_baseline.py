@@ -5,8 +5,10 @@ A new database gets every table and the preset rating scales. A database made by
 row: once, here, what 0.1.0 did by hand on every start. Missing tables, columns and indexes are
 added (columns with their default), PostgreSQL's enum types get the labels they lack, claims
 stored as `done` (before second review existed) need a second review, and any preset scale
-missing is seeded. The tables are written out below as they were at this revision, so later
-changes to the models never change what this revision does.
+missing is seeded. The tables and the presets are written out below as they were at this
+revision, so later changes to the models or to factcheck.domain.scales never change what this
+revision does. `--sql` writes the script for a new database only: adopting an older one needs
+to look at it first.
 
 Revision ID: 0001
 Revises:
@@ -17,8 +19,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import context, op
-
-from factcheck.domain.scales import PRESET_SCALES
 
 revision = "0001"
 down_revision = None
@@ -299,6 +299,75 @@ def _sql_default(column: sa.Column) -> str | None:
 
 # --- Presets ------------------------------------------------------------------------------------
 
+#: The preset scales as this revision seeds them: (name, description, free_text, best, worst,
+#: [(label, value, description), ...]). Written out, not imported: what 0001 does never changes.
+PRESETS = [
+    (
+        "Truth-O-Meter (7 labels)",
+        "Five degrees of truth, plus labels for what cannot be checked.",
+        False,
+        "True",
+        "False",
+        [
+            ("True", 5, "Accurate; nothing significant is missing."),
+            ("Mostly true", 4, "Accurate but needs clarification or more information."),
+            ("Half true", 3, "Partially accurate; leaves out important details or takes things out of context."),
+            ("Mostly false", 2, "Contains an element of truth but ignores facts that give a different impression."),
+            ("False", 1, "Not accurate."),
+            ("Unverifiable", 0, "The available evidence neither confirms nor refutes it."),
+            ("Not a claim", -1, "Opinion, prediction or framing: nothing that can be checked."),
+        ],
+    ),
+    (
+        "PolitiFact-style (6 levels)",
+        "Six degrees from True to Pants on Fire, for statements that can be checked.",
+        False,
+        "True",
+        "Pants on Fire",
+        [
+            ("True", 5, "Accurate, and nothing significant is left out."),
+            ("Mostly True", 4, "Accurate, but needs a clarification or added context."),
+            ("Half True", 3, "Partly accurate; leaves out important details or takes things out of context."),
+            ("Mostly False", 2, "Has a grain of truth but ignores facts that change the picture."),
+            ("False", 1, "Not accurate."),
+            ("Pants on Fire", 0, "Not accurate, and a ridiculous claim besides."),
+        ],
+    ),
+    (
+        "Snopes-style labels",
+        "Degrees of truth plus labels for rumours, quotes, images, scams and satire.",
+        False,
+        "True",
+        "False",
+        [
+            ("True", 5, "The main elements of the claim are demonstrably accurate."),
+            ("Mostly True", 4, "The main point is accurate; some details are wrong or missing."),
+            ("Mixture", 3, "Contains significant parts that are true and parts that are false."),
+            ("Mostly False", 2, "The main point is wrong, though some details are accurate."),
+            ("False", 1, "The main elements of the claim are demonstrably inaccurate."),
+            ("Unproven", 0, "There is evidence both ways, or too little to reach a conclusion."),
+            ("Unfounded", 0, "No evidence supports it, and it is not plausible on its face."),
+            ("Outdated", 0, "Was accurate once; events have moved on since."),
+            ("Miscaptioned", 1, "A real photo or video, presented with a false description of what it shows."),
+            ("Correct Attribution", 5, "The person quoted did say or write this."),
+            ("Misattributed", 1, "The words are real, but someone else said or wrote them."),
+            ("Scam", 1, "A scheme to take money or personal data from the people who believe it."),
+            ("Legend", 0, "A tale retold so often that where it came from can no longer be traced."),
+            ("Labeled Satire", 0, "Comes from a site or author that openly says it publishes satire."),
+            ("Originated as Satire", 0, "Began as satire and is now passed around as if it were news."),
+        ],
+    ),
+    (
+        "Conclusion only (free text)",
+        "No labels: the reviewer writes a short conclusion, e.g. “Misleading: the figure is from 2019”.",
+        True,
+        None,
+        None,
+        [],
+    ),
+]
+
+
 
 def _seed_presets(bind: sa.Connection, stored: dict | None = None) -> None:
     """Add each preset scale missing by name; mark stored ones of a preset's name as presets."""
@@ -306,27 +375,25 @@ def _seed_presets(bind: sa.Connection, stored: dict | None = None) -> None:
     if stored is None:
         columns = (scales.c.id, scales.c.name, scales.c.preset, scales.c.description)
         stored = {row.name: row for row in bind.execute(sa.select(*columns))}
-    for preset in PRESET_SCALES:
-        row = stored.get(preset.name)
+    for name, description, free_text, best, worst, labels in PRESETS:
+        row = stored.get(name)
         if row is not None:
             if not row.preset:  # a database from before presets were marked
-                description = row.description or preset.description
-                bind.execute(scales.update().where(scales.c.id == row.id).values(preset=True, description=description))
+                kept = row.description or description
+                bind.execute(scales.update().where(scales.c.id == row.id).values(preset=True, description=kept))
             continue
-        bind.execute(
-            scales.insert().values(name=preset.name, description=preset.description, free_text=preset.free_text, preset=True)
-        )
-        scale_id = sa.select(scales.c.id).where(scales.c.name == preset.name).scalar_subquery()
-        for position, (label, value, description) in enumerate(preset.ratings):
+        bind.execute(scales.insert().values(name=name, description=description, free_text=free_text, preset=True))
+        scale_id = sa.select(scales.c.id).where(scales.c.name == name).scalar_subquery()
+        for position, (label, value, meaning) in enumerate(labels):
             bind.execute(
                 ratings.insert().values(
                     scale_id=scale_id,
                     position=position,
                     label=label,
                     value=value,
-                    description=description,
-                    is_best=label == preset.best,
-                    is_worst=label == preset.worst,
+                    description=meaning,
+                    is_best=label == best,
+                    is_worst=label == worst,
                     min_sources=1,
                 )
             )
