@@ -29,7 +29,15 @@ from factcheck.domain.records import article_record
 from factcheck.errors import FactcheckError
 from factcheck.extract.command import split_command
 from factcheck.report import record_json, report_markdown
-from factcheck.schema import DatabaseOutOfDate, MigrationFailed, alembic_config
+from factcheck.schema import (
+    DatabaseOutOfDate,
+    MigrationFailed,
+    alembic_config,
+    current_revision,
+    downgrade_target,
+    head_revision,
+    out_of_date,
+)
 from factcheck.vocabulary import Role
 
 # ScriptInfo.data key: False while a `factcheck db` command builds the app.
@@ -185,8 +193,8 @@ def db_group() -> None:
     click.get_current_context().ensure_object(ScriptInfo).data[CHECK_DATABASE] = False
 
 
-def _alembic_config(*, writes: bool = False):  # noqa: ANN202 (an alembic Config)
-    return alembic_config(current_app.config["DATABASE_URL"], writes=writes)
+def _alembic_config(*, read_only: bool = False):  # noqa: ANN202 (an alembic Config)
+    return alembic_config(current_app.config["DATABASE_URL"], read_only=read_only)
 
 
 def _migrate(step: Callable[[], None]) -> None:
@@ -206,25 +214,46 @@ def db_upgrade(revision: str, sql: bool) -> None:
     A database made by factcheck 0.1.0 or earlier, before revisions, is brought to the first
     revision in place, keeping every row (not with --sql, which writes a new database's script).
     """
-    _migrate(lambda: alembic.upgrade(_alembic_config(writes=True), revision, sql=sql))
+    _migrate(lambda: alembic.upgrade(_alembic_config(), revision, sql=sql))
+    if not sql:
+        _say_revision()
 
 
 @db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
 @click.argument("revision")
 @click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
-@click.confirmation_option(
-    "--yes", help="Do not ask first.", prompt="A downgrade drops tables or columns, and every row in them. Go on?"
-)
-def db_downgrade(revision: str, sql: bool) -> None:
-    """Take the database back to REVISION (`-1`: one step; `base`: no tables at all, every row lost)."""
-    _migrate(lambda: alembic.downgrade(_alembic_config(writes=True), revision, sql=sql))
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+def db_downgrade(revision: str, sql: bool, yes: bool) -> None:
+    """Take the database back to REVISION (`-1`: one step; `base`: no tables at all, every row lost).
+
+    Asks first, saying what goes, unless --yes.
+    """
+    if not sql and not yes:
+        target = downgrade_target(_engine(), revision)
+        if target is None:
+            question = "This drops every table: all users, articles, claims and reviews are lost for good. Go on?"
+        else:
+            question = f"Tables and columns added after revision {target} are dropped, with every row in them. Go on?"
+        click.confirm(question, abort=True, err=True)
+    _migrate(lambda: alembic.downgrade(_alembic_config(), revision, sql=sql))
+    if not sql:
+        _say_revision()
+
+
+def _say_revision() -> None:
+    current, _ = current_revision(_engine())
+    latest = " (the latest)" if current == head_revision() else ""
+    click.echo(f"The database is at revision {current}{latest}." if current else "The database has no tables.")
 
 
 @db_group.command("current")
 @click.option("-v", "--verbose", is_flag=True)
 def db_current(verbose: bool) -> None:
-    """Print the database's revision (nothing before the first upgrade)."""
-    _migrate(lambda: alembic.current(_alembic_config(), verbose=verbose))
+    """Print the database's revision (nothing before the first upgrade), and what to do if it is not the latest."""
+    _migrate(lambda: alembic.current(_alembic_config(read_only=True), verbose=verbose))
+    advice = out_of_date(_engine())
+    if advice:
+        click.echo(f"factcheck: {advice}", err=True)
 
 
 @db_group.command("history")
@@ -232,7 +261,8 @@ def db_current(verbose: bool) -> None:
 @click.option("-r", "--rev-range", default=None, help="A range, such as base:current.")
 def db_history(verbose: bool, rev_range: str | None) -> None:
     """List the revisions, newest first."""
-    _migrate(lambda: alembic.history(_alembic_config(), rev_range=rev_range, verbose=verbose, indicate_current=True))
+    config = _alembic_config(read_only=True)
+    _migrate(lambda: alembic.history(config, rev_range=rev_range, verbose=verbose, indicate_current=True))
 
 
 @db_group.command("revision")
@@ -240,13 +270,13 @@ def db_history(verbose: bool, rev_range: str | None) -> None:
 @click.option("--autogenerate", is_flag=True, help="Compare the models with the database and write the operations.")
 def db_revision(message: str, autogenerate: bool) -> None:
     """Write a new revision file in migrations/versions (review it before committing it)."""
-    _migrate(lambda: alembic.revision(_alembic_config(), message=message, autogenerate=autogenerate))
+    _migrate(lambda: alembic.revision(_alembic_config(read_only=True), message=message, autogenerate=autogenerate))
 
 
 @db_group.command("check")
 def db_check() -> None:
     """Exit 1 if the models and the database (at the latest revision) differ, as autogenerate sees them."""
-    _migrate(lambda: alembic.check(_alembic_config()))  # AutogenerateDiffsDetected is a CommandError
+    _migrate(lambda: alembic.check(_alembic_config(read_only=True)))  # AutogenerateDiffsDetected is a CommandError
     click.echo("The models and the migrations agree.")
 
 

@@ -26,8 +26,9 @@ MIGRATIONS_DIR = bundled("migrations")
 VERSION_TABLE = "alembic_version"
 
 
-#: Config attribute: the command changes the schema (migrations/env.py then takes SQLite's write lock first).
-WRITES = "factcheck.writes"
+#: Config attribute: the command only reads (current, history, check, revision): migrations/env.py
+#: then takes no write lock and rolls back whatever Alembic did (such as creating its version table).
+READ_ONLY = "factcheck.read_only"
 
 
 class DatabaseOutOfDate(RuntimeError):
@@ -38,14 +39,14 @@ class MigrationFailed(RuntimeError):
     """A migration refused to finish (and changed nothing); the message says why."""
 
 
-def alembic_config(url: str | None = None, *, writes: bool = False) -> Config:
-    """Alembic's configuration for our migrations, on the database at `url`; `writes` for upgrade
-    and downgrade."""
+def alembic_config(url: str | None = None, *, read_only: bool = False) -> Config:
+    """Alembic's configuration for our migrations, on the database at `url`; `read_only` for the
+    commands that only read."""
     config = Config(stdout=sys.stdout)  # as it is now: Config's default is the one at import time
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url is not None:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # the config file escape
-    config.attributes[WRITES] = writes
+    config.attributes[READ_ONLY] = read_only
     return config
 
 
@@ -61,13 +62,26 @@ def head_revision() -> str:
     return head
 
 
+def current_revision(engine: Engine) -> tuple[str | None, bool]:
+    """The database's revision (None before the first), and whether it has no tables at all
+    (or only Alembic's own, left empty by `factcheck db downgrade base`)."""
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        empty = current is None and not set(inspect(connection).get_table_names()) - {VERSION_TABLE}
+    return current, empty
+
+
+def out_of_date(engine: Engine) -> str | None:
+    """What to do about a database that is not at the latest revision, in one line; None if it is."""
+    current, empty = current_revision(engine)
+    head = head_revision()
+    return None if current == head else _behind(current, head, empty)
+
+
 def check_database(engine: Engine, *, create_new: bool = False) -> None:
     """Return if the database is at the latest revision; create it first when it has no tables
     and `create_new`; else raise DatabaseOutOfDate, saying to run `factcheck db upgrade`."""
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-        # No tables, or only Alembic's own left empty by `factcheck db downgrade base`.
-        empty = current is None and not set(inspect(connection).get_table_names()) - {VERSION_TABLE}
+    current, empty = current_revision(engine)
     head = head_revision()
     if current == head:
         return
@@ -77,9 +91,21 @@ def check_database(engine: Engine, *, create_new: bool = False) -> None:
     raise DatabaseOutOfDate(_behind(current, head, empty))
 
 
+def downgrade_target(engine: Engine, revision: str) -> str | None:
+    """Where a downgrade to `revision` (a revision, `base`, or `-N` steps) ends: None for no tables."""
+    if revision == "base":
+        return None
+    if revision.startswith("-") and revision[1:].isdigit():
+        target, _ = current_revision(engine)
+        for _ in range(int(revision[1:])):
+            target = _scripts().get_revision(target).down_revision if target else None
+        return target
+    return revision
+
+
 def _create(engine: Engine) -> None:
     """Create a new database by the migrations, as `factcheck db upgrade` would."""
-    config = alembic_config(engine.url.render_as_string(hide_password=False), writes=True)
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
     if engine.url.database in (None, "", ":memory:"):
         # Only this engine's own connection sees an in-memory database.
         with engine.begin() as connection:

@@ -6,7 +6,8 @@ database as it was. On SQLite that takes doing by hand: pysqlite runs DDL outsid
 transaction of its own, so the connection begins one itself; an upgrade or downgrade begins it
 holding the write lock (BEGIN IMMEDIATE), so that two processes migrating at once (several
 workers creating a new embedded database on their first start) take turns, the second finding
-nothing left to do, while reading commands (current, history, check) take no lock. Foreign keys
+nothing left to do, while reading commands (current, history, check) take no lock and are rolled
+back. Foreign keys
 are off while migrating, as SQLite's own procedure for changing a table asks: batch mode copies
 a table and drops the old one, and with them on, that drop would cascade to every row pointing
 at it. Before the transaction commits, any row a revision left pointing at nothing fails it.
@@ -20,7 +21,7 @@ from sqlmodel import SQLModel
 
 import factcheck.models  # noqa: F401 (the tables, on SQLModel.metadata)
 from factcheck.db import make_engine
-from factcheck.schema import WRITES, MigrationFailed
+from factcheck.schema import READ_ONLY, MigrationFailed
 
 #: How long a migration waits for another one (or a writer) to let go of a SQLite database.
 SQLITE_WAIT_MS = 60_000
@@ -45,8 +46,14 @@ def migration_engine(url: str, writes: bool) -> Engine:
     return engine
 
 
-def run_migrations(connection: Connection) -> None:
-    """Run the revisions Alembic was asked for, in one transaction."""
+def run_migrations(connection: Connection, writes: bool = True) -> None:
+    """Run the revisions Alembic was asked for, in one transaction; one that only reads (current,
+    history, check) is rolled back, so it never leaves even Alembic's version table behind."""
+    if not writes:
+        with connection.begin() as reading:
+            run_migrations(connection)  # inside it: Alembic begins no transaction of its own
+            reading.rollback()
+        return
     sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
@@ -82,9 +89,10 @@ if context.is_offline_mode():
 elif "connection" in context.config.attributes:  # an in-memory database: only its own connection sees it
     run_migrations(context.config.attributes["connection"])
 else:
-    engine = migration_engine(context.config.get_main_option("sqlalchemy.url"), context.config.attributes.get(WRITES, False))
+    writes = not context.config.attributes.get(READ_ONLY, False)
+    engine = migration_engine(context.config.get_main_option("sqlalchemy.url"), writes)
     try:
         with engine.connect() as connection:
-            run_migrations(connection)
+            run_migrations(connection, writes)
     finally:
         engine.dispose()

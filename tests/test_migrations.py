@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from alembic import command as alembic
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -96,6 +97,12 @@ def test_the_models_and_the_migrations_agree(empty_database, factcheck):
     assert result.exit_code == 0 and "agree" in result.stdout
 
 
+def test_alembic_commands_called_from_python_keep_what_they_do(empty_database):
+    """Scripts and the test fixtures upgrade with alembic.command directly: that commits."""
+    alembic.upgrade(schema.alembic_config(empty_database), "head")
+    assert revision_of(empty_database) == head_revision()
+
+
 def test_downgrade_to_base_removes_every_table_and_upgrade_builds_them_again(empty_database, factcheck):
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
     result = factcheck(empty_database, "db", "downgrade", "base", "--yes")
@@ -109,12 +116,15 @@ def test_downgrade_to_base_removes_every_table_and_upgrade_builds_them_again(emp
 
 
 def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, factcheck):
-    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    result = factcheck(empty_database, "db", "upgrade")
+    assert result.exit_code == 0 and result.stdout.splitlines()[-1] == f"The database is at revision {head_revision()} (the latest)."
     result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
+    assert "This drops every table: all users, articles, claims and reviews are lost for good." in result.output
     assert revision_of(empty_database) == head_revision()  # nothing dropped
     result = factcheck(empty_database, "db", "downgrade", "-1", input="y\n")
     assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "The database has no tables."
     assert revision_of(empty_database) is None  # one step back from the baseline: no tables
 
 
@@ -199,6 +209,20 @@ def test_reading_commands_do_not_wait_for_a_writer(tmp_path, factcheck):
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_reading_commands_leave_an_old_database_as_it_was_and_say_what_to_do(tmp_path, factcheck):
+    path = tmp_path / "old.sqlite"
+    shutil.copyfile(DATA / "factcheck-0.1.0.sqlite", path)
+    before = path.read_bytes()
+    current = factcheck(f"sqlite:///{path}", "db", "current")
+    assert current.exit_code == 0 and current.stdout == ""
+    assert current.stderr.splitlines() == [
+        "factcheck: the database was made by factcheck 0.1.0 or earlier, before schema revisions: "
+        "run `factcheck db upgrade` (every stored row is kept)."
+    ]
+    assert factcheck(f"sqlite:///{path}", "db", "history").exit_code == 0
+    assert path.read_bytes() == before  # not even an empty version table
 
 
 def test_current_and_history_name_the_revisions(empty_database, factcheck):

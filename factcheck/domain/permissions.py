@@ -159,6 +159,12 @@ def check_access(session: Session, user: User | None, endpoint: str | None, view
     if rule.public or user is None:
         return
     if not allowed(session, user, rule, view_args):
+        if user.role in rule.assigned:
+            what = "claim" if "claim_id" in view_args else "article"
+            raise Forbidden(
+                f"You may not do this ({rule.summary.lower()}) on a {what} you are not assigned: "
+                "ask an editor to assign it to you."
+            )
         raise Forbidden(f"Your role ({user.role.label}) may not do this: {rule.summary.lower()}.")
 
 

@@ -4,6 +4,7 @@ pages saving the same claim end in the conflict view, merged and saved in the pa
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -132,3 +133,44 @@ def test_unsaved_review_survives_a_comment_and_a_refused_save(new_page, console_
         expect(mine.locator(".error")).to_contain_text("the limit is 20,000")
     expect(mine.get_by_label("Rationale (Markdown)")).to_have_value("x" * 20_001)
     assert console_log.page_errors == []
+
+
+def test_discarding_ones_own_version_shows_the_claim_as_stored(new_page, console_log, article) -> None:
+    article_id, claims = article
+    rita = log_in(new_page(), "rita")
+    edna = log_in(new_page(), "edna")
+    for page in (rita, edna):
+        page.goto(f"/articles/{article_id}")
+    card(rita, claims[2]).get_by_label("Rationale (Markdown)").fill("Rita: the index rose 12%.")
+    card(rita, claims[2]).get_by_role("button", name="Save").click()
+    expect(card(rita, claims[2]).locator("input[name=version]")).to_have_value("2")
+    stale = card(edna, claims[2])
+    stale.get_by_label("Rationale (Markdown)").fill("Edna: which index?")
+    with console_log.allow(r"\b409\b|responseError|Response Status Error"):
+        stale.get_by_role("button", name="Save").click()
+        expect(stale.locator(".conflict")).to_be_visible()
+    stale.get_by_role("link", name="Discard mine and reload").click()
+    expect(stale.locator(".conflict")).to_have_count(0)
+    expect(stale.get_by_label("Rationale (Markdown)")).to_have_value("Rita: the index rose 12%.")
+    expect(stale.locator("input[name=version]")).to_have_value("2")
+    assert console_log.page_errors == [] and console_log.errors == []
+
+
+def test_on_a_phone_the_text_never_covers_the_cards(new_page, console_log, live_app, article) -> None:
+    """One column below 60rem: the article text scrolls in its own box, and every card is reachable."""
+    seed = (Path(__file__).resolve().parents[1] / "data" / "seed-article.txt").read_text(encoding="utf-8")
+    with Session(live_app.extensions["factcheck.engine"]) as session:
+        long = create_article(session, ArticleCreate(text=seed), default_scale(session))
+        session.add(Assignment(article_id=long.id, reviewer_id=session.exec(select(User.id).where(User.username == "rita")).one()))
+        session.commit()
+        article_id = long.id
+        last_claim = session.exec(select(Claim.id).where(Claim.article_id == long.id).order_by(Claim.position.desc())).first()
+    rita = log_in(new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True), "rita")
+    rita.goto(f"/articles/{article_id}")
+    last = card(rita, last_claim)
+    last.get_by_label("Rationale (Markdown)").fill("Checked against the May figures.")
+    last.get_by_role("button", name="Save").click(timeout=5000)  # fails if anything lies over the button
+    expect(last.locator("input[name=version]")).to_have_value("2")
+    width = rita.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px screen"
+    assert console_log.page_errors == [] and console_log.errors == []
