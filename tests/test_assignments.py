@@ -188,6 +188,24 @@ def test_assignments_overview_shows_who_has_what_and_how_far(editor, rita, db, s
     assert html(editor.get("/queue")).find(class_="empty") is not None
 
 
+def test_the_overview_counts_each_persons_own_verdicts(app, editor, rita, db, seed_article):
+    """Two people assigned one article: Rita's verdict is Rita's, not Rob's too."""
+    claims = claims_of(db, seed_article)
+    rob = login_as(app, "reviewer", "rob")
+    for name in ("rita", "rob"):
+        assign(editor, seed_article, user_id(db, name))
+    post(rita, f"/claims/{claims[0].id}", review_form(claims[0].id, rating(db, "False").id))
+    post(rob, f"/claims/{claims[1].id}", review_form(claims[1].id, rating(db, "True").id))
+    post(rob, f"/claims/{claims[2].id}", review_form(claims[2].id, rating(db, "True").id))
+    page = html(editor.get("/assignments"))
+
+    def reviewed(name: str) -> str:
+        row = page.find(id=f"assignee-{user_id(db, name)}").find("tr")
+        return [td.get_text(" ", strip=True) for td in row.find_all("td")][3]
+
+    assert (reviewed("rita"), reviewed("rob")) == ("1", "2")
+
+
 def test_editor_panel_is_for_editors_only(editor, rita, db, seed_article):
     assign(editor, seed_article, user_id(db, "rita"))
     assert html(editor.get(f"/articles/{seed_article}")).find(id="assignment-panel") is not None

@@ -143,6 +143,23 @@ def test_a_source_url_that_is_not_http_gets_a_422_fragment_saying_why(client, db
     assert revisions(db, claim.id) == []
 
 
+def test_the_same_source_twice_on_a_claim_is_refused_naming_the_first(client, db, seed_article):
+    claim = claims_of(db, seed_article)[1]
+    first = {"url": "https://example.org/map", "title": "The map", "stance": "refutes", "accessed": "2025-04-29"}
+    assert post(client, f"/claims/{claim.id}/sources", first, htmx=True).status_code == 200
+    response = post(client, f"/claims/{claim.id}/sources", {"url": "https://example.org/map/", "title": "Again"}, htmx=True)
+    assert response.status_code == 422
+    card = html(response).select_one(f"#claim-{claim.id}")
+    assert card.select_one(".error").get_text() == (
+        "Source not added: claim 2 already cites https://example.org/map (“The map”, refutes, accessed 2025-04-29)."
+    )
+    assert card.find("input", attrs={"name": "title"})["value"] == "Again"  # the form keeps what was typed
+    assert [s.title for s in db.exec(select(Source)).all()] == ["The map"]
+    # Another claim may cite it too.
+    other = claims_of(db, seed_article)[2]
+    assert post(client, f"/claims/{other.id}/sources", first, htmx=True).status_code == 200
+
+
 def test_removing_a_source_of_another_claim_is_a_404(client, db, seed_article):
     first, second = claims_of(db, seed_article)[:2]
     post(client, f"/claims/{first.id}/sources", {"url": "https://example.org/a"}, htmx=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from bs4 import BeautifulSoup
 
+from factcheck.rendering import render_markdown
 from factcheck.report.markdown import escape, report_markdown
 from tests.conftest import claims_of, html, post, rating
 
@@ -58,8 +60,8 @@ def test_markdown_report_download_holds_the_verdicts(client, reviewed):
     assert "  > Russian forces advanced\n  > near Toretsk." in reviewed_part
     assert "- [https://deepstatemap.live/en](<https://deepstatemap.live/en>) — accessed 2025-04-30, context" in reviewed_part
     assert "### Claim 13" in reviewed_part and "_No rationale written._" in reviewed_part
-    assert "1. Russian forces are making gradual territorial gains" in unreviewed_part
-    assert "4. The skies over the battlefield" in unreviewed_part  # in progress without verdict: unreviewed
+    assert "- **Claim 1:** Russian forces are making gradual territorial gains" in unreviewed_part
+    assert "- **Claim 4:** The skies over the battlefield" in unreviewed_part  # in progress without verdict: unreviewed
     assert "2. Over the past week" not in unreviewed_part
 
 
@@ -128,7 +130,7 @@ def test_report_writer_on_an_unreviewed_article():
     }
     report = report_markdown(record)
     assert "No verdict has been approved yet." in report and "## In review" not in report
-    assert report.endswith("## Not yet reviewed\n\n1. A.\n")
+    assert report.endswith("## Not yet reviewed\n\n- **Claim 1:** A.\n")
 
 
 def test_the_report_keeps_drafts_apart_from_approved_verdicts():
@@ -150,7 +152,27 @@ def test_the_report_keeps_drafts_apart_from_approved_verdicts():
     assert "### Claim 1" in approved and "### Claim 2" in approved and "### Claim 3" not in approved
     drafts, unreviewed = rest.split("## Not yet reviewed")
     assert "### Claim 3\n\n> C.\n\n**Verdict: True** (status: in progress)" in drafts
-    assert unreviewed.strip() == "4. D."
+    assert unreviewed.strip() == "- **Claim 4:** D."
+
+
+def test_the_unreviewed_claims_keep_their_numbers_when_the_report_is_rendered():
+    """Claims 1, 3 and 4 unreviewed: the rendered report (the app's own preview) says 1, 3, 4."""
+    claim = {"rationale": "", "sources": [], "status": "to_review", "verdict": None}
+    record = {
+        "article": {"title": "T", "published": None, "url": "", "outlet": "", "author": "", "text": "A. B. C. D."},
+        "rating_scale": {"name": "S", "ratings": [{"label": "True"}]},
+        "claims": [
+            {**claim, "text": "A."},
+            {**claim, "text": "B.", "verdict": "True", "status": "approved", "rationale": "Yes."},
+            {**claim, "text": "C."},
+            {**claim, "text": "D."},
+        ],
+    }
+    rendered = BeautifulSoup(str(render_markdown(report_markdown(record), limit=100_000)), "html5lib")
+    heading = rendered.find("h2", string="Not yet reviewed")
+    items = [li.get_text(" ", strip=True) for li in heading.find_next("ul").find_all("li")]
+    assert items == ["Claim 1: A.", "Claim 3: C.", "Claim 4: D."]
+    assert heading.find_next("ol") is None
 
 
 def test_a_report_too_long_to_render_is_previewed_as_its_markdown(app, client, reviewed):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import uuid
 
 import pytest
 from sqlalchemy import text
@@ -43,8 +45,8 @@ def save(client, claim_id: int, *, htmx: bool = True, **fields):
 
 
 def add_sources(client, claim_id: int, count: int) -> None:
-    for number in range(count):
-        response = post(client, f"/claims/{claim_id}/sources", {"url": f"https://example.org/{number}"}, htmx=True)
+    for _ in range(count):  # a claim cites each address once
+        response = post(client, f"/claims/{claim_id}/sources", {"url": f"https://example.org/{uuid.uuid4().hex}"}, htmx=True)
         assert response.status_code == 200
 
 
@@ -325,7 +327,9 @@ def test_history_shows_rationale_changes_as_an_escaped_diff(client, db, seed_art
     assert [d.get_text() for d in cells[1].find_all("del")] == ["<b>here</b>."]
     assert [i.get_text() for i in cells[1].find_all("ins")] == ["there."]
     assert page.select_one("td.diff b") is None
-    assert cells[1].get_text() == "Seen <b>here</b>.there."
+    assert cells[1].get_text() == "Seen <b>here</b>. there."  # the words replaced are not glued together
+    times = [t.get_text() for t in page.select("table.history time")]
+    assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", t) for t in times), times
 
 
 # --- Edit conflicts -------------------------------------------------------------------------------------
@@ -358,6 +362,27 @@ def test_a_stale_save_gets_a_409_conflict_view_in_the_card(team, db, seed_articl
     merged = {**mine, "rationale": "Theirs. Mine.", "version": "2"}
     assert save(rita, claim.id, **merged).status_code == 200
     assert (stored(db, claim.id).rationale, stored(db, claim.id).version) == ("Theirs. Mine.", 3)
+
+
+def test_a_merge_keeps_a_colleagues_verdict_the_submitter_did_not_touch(team, db, seed_article):
+    """A saves a verdict; B, from a card showing none, changes only the rationale: the merge form
+    starts from A's verdict, marks where the versions differ, and saving it keeps A's verdict."""
+    claim = claims_of(db, seed_article)[0]
+    rita, edna = team["reviewer"], team["editor"]
+    shown = html(rita.get(f"/claims/{claim.id}", headers={"HX-Request": "true"})).select_one("form.review-form")
+    seen = {field["name"]: field["value"] for field in shown.select("input[type=hidden][name^=seen_]")}
+    assert save(edna, claim.id, verdict=rating(db, "Half true").id, rationale="", version="1").status_code == 200
+    response = save(rita, claim.id, verdict="", rationale="Rita's reasoning.", version="1", **seen)
+    assert response.status_code == 409
+    card = html(response).select_one(f"#claim-{claim.id}")
+    assert [dt.get_text() for dt in card.select(".conflict-theirs dt.differs")] == ["Verdict", "Rationale"]
+    merge = card.select_one("form.merge-form")
+    assert merge.select_one("input[name=verdict][checked]")["value"] == str(rating(db, "Half true").id)
+    assert merge.select_one("textarea[name=rationale]").get_text() == "Rita's reasoning."
+    form = {field["name"]: field.get("value", "") for field in merge.select("input[type=hidden]")}
+    form.update(verdict=merge.select_one("input[name=verdict][checked]")["value"], rationale="Rita's reasoning.")
+    assert save(rita, claim.id, **form).status_code == 200
+    assert (stored(db, claim.id).verdict_id, stored(db, claim.id).rationale) == (rating(db, "Half true").id, "Rita's reasoning.")
 
 
 def test_a_stale_save_without_javascript_gets_the_whole_page_with_the_conflict(client, db, seed_article):

@@ -175,7 +175,16 @@ def new_source(claim: Claim, submitted: SourceCreate) -> Source:
 
 
 def add_source(session: Session, claim: Claim, submitted: SourceCreate, user_id: int | None = None) -> Source:
-    """Attach a validated source to a claim and record it in the claim's history."""
+    """Attach a validated source to a claim and record it in the claim's history; a source the
+    claim already cites (the same address, a trailing slash aside) is refused, naming it."""
+    wanted = submitted.url.rstrip("/")
+    for cited in sources_for_claims(session, [claim.id]).get(claim.id, []):
+        if cited.url.rstrip("/") == wanted:
+            name = f"“{cited.title}”, " if cited.title else ""
+            raise InvalidInput(
+                f"Source not added: claim {claim.position + 1} already cites {cited.url} "
+                f"({name}{cited.stance.value}, accessed {cited.accessed.isoformat()})."
+            )
     source = new_source(claim, submitted)
     session.add(source)
     _record(session, claim, [("source_added", None, _describe(source))], user_id)

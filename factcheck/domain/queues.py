@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from factcheck.domain.blind import settled_claim_ids
+from factcheck.domain.claims import has_verdict
 from factcheck.models import Article, Assignment, BlindVerdict, Claim, User
 from factcheck.vocabulary import SIGNED_OFF_STATUSES
 
@@ -66,7 +67,7 @@ class AssignmentProgress:
     article: Article
     claim: Claim | None
     total: int = 0
-    reviewed: int = 0  # with a verdict on the claim, or this reviewer's blind verdict
+    reviewed: int = 0  # with a verdict this assignee gave (they are the claim's reviewer), or their blind verdict
     finished: int = 0  # approved or published
 
 
@@ -112,7 +113,13 @@ def assignment_overview(session: Session) -> list[AssigneeWork]:
         single = scope[0] if assignment.claim_id and scope else None
         progress = AssignmentProgress(assignment, articles[assignment.article_id], single)
         progress.total = len(scope)
-        progress.reviewed = sum(1 for c in scope if c.verdict_id is not None or (c.id, user.id) in blind_given)
+        # The claim's reviewer is whoever last wrote its verdict or rationale (Claim.submitted_by_id):
+        # a colleague's verdict on a shared article is not this assignee's work.
+        progress.reviewed = sum(
+            1
+            for c in scope
+            if (has_verdict(c) and c.submitted_by_id == user.id) or (c.id, user.id) in blind_given
+        )
         progress.finished = sum(1 for c in scope if is_finished(c))
         work.setdefault(user.id, AssigneeWork(user)).rows.append(progress)
     return list(work.values())

@@ -20,7 +20,9 @@ Committing is left to the caller: one reviewer action, one transaction.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -46,6 +48,68 @@ class EditConflict(Conflict):
         )
         self.claim_id = claim_id
         self.submitted_version = submitted_version
+
+
+def seen_digest(rationale: str) -> str:
+    """A short fingerprint of a rationale as a form showed it, so a save can say whether the
+    reviewer changed it (the form carries this, not a second copy of the text)."""
+    return hashlib.sha256(rationale.replace("\r\n", "\n").encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class MergeField:
+    """One field of an edit conflict: stored now, as submitted, and what the merge form starts from."""
+
+    theirs: str
+    yours: str
+    merged: str
+
+    @property
+    def differs(self) -> bool:
+        """The two versions disagree here: the reviewer must look."""
+        return self.theirs != self.yours
+
+
+@dataclass(frozen=True)
+class EditMerge:
+    """A save made on an older version of a claim, field by field against the stored one."""
+
+    verdict: MergeField  # a rating id, or "" for none
+    conclusion: MergeField
+    status: MergeField
+    rationale: MergeField
+    version: str  # the version the save was made on
+    reason: str
+
+
+def edit_merge(claim: Claim, form: Mapping[str, str]) -> EditMerge:
+    """Compare a stale save (`form`, with the `seen_*` values its page showed) with the stored claim.
+
+    The merge starts from what was submitted where the submitter changed the field, and from
+    what is stored where they did not: saving the merge as it comes never undoes a colleague's
+    change the submitter did not touch. A form without `seen_*` values counts as changing all.
+    """
+
+    def merge(stored: str, submitted: str, changed: bool) -> MergeField:
+        return MergeField(theirs=stored, yours=submitted, merged=submitted if changed else stored)
+
+    def changed(name: str, submitted: str) -> bool:
+        shown = form.get(f"seen_{name}")
+        return shown is None or submitted != shown
+
+    stored_verdict = "" if claim.verdict_id is None else str(claim.verdict_id)
+    verdict = form.get("verdict", stored_verdict).strip()
+    conclusion = " ".join(form.get("conclusion", claim.conclusion).split())
+    status = form.get("status", claim.status.value)
+    rationale = form.get("rationale", claim.rationale).replace("\r\n", "\n")
+    return EditMerge(
+        verdict=merge(stored_verdict, verdict, changed("verdict", verdict)),
+        conclusion=merge(claim.conclusion, conclusion, changed("conclusion", conclusion)),
+        status=merge(claim.status.value, status, changed("status", status)),
+        rationale=merge(claim.rationale, rationale, changed("rationale", seen_digest(rationale))),
+        version=form.get("version", "?"),
+        reason=form.get("reason", ""),
+    )
 
 
 def is_editor(user: User | None) -> bool:

@@ -84,7 +84,9 @@ def report_markdown(record: dict[str, Any]) -> str:
     out += ["## Not yet reviewed", ""]
     if not unreviewed:
         out += ["Every claim has a verdict.", ""]
-    out += [f"{number}. {escape(_one_line(claim['text']))}" for number, claim in unreviewed]
+    # A bullet named by its claim's number: an ordered list would be renumbered 1, 2, 3 by every
+    # Markdown renderer, and the numbers would no longer match the claims.
+    out += [f"- **Claim {number}:** {escape(_one_line(claim['text']))}" for number, claim in unreviewed]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

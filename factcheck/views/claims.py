@@ -14,7 +14,7 @@ from factcheck.domain.claims import add_source, get_claim, get_source, remove_so
 from factcheck.domain.history import claim_timeline
 from factcheck.domain.review import Filters
 from factcheck.domain.scales import get_scale, ratings_for_scale
-from factcheck.domain.workflow import EditConflict, save_review
+from factcheck.domain.workflow import EditConflict, edit_merge, save_review
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.forms import SourceCreate, is_digits, parse_date, validation_message
 from factcheck.models import Claim
@@ -53,7 +53,7 @@ def card_refused(
     session = get_session()
     claim = get_claim(session, claim_id)
     if conflict_view and isinstance(error, EditConflict):
-        extra["conflicts"] = {claim.id: request.form}
+        extra["conflicts"] = {claim.id: edit_merge(claim, request.form)}
     else:
         extra["card_errors"] = {claim.id: str(error)}
     if source_form:

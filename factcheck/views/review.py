@@ -17,6 +17,7 @@ from factcheck.domain.records import article_record
 from factcheck.domain.review import DISMISSED, SORTS, UNSCORED, Filters, review_page, signal_reasons
 from factcheck.domain.scales import change_article_scale, get_scale
 from factcheck.domain.shaping import default_split, split_points
+from factcheck.domain.workflow import seen_digest
 from factcheck.models import Article, Claim
 from factcheck.report import report_markdown
 from factcheck.views.auth import current_user, may
@@ -47,9 +48,10 @@ def review_context(
         "reasons": signal_reasons,
         "split_points": split_points,
         "default_split": default_split,
+        "seen_digest": seen_digest,
         # The report preview is part of the full page only; fragments never show it.
         "report": None if wants_fragment() else report_markdown(article_record(session, article)),
-        "conflicts": {},  # claim id -> the form a stale save sent (factcheck.views.claims.update)
+        "conflicts": {},  # claim id -> a stale save against the stored claim (domain.workflow.EditMerge)
         "card_errors": {},
         "source_forms": {},
         "new_claim_error": None,

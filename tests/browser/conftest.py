@@ -186,6 +186,13 @@ def new_page(
     yield open_page
 
     report = request.node.stash.get(REPORTS, {}).get("call")
+    # Any page breaking the Content-Security-Policy fails the test that opened it, whatever it checks
+    # itself: the policy event of each page (inline styles htmx might set while swapping, say), and
+    # the console. Read before a failure's screenshots, which inject styles of their own.
+    violations = console_log.csp_violations()
+    for page in pages:
+        if not page.is_closed():
+            violations += page.evaluate("window.__cspViolations || []")
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
@@ -197,6 +204,8 @@ def new_page(
         (ARTIFACTS / f"{name}.console.txt").write_text(console_log.dump(), encoding="utf-8")
     for context in contexts:
         context.close()
+    if violations and report is not None and report.passed:
+        pytest.fail(f"the pages broke the Content-Security-Policy: {violations[:5]}", pytrace=False)
 
 
 def log_in(page: Page, username: str, password: str = PASSWORD) -> Page:

@@ -174,3 +174,26 @@ def test_on_a_phone_the_text_never_covers_the_cards(new_page, console_log, live_
     width = rita.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width} px wide on a 390 px screen"
     assert console_log.page_errors == [] and console_log.errors == []
+
+
+def test_a_conflict_merged_as_it_comes_keeps_the_colleagues_verdict(new_page, console_log, article) -> None:
+    article_id, claims = article
+    rita = log_in(new_page(), "rita")
+    edna = log_in(new_page(), "edna")
+    for page in (rita, edna):
+        page.goto(f"/articles/{article_id}")
+    theirs = card(edna, claims[0])
+    pick_verdict(theirs, "Half true")
+    theirs.get_by_role("button", name="Save").click()
+    expect(theirs.locator("input[name=version]")).to_have_value("2")
+    mine = card(rita, claims[0])  # still showing no verdict
+    mine.get_by_label("Rationale (Markdown)").fill("Rita: the map is from March.")
+    with console_log.allow(r"\b409\b|responseError|Response Status Error"):
+        mine.get_by_role("button", name="Save").click()
+        expect(mine.locator(".conflict")).to_be_visible()
+    mine.get_by_role("button", name="Save merged version").click()
+    expect(mine.locator(".conflict")).to_have_count(0)
+    expect(mine.locator("form.review-form input[name=verdict]:checked")).to_have_count(1)
+    expect(mine.locator("h3 .chip")).to_have_text("Half true")
+    expect(mine.get_by_label("Rationale (Markdown)")).to_have_value("Rita: the map is from March.")
+    assert console_log.page_errors == [] and console_log.errors == []
