@@ -22,6 +22,12 @@ DEFAULTS: dict[str, Any] = {
     # The cookie is Secure whenever the request came over https; set this to force it always.
     "SESSION_COOKIE_SECURE": False,
     "SESSION_LIFETIME_HOURS": 12,
+    # A login lasts SESSION_LIFETIME_HOURS from when it was made (the server keeps its expiry), so
+    # the cookie need not be signed and sent again on every answer.
+    "SESSION_REFRESH_EACH_REQUEST": False,
+    # Pages kept in each server process's memory and served again until something on them changes
+    # (factcheck.views.page_cache); 0 turns this off.
+    "PAGE_CACHE_MB": 64,
     # After this many failed logins for one username within the window, its logins are refused.
     "LOGIN_MAX_FAILURES": 10,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,  # failures older than this no longer count

@@ -22,10 +22,13 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 from factcheck import schema
+from factcheck.domain import changes
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+    Sessions bump change stamps from now on (factcheck.domain.changes)."""
+    changes.watch()
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":

@@ -197,3 +197,13 @@ class Comment(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id")
     created: dt.datetime = Field(default_factory=utcnow)
     body: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ChangeStamp(SQLModel, table=True):
+    """How many times what a page shows has changed: `article:<id>` for an article and everything
+    hanging off it (claims, sources, comments, assignments, blind verdicts), `site` for what every
+    page may show (users, rating scales). Bumped in the transaction that makes the change
+    (factcheck.domain.changes), read by the page cache (factcheck.views.page_cache)."""
+
+    scope: str = Field(primary_key=True, max_length=40)
+    version: int = 0

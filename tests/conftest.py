@@ -176,8 +176,8 @@ CLAIM_SAVE = re.compile(r"/claims/(\d+)")
 def _version_shown(client, claim_id: int) -> str:
     """The claim version its card carries now (what a reviewer's form would send)."""
     response = client.get(f"/claims/{claim_id}", headers={"HX-Request": "true"})
-    field = html(response).find("input", attrs={"name": "version"})
-    return field["value"] if field is not None else "1"  # a card without the form: its page 403s/404s
+    card = html(response).find(attrs={"data-version": True})
+    return card["data-version"] if card is not None else "1"  # no card: its page 404s
 
 
 def create_seed_article(client, text: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from sqlmodel import func, select
@@ -35,23 +36,28 @@ def test_pasting_the_seed_stores_its_25_claims_as_exact_spans(client, db, seed_t
     assert any(c.text.startswith("Foreign Minister Lavrov has emphasized that\n\nCrimea’s status") for c in claims)
 
 
+def query_of(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
 def test_review_page_highlights_every_claim_in_the_text(client, seed_article, db):
-    page = html(client.get(f"/articles/{seed_article}"))
     claims = claims_of(db, seed_article)
+    page = html(client.get(f"/articles/{seed_article}?show=all&claim={claims[0].id}"))
     marks = page.select(".article-text .claim-mark")
     assert [m.get_text() for m in marks] == [c.text for c in claims]
-    assert [m["href"] for m in marks] == [f"#claim-{c.id}" for c in claims]
-    cards = page.select("section.claim-card")
-    assert len(cards) == 25
-    assert cards[0].find("a", class_="to-text")["href"] == f"#hl-{claims[0].id}"
+    # Each highlight opens its claim's editor, keeping the list as it is.
+    assert [query_of(m["href"]) for m in marks] == [{"claim": str(c.id), "show": "all"} for c in claims]
+    assert len(page.select(".claim-row")) == 25
+    (editor,) = page.select("section.claim-card")
+    assert editor.find("a", class_="to-text")["href"].endswith(f"#hl-{claims[0].id}")
     # The text between highlights is the article text: nothing lost, nothing added.
     assert page.select_one(".article-text .text").get_text() == article(db, seed_article).text
 
 
-def test_every_control_on_the_review_page_has_a_visible_label(client, seed_article):
-    page = html(client.get(f"/articles/{seed_article}"))
+def test_every_control_on_the_review_page_has_a_visible_label(client, db, seed_article):
+    page = html(client.get(f"/articles/{seed_article}?claim={claims_of(db, seed_article)[0].id}"))
     for control in page.select("input:not([type=hidden]), select, textarea"):
-        if control.get("type") == "radio":
+        if control.get("type") in ("radio", "checkbox"):
             assert control.find_parent("label").get_text(strip=True), control
         else:
             label = page.find("label", attrs={"for": control["id"]})
@@ -162,8 +168,8 @@ def test_unknown_article_for_htmx_is_a_small_fragment_aimed_at_messages(client):
 def test_filters_show_only_matching_claims(client, db, seed_article, query):
     claims = claims_of(db, seed_article)
     post(client, f"/claims/{claims[0].id}", {"verdict": "", "status": "needs_second_review", "rationale": ""})
-    page = html(client.get(f"/articles/{seed_article}?{query}"))
-    shown = {int(card["data-claim"]) for card in page.select("section.claim-card")}
+    page = html(client.get(f"/articles/{seed_article}?{query}&show=all"))
+    shown = {int(row["data-claim"]) for row in page.select(".claim-row")}
     expected = {
         "status=needs_second_review": {claims[0].id},
         "status=to_review": {c.id for c in claims[1:]},
@@ -178,7 +184,7 @@ def test_filter_by_htmx_returns_only_the_claim_list(client, seed_article):
     response = client.get(f"/articles/{seed_article}?status=needs_second_review", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert "<html" not in body
-    assert html(response).select_one("#claims").select_one(".shown").get_text() == "0 of 25 claims shown"
+    assert html(response).select_one("#claims").select_one(".shown").get_text(" ", strip=True) == "0 of 25 claims worth checking or in review"
     assert "HX-Request" in response.headers["Vary"]
 
 

@@ -52,25 +52,26 @@ def test_htmx_assign_returns_the_panel_and_the_claim_control(editor, rita, db, s
     assert "rita" in control.find("ul", class_="assignees").get_text()
 
 
-def test_an_article_assignment_updates_the_claim_cards_the_page_shows(editor, rita, db, seed_article):
-    """Out-of-band swaps for exactly the cards on the page (its filters are in HX-Current-URL)."""
+def test_an_assignment_redraws_what_names_assignees_on_the_page(editor, rita, db, seed_article):
+    """An article's assignment: the panel, and out of band the list as the page shows it (its filters
+    are in HX-Current-URL), every row naming the assignee. A claim's: the list with its editor, and
+    the panel's counts out of band."""
 
-    def swapped(page_url: str) -> list[str]:
-        response = post(
-            editor,
-            f"/articles/{seed_article}/assignments",
-            {"reviewer_id": str(user_id(db, "rita"))},
-            htmx=True,
-            headers={"HX-Current-URL": f"http://localhost{page_url}"},
-        )
-        return [element["id"] for element in html(response).select("[hx-swap-oob]")]
+    def assigned(page_url: str, claim_id: int | None = None):
+        data = {"reviewer_id": str(user_id(db, "rita"))} | ({"claim_id": str(claim_id)} if claim_id else {})
+        headers = {"HX-Current-URL": f"http://localhost{page_url}"}
+        return html(post(editor, f"/articles/{seed_article}/assignments", data, htmx=True, headers=headers))
 
     claims = claims_of(db, seed_article)
-    assert swapped(f"/articles/{seed_article}") == [f"claim-assign-{c.id}" for c in claims]
-    assert swapped(f"/articles/{seed_article}?status=approved") == []  # no card on that page
-    claim = claims[0]
-    response = assign(editor, seed_article, user_id(db, "rita"), claim.id, htmx=True)
-    assert [e["id"] for e in html(response).select("[hx-swap-oob]")] == ["assignment-panel"]
+    page = assigned(f"/articles/{seed_article}?show=all")
+    assert [e["id"] for e in page.select("[hx-swap-oob]")] == ["claims"]
+    assert page.select_one("#assignment-panel") is not None
+    assert [row.select_one(".assignee").get_text() for row in page.select("#claims .claim-row")] == ["rita"] * len(claims)
+    page = assigned(f"/articles/{seed_article}?status=approved")
+    assert page.select("#claims .claim-row") == []  # no row on that page
+    page = assigned(f"/articles/{seed_article}", claims[0].id)
+    assert "assignment-panel" in [e["id"] for e in page.select("[hx-swap-oob]")]
+    assert page.select_one(f"#claim-{claims[0].id} .claim-assign") is not None  # the editor, open
 
 
 @pytest.mark.parametrize(
@@ -154,7 +155,7 @@ def test_my_queue_lists_assigned_claims_grouped_by_article(app, client, editor, 
     expected = {f"queue-claim-{claims[3].id}"} | {f"queue-claim-{c.id}" for c in claims_of(db, other_id) if not c.dismissed}
     assert rows == expected
     row = page.find(id=f"queue-claim-{claims[3].id}")
-    assert row.a["href"] == f"/articles/{seed_article}#claim-{claims[3].id}"
+    assert row.a["href"] == f"/articles/{seed_article}?claim={claims[3].id}#claim-{claims[3].id}"
     cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
     assert cells[1] == "To review" and cells[2] == f"{claims[3].checkworthiness:.2f}"
 

@@ -85,10 +85,10 @@ def test_a_blind_verdict_off_the_scale_is_refused(team, db, seed_article):
 def test_the_review_page_shows_a_blind_reviewer_the_blind_form_only(team, db, seed_article):
     editor, rita, _ = team
     claim = claims_of(db, seed_article)[0]
-    card = html(rita.get(f"/articles/{seed_article}")).find(id=f"claim-{claim.id}")
+    card = html(rita.get(f"/articles/{seed_article}?claim={claim.id}")).find(id=f"claim-{claim.id}")
     assert card.find("form", class_="blind-form") is not None
     assert card.find("form", class_="review-form") is None
-    editor_card = html(editor.get(f"/articles/{seed_article}")).find(id=f"claim-{claim.id}")
+    editor_card = html(editor.get(f"/articles/{seed_article}?claim={claim.id}")).find(id=f"claim-{claim.id}")
     assert editor_card.find("form", class_="review-form") is not None
 
 
@@ -131,7 +131,7 @@ def test_nothing_a_blind_reviewer_can_fetch_shows_the_other_verdict(team, db, se
     give(rob, claims[0].id, rating(db, "True").id, ROB_SECRET)
     fragment = {"HX-Request": "true"}
     fetches = [
-        rob.get(f"/articles/{seed_article}"),
+        rob.get(f"/articles/{seed_article}?claim={claims[0].id}"),
         rob.get(f"/articles/{seed_article}?status=to_review", headers=fragment),
         rob.get(f"/claims/{claims[0].id}", headers=fragment),
         rob.get(f"/claims/{claims[0].id}"),
@@ -181,7 +181,7 @@ def test_editor_settles_a_disagreement_and_the_claim_records_it(team, db, seed_a
     assert {r.field for r in revisions} >= {"verdict", "rationale"}
     assert {r.user_id for r in revisions} == {user_id(db, "eddie")}
     # Settled: the claim is the team's again, with its usual form; settling twice is refused.
-    card = html(rob.get(f"/articles/{seed_article}")).find(id=f"claim-{claim.id}")
+    card = html(rob.get(f"/articles/{seed_article}?claim={claim.id}")).find(id=f"claim-{claim.id}")
     assert card.find("form", class_="review-form") is not None and RITA_SECRET in card.get_text()
     assert post(editor, f"/claims/{claim.id}/settle", {"blind_verdict_id": str(rita_verdict.id)}).status_code == 422
     assert "Settled (1)" in html(editor.get(f"/articles/{seed_article}/blind")).get_text()

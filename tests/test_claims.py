@@ -32,8 +32,11 @@ def test_saving_a_verdict_with_htmx_returns_the_updated_card_and_highlight(clien
     assert card.select_one("h3 .chip").get_text() == "False"
     assert card.select_one(f"input[name=verdict][value='{false.id}']").has_attr("checked")
     assert card.select_one(".rationale-preview em").get_text() == "independent"
-    mark = page.select_one(f"#hl-{claim.id}")
-    assert mark["hx-swap-oob"] == "true" and "verdict-false" in mark["class"]
+    # Drawn with it: the list (the editor open under its row), and out of band the text's highlight.
+    assert response.headers["HX-Retarget"] == "#claims"
+    assert page.select_one(f"#claims #row-{claim.id} .chip").get_text() == "False"
+    mark = page.select_one(f"#text-part[hx-swap-oob] #hl-{claim.id}")
+    assert "verdict-false" in mark["class"]
     assert "1 of 25 claims have a verdict" in page.select_one("#progress[hx-swap-oob]").get_text()
     assert "<html" not in response.get_data(as_text=True)
 
@@ -55,7 +58,8 @@ def test_saving_without_javascript_redirects_back_to_the_claim(client, db, seed_
     claim = claims_of(db, seed_article)[0]
     response = post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "True").id), "status": "needs_second_review"})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/articles/{seed_article}#claim-{claim.id}"
+    # Back at the claim, its editor open.
+    assert response.headers["Location"] == f"/articles/{seed_article}?claim={claim.id}#claim-{claim.id}"
 
 
 def test_saving_the_same_values_records_no_revision(client, db, seed_article):
@@ -195,4 +199,4 @@ def test_claim_link_without_javascript_opens_the_article_at_the_claim(client, db
     claim = claims_of(db, seed_article)[3]
     response = client.get(f"/claims/{claim.id}")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/articles/{seed_article}#claim-{claim.id}"
+    assert response.headers["Location"] == f"/articles/{seed_article}?claim={claim.id}#claim-{claim.id}"

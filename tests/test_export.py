@@ -72,11 +72,14 @@ def test_the_same_article_always_gives_the_same_report_bytes(client, reviewed):
 
 def test_report_preview_on_the_article_page_and_its_own_page(client, reviewed):
     page = html(client.get(f"/articles/{reviewed}"))
-    preview = page.select_one("#report #report-preview")
+    # On the article page the preview is drawn when opened: its own page's fragment, fetched then.
+    placeholder = page.select_one("#report #report-preview")
+    assert placeholder["hx-get"] == f"/articles/{reviewed}/report" and placeholder.find("table") is None
+    assert page.find("a", string="Download Markdown report")["href"] == f"/articles/{reviewed}/report.md"
+    fragment = client.get(placeholder["hx-get"], headers={"HX-Request": "true"})
+    preview = html(fragment).select_one("#report-preview")
     assert preview.find("h1").get_text().startswith("Fact-check: From Battlefield")
     assert preview.find("table") is not None
-    assert page.find("a", string="Download Markdown report")["href"] == f"/articles/{reviewed}/report.md"
-    fragment = client.get(f"/articles/{reviewed}/report", headers={"HX-Request": "true"})
     assert "<html" not in fragment.get_data(as_text=True)
     assert html(fragment).select_one("#report-preview a[href='https://www.understandingwar.org/a_(b)']")
 

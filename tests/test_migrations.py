@@ -120,8 +120,17 @@ def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, f
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == f"The database is at revision {head_revision()} (the latest)."
     result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
-    assert "This drops every table: all users, articles, claims and reviews are lost for good." in result.output
+    assert "Tables and columns added after revision 0001 are dropped, with every row in them." in result.output
     assert revision_of(empty_database) == head_revision()  # nothing dropped
+    assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
+    assert revision_of(empty_database) == "0001"
+    engine = create_engine(empty_database)
+    assert "changestamp" not in inspect(engine).get_table_names()
+    engine.dispose()
+    result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
+    assert result.exit_code == 1 and "Aborted" in result.output
+    assert "This drops every table: all users, articles, claims and reviews are lost for good." in result.output
+    assert revision_of(empty_database) == "0001"  # nothing dropped
     result = factcheck(empty_database, "db", "downgrade", "-1", input="y\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "The database has no tables."
@@ -161,8 +170,8 @@ def test_a_revision_that_leaves_dangling_rows_changes_nothing(tmp_path, factchec
     """On SQLite, where foreign keys are off while migrating: the check runs before the commit."""
     folder = tmp_path / "migrations"
     shutil.copytree(ROOT / "migrations", folder)
-    (folder / "versions" / "0002_orphan.py").write_text(
-        'revision = "0002"\ndown_revision = "0001"\nbranch_labels = depends_on = None\n'
+    (folder / "versions" / "9999_orphan.py").write_text(
+        f'revision = "9999"\ndown_revision = "{head_revision()}"\nbranch_labels = depends_on = None\n'
         "from alembic import op\n\n\ndef upgrade():\n"
         "    op.execute(\"INSERT INTO comment (claim_id, created, body) VALUES (999, '2026-01-01', 'x')\")\n"
         '    op.execute("CREATE TABLE scratch (id INTEGER)")\n\n\ndef downgrade():\n    pass\n'
@@ -230,7 +239,8 @@ def test_current_and_history_name_the_revisions(empty_database, factcheck):
     factcheck(empty_database, "db", "upgrade")
     assert factcheck(empty_database, "db", "current").stdout.split()[:2] == [head_revision(), "(head)"]
     history = factcheck(empty_database, "db", "history").stdout
-    assert "<base> -> 0001 (head) (current), Baseline: the schema of factcheck 0.1.0" in history
+    assert "0001 -> 0002 (head) (current), Change stamps: a counter per article" in history
+    assert "<base> -> 0001, Baseline: the schema of factcheck 0.1.0" in history
 
 
 def test_revision_writes_a_new_revision_that_autogenerate_leaves_empty(empty_database, factcheck, tmp_path, monkeypatch):
@@ -240,9 +250,10 @@ def test_revision_writes_a_new_revision_that_autogenerate_leaves_empty(empty_dat
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
     result = factcheck(empty_database, "db", "revision", "-m", "Nothing yet", "--autogenerate")
     assert result.exit_code == 0, result.output
-    [written] = [p for p in (folder / "versions").glob("*.py") if p.name != "0001_baseline.py"]
+    shipped = {path.name for path in (ROOT / "migrations" / "versions").glob("*.py")}
+    [written] = [p for p in (folder / "versions").glob("*.py") if p.name not in shipped]
     code = [line for line in written.read_text().splitlines() if not line.lstrip().startswith("#")]
-    assert "down_revision = '0001'" in code
+    assert f"down_revision = '{head_revision()}'" in code
     for function in ("def upgrade() -> None:", "def downgrade() -> None:"):
         assert code[code.index(function) + 1] == "    pass"  # autogenerate found nothing to do
 
@@ -361,7 +372,7 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
         create_app({"DATABASE_URL": release_database, "SECRET_KEY": "x"})
     result = factcheck(release_database, "db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert row_counts(release_database) == before
+    assert row_counts(release_database) == {**before, "changestamp": 0}
     assert differences(release_database) == []
     assert factcheck(release_database, "db", "upgrade").exit_code == 0  # again: nothing to do
     expected = json.loads((DATA / "factcheck-0.1.0-exports.json").read_text(encoding="utf-8"))
@@ -373,8 +384,8 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
     app = create_app({"DATABASE_URL": release_database, "SECRET_KEY": "x"})
     client = app.test_client()
     assert log_in(client, "edna", PASSWORD).status_code == 303
-    page = html(client.get("/articles/1"))
-    assert len(page.select("section.claim-card")) == 25  # 26 claims (one was split), one dismissed
+    page = html(client.get("/articles/1?show=all"))
+    assert len(page.select(".claim-row")) == 25  # 26 claims (one was split), one dismissed
     assert "Mostly false" in page.select_one("#claims").get_text()
     app.extensions["factcheck.engine"].dispose()
 
@@ -447,6 +458,7 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
     connection.executescript(
         """
         DROP TABLE alembic_version;
+        DROP TABLE changestamp;
         ALTER TABLE claim DROP COLUMN conclusion;
         ALTER TABLE ratingscale DROP COLUMN free_text;
         ALTER TABLE ratingscale DROP COLUMN preset;
@@ -476,3 +488,16 @@ def test_upgrading_an_older_database_seeds_each_preset_once(release_database, fa
         assert session.exec(select(func.count()).select_from(User)).one() == 5
         assert session.exec(select(func.count()).select_from(Article)).one() == 3
     app.extensions["factcheck.engine"].dispose()
+
+
+def test_a_database_at_the_baseline_gains_the_change_stamps(empty_database, factcheck):
+    """Revision 0002 on a database at 0001 (the first release with revisions): the app stops until
+    `db upgrade`, which adds the table and keeps the rows."""
+    assert factcheck(empty_database, "db", "upgrade", "0001").exit_code == 0
+    assert revision_of(empty_database) == "0001"
+    with pytest.raises(DatabaseOutOfDate, match="factcheck db upgrade"):
+        create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
+    before = row_counts(empty_database)
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    assert row_counts(empty_database) == {**before, "changestamp": 0}
+    assert differences(empty_database) == []

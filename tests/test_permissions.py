@@ -44,12 +44,13 @@ FORM = {
 
 #: What an allowed request with FORM gets, by endpoint: the exact outcome, not just "not 403".
 #: The 4xx ones are refusals on the merits that FORM cannot avoid: the passage 0-5 overlaps claim 1,
-#: the world has no blind review to give or settle a verdict in, and no one's password is FORM's.
+#: the world has no blind review to give or settle a verdict in, no one's password is FORM's, and
+#: FORM ticks no claim for a bulk change.
 ALLOWED = {
     "static": 200, "web.htmx_js": 200,
     "auth.login_form": 200, "auth.login": 401, "auth.logout": 303, "auth.password_form": 200, "auth.change_password": 422,
     "articles.index": 200, "articles.new": 200, "articles.create": 303,
-    "review.show": 200, "review.change_scale": 303,
+    "review.show": 200, "review.change_scale": 303, "review.bulk": 422,
     "claims.show": 302, "claims.history": 200, "claims.preview": 200, "claims.update": 303,
     "claims.add_source_view": 303, "claims.remove_source_view": 303,
     "export.report_preview": 200, "export.report_download": 200, "export.json_download": 200,

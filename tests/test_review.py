@@ -7,9 +7,10 @@ import json
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from factcheck.domain.review import Filters, effective_score, signal_reasons, text_segments
-from factcheck.models import Claim
-from factcheck.vocabulary import ClaimKind
+from factcheck.domain.review import Filters, claim_list, effective_score, signal_reasons, text_segments
+from factcheck.domain.scales import default_scale
+from factcheck.models import Article, Claim
+from factcheck.vocabulary import ClaimKind, ClaimStatus
 from tests.conftest import claims_of, html, post
 
 
@@ -52,38 +53,74 @@ def test_filters_args_leave_out_defaults():
     assert filters.args() == {"verdict": "0", "min_score": "0.25", "sort": "score"}
 
 
-def test_sort_by_score_puts_the_reviewers_call_first_and_unscored_claims_last():
-    claims = [
+@pytest.fixture
+def listed(db):
+    """Store claims in a new article and return how the list shows them under some filters."""
+    stored: dict[str, int] = {}
+
+    def store(*claims: Claim) -> None:
+        scale = default_scale(db)
+        article = Article(title="T", text="x" * 200, rating_scale_id=scale.id)
+        db.add(article)
+        db.flush()
+        for made in claims:
+            made.id, made.article_id = None, article.id
+            db.add(made)
+        db.commit()
+        stored["article"] = article.id
+
+    def positions(filters: Filters, threshold: float = 0.5) -> list[int]:
+        return [c.position for c in claim_list(db, stored["article"], filters, threshold).rows]
+
+    store.positions = positions
+    return store
+
+
+def test_sort_by_score_puts_the_reviewers_call_first_and_unscored_claims_last(listed):
+    listed(
         claim(0, 0.4),
         claim(1, None),
         claim(2, 0.9),
         claim(3, 0.95, worth_checking=False),
         claim(4, 0.4),
         claim(5, 0.1, worth_checking=True),
-    ]
-    shown = Filters(sort="score").apply(claims)
-    assert [c.position for c in shown] == [5, 2, 0, 4, 3, 1]
-    assert [c.position for c in Filters().apply(claims)] == [0, 1, 2, 3, 4, 5]
+    )
+    assert listed.positions(Filters(sort="score", show="all")) == [5, 2, 0, 4, 3, 1]
+    assert listed.positions(Filters(show="all")) == [0, 1, 2, 3, 4, 5]
 
 
-def test_minimum_score_and_type_filters():
-    claims = [
+def test_minimum_score_and_type_filters(listed):
+    listed(
         claim(0, 0.7, "statistic"),
         claim(1, 0.3, "opinion"),
         claim(2),
         claim(3, 0.9, "statistic", worth_checking=False),
-    ]
-    assert [c.position for c in Filters(min_score=0.5).apply(claims)] == [0]
-    assert [c.position for c in Filters(min_score=0.0).apply(claims)] == [0, 1, 3]
-    assert [c.position for c in Filters(kind="statistic").apply(claims)] == [0, 3]
-    assert [c.position for c in Filters(kind="unscored").apply(claims)] == [2]
+    )
+    assert listed.positions(Filters(min_score=0.5)) == [0]
+    assert listed.positions(Filters(min_score=0.0)) == [0, 1, 3]
+    assert listed.positions(Filters(kind="statistic", show="all")) == [0, 3]
+    assert listed.positions(Filters(kind="unscored", show="all")) == [2]
 
 
-def test_dismissed_filter():
-    claims = [claim(0), claim(1, dismissed=True), claim(2)]
-    assert [c.position for c in Filters().apply(claims)] == [0, 2]
-    assert [c.position for c in Filters(dismissed="include").apply(claims)] == [0, 1, 2]
-    assert [c.position for c in Filters(dismissed="only").apply(claims)] == [1]
+def test_triage_shows_the_claims_worth_checking_and_those_in_review(listed):
+    listed(
+        claim(0, 0.7),
+        claim(1, 0.3),
+        claim(2),  # not scored: nobody decided
+        claim(3, 0.9, worth_checking=False),
+        claim(4, 0.2, status=ClaimStatus.IN_PROGRESS),
+        claim(5, 0.1, conclusion="Misleading."),
+        claim(6, 0.2, worth_checking=True),
+    )
+    assert listed.positions(Filters(), threshold=0.5) == [0, 2, 4, 5, 6]
+    assert listed.positions(Filters(show="all"), threshold=0.5) == [0, 1, 2, 3, 4, 5, 6]
+
+
+def test_dismissed_filter(listed):
+    listed(claim(0), claim(1, dismissed=True), claim(2))
+    assert listed.positions(Filters()) == [0, 2]
+    assert listed.positions(Filters(dismissed="include")) == [0, 1, 2]
+    assert listed.positions(Filters(dismissed="only")) == [1]
 
 
 def test_effective_score():
@@ -125,7 +162,7 @@ def test_text_segments_keep_dismissed_spans_apart_from_the_plain_text():
 def test_the_page_sorts_by_score_and_keeps_the_filters_in_its_form(client, db, seed_article):
     claims = claims_of(db, seed_article)
     page = html(client.get(f"/articles/{seed_article}?sort=score&min_score=0&kind="))
-    shown = [int(card["data-claim"]) for card in page.select("section.claim-card")]
+    shown = [int(row["data-claim"]) for row in page.select(".claim-row")]
     scores = {c.id: c.checkworthiness for c in claims}
     assert sorted(shown) == sorted(c.id for c in claims)
     assert [scores[i] for i in shown] == sorted(scores.values(), reverse=True)
@@ -145,7 +182,7 @@ def test_the_minimum_score_filter_by_htmx_returns_the_list(client, db, seed_arti
     threshold = sorted(c.checkworthiness for c in claims)[-5]
     response = client.get(f"/articles/{seed_article}?min_score={threshold}", headers={"HX-Request": "true"})
     assert "<html" not in response.get_data(as_text=True)
-    shown = html(response).select("#claims section.claim-card")
+    shown = html(response).select("#claims .claim-row")
     assert len(shown) == sum(1 for c in claims if c.checkworthiness >= threshold)
     assert html(response).select_one(".shown").get_text().startswith(f"{len(shown)} of 25 claims shown")
 
@@ -155,6 +192,39 @@ def test_status_filter_still_counts_only_live_claims(client, db, seed_article):
     post(client, f"/claims/{claims[0].id}", {"verdict": "", "status": "needs_second_review", "rationale": ""})
     post(client, f"/claims/{claims[0].id}/dismiss")
     page = html(client.get(f"/articles/{seed_article}?status=needs_second_review"))
-    assert page.select("section.claim-card") == []
+    assert page.select(".claim-row") == []
     page = html(client.get(f"/articles/{seed_article}?status=needs_second_review&dismissed=include"))
-    assert [int(c["data-claim"]) for c in page.select("section.claim-card")] == [claims[0].id]
+    assert [int(c["data-claim"]) for c in page.select(".claim-row")] == [claims[0].id]
+
+
+def test_a_refusal_from_the_editor_is_shown_in_the_editor(app, seed_article, db):
+    """A 403 raised before the view runs (not assigned) lands in the editor the reviewer acted in,
+    saying why; the same refusal from elsewhere goes to the page's message area."""
+    from tests.conftest import login_as
+
+    reviewer = login_as(app, "reviewer", "rita")
+    claim = claims_of(db, seed_article)[0]
+    data = {"verdict": "", "rationale": "Mine.", "status": "in_progress", "version": "1"}
+    response = post(reviewer, f"/claims/{claim.id}", data, htmx=True, headers={"HX-Target": f"claim-{claim.id}"})
+    assert response.status_code == 403
+    assert response.headers["HX-Retarget"] == f"#claim-{claim.id}-message"
+    assert "not assigned" in html(response).get_text()
+    response = post(reviewer, f"/claims/{claim.id}", data, htmx=True, headers={"HX-Target": "report-preview"})
+    assert response.headers["HX-Retarget"] == "#messages"
+    assert claims_of(db, seed_article)[0].rationale == ""
+
+
+def test_a_claim_opened_although_triage_hides_it_is_listed_in_its_place(client, db, seed_article):
+    """Opened from a link or the text, a claim the list leaves out is shown where the list's order
+    puts it (so j and k go on from it), not first."""
+    page = html(client.get(f"/articles/{seed_article}"))
+    listed = [int(row["data-claim"]) for row in page.select("li.claim-row")]
+    claims = claims_of(db, seed_article)
+    hidden = [c for c in claims if c.id not in listed]
+    assert hidden, "the seed article has claims under the threshold"
+    opened = hidden[len(hidden) // 2]
+    page = html(client.get(f"/articles/{seed_article}?claim={opened.id}"))
+    rows = [int(row["data-claim"]) for row in page.select("li.claim-row")]
+    positions = {c.id: c.position for c in claims}
+    assert opened.id in rows and page.select_one(f"#claim-{opened.id}.claim-card")
+    assert [positions[i] for i in rows] == sorted(positions[i] for i in rows)

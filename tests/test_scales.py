@@ -193,7 +193,8 @@ def test_an_article_is_created_on_the_chosen_scale(client, db, seed_text):
     politifact = scale_named(db, POLITIFACT)
     article_id = new_article_on(client, seed_text, politifact.id)
     assert article(db, article_id).rating_scale_id == politifact.id
-    card = html(client.get(f"/articles/{article_id}")).select_one(".claim-card")
+    first = claims_of(db, article_id)[0]
+    card = html(client.get(f"/articles/{article_id}?claim={first.id}")).select_one(".claim-card")
     assert "Pants on Fire" in [o.get_text(" ", strip=True).split(" ", 1)[-1] for o in card.select(".verdict-option")]
     assert create_seed_article(client, "Another text. It has two sentences here.") and True  # default still works
     assert db.exec(select(Article).order_by(Article.id.desc())).first().rating_scale_id == scale_named(db, DEFAULT_SCALE_NAME).id
@@ -246,7 +247,7 @@ def test_a_conclusion_only_card_has_a_text_field_and_saves_the_conclusion(client
     assert claim.conclusion == "Misleading: the figure is from 2019" and claim.verdict_id is None
     history = db.exec(select(ClaimRevision).where(ClaimRevision.claim_id == claim.id, ClaimRevision.field == "conclusion")).one()
     assert history.after == claim.conclusion
-    page = html(client.get(f"/articles/{concluded}"))
+    page = html(client.get(f"/articles/{concluded}?claim={claim.id}"))
     card = page.select_one(f"#claim-{claim.id}")
     field = card.find("input", attrs={"name": "conclusion"})
     assert field["maxlength"] == "200" and field["value"] == claim.conclusion

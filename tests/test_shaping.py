@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from sqlmodel import select
@@ -69,7 +70,7 @@ def test_split_with_htmx_returns_the_list_text_and_progress(client, db, seed_art
     claim = claims_of(db, seed_article)[1]  # "Over the past week, Russian advances have secured ..."
     before = f"[{claim.start}:{claim.end}] {claim.text}"
     at = claim.text.index("Russian advances")
-    response = post(client, f"/claims/{claim.id}/split", {"at": str(at)}, htmx=True)
+    response = post(client, f"/claims/{claim.id}/split", {"at": str(at)}, htmx=True, headers={"HX-Current-URL": f"http://localhost/articles/{seed_article}?show=all"})
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "claim-saved"
     assert json.loads(response.headers["HX-Trigger-After-Settle"]) == {"claim-focus": {"claim": claim.id}}
@@ -83,10 +84,12 @@ def test_split_with_htmx_returns_the_list_text_and_progress(client, db, seed_art
     assert second.checkworthiness is not None and second.kind is not None  # scored like any new claim
 
     page = html(response)
-    cards = page.select_one("#claims").select("section.claim-card")
-    assert [int(c["data-claim"]) for c in cards] == [c.id for c in claims]
-    assert cards[2].select_one(".claim-text").get_text() == second.text
-    text_panel = oob(page, "article-text")
+    rows = page.select_one("#claims").select(".claim-row")
+    assert [int(r["data-claim"]) for r in rows] == [c.id for c in claims]
+    assert rows[2].select_one(".row-text").get_text() == second.text
+    # The first part's editor stays open, under its row.
+    assert page.select_one(f"#claims #claim-{first.id} .claim-text").get_text() == first.text
+    text_panel = oob(page, "text-part").select_one("#article-text")
     marks = text_panel.select(".claim-mark")
     assert [m.get_text() for m in marks] == [c.text for c in claims]
     assert text_panel.get_text() == article(db, seed_article).text
@@ -116,7 +119,7 @@ def test_split_without_javascript_redirects_to_the_claim_keeping_the_filters(cli
     claim = claims_of(db, seed_article)[1]
     response = post(client, f"/claims/{claim.id}/split?status=to_review&sort=score", {"at": "20"})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/articles/{seed_article}?status=to_review&sort=score#claim-{claim.id}"
+    assert response.headers["Location"] == f"/articles/{seed_article}?claim={claim.id}&status=to_review&sort=score#claim-{claim.id}"
     assert len(claims_of(db, seed_article)) == 26
 
 
@@ -125,8 +128,8 @@ def test_split_with_htmx_keeps_the_pages_filters(client, db, seed_article):
     headers = {"HX-Current-URL": f"http://localhost/articles/{seed_article}?status=needs_second_review"}
     response = post(client, f"/claims/{claim.id}/split", {"at": "20"}, htmx=True, headers=headers)
     page = html(response)
-    assert page.select("#claims section.claim-card") == []
-    assert page.select_one("#claims .shown").get_text() == "0 of 26 claims shown"
+    assert page.select("#claims section.claim-card") == []  # the filters hide it: no editor open
+    assert page.select_one("#claims .shown").get_text(" ", strip=True) == "0 of 26 claims worth checking or in review"
 
 
 @pytest.mark.parametrize(
@@ -163,7 +166,7 @@ def test_the_split_control_offers_each_word_and_a_sentence_break_first(client, d
     claim = claims_of(db, sparse_article)[0]
     post(client, f"/claims/{claim.id}/merge", htmx=True)  # takes in the unclaimed text between the two
     merged = claims_of(db, sparse_article)[0]
-    page = html(client.get(f"/articles/{sparse_article}"))
+    page = html(client.get(f"/articles/{sparse_article}?claim={merged.id}"))
     select = page.select_one(f"#split-at-{merged.id}")
     assert page.find("label", attrs={"for": f"split-at-{merged.id}"}).get_text() == "Split before the word"
     options = select.find_all("option")
@@ -190,7 +193,7 @@ def test_merge_with_htmx_joins_the_next_claim_and_its_gap(client, db, seed_artic
     assert merged.text == article(db, seed_article).text[first_start:second_end]
     assert db.get(Claim, second_id) is None
     page = html(response)
-    assert oob(page, "article-text").select_one(".claim-mark").get_text() == merged.text
+    assert oob(page, "text-part").select_one(".claim-mark").get_text() == merged.text
     assert f"hl-{second_id}" not in {m["id"] for m in page.select(".claim-mark")}
     revision = revisions(db, merged.id)[-1]
     assert revision.field == "merged"
@@ -314,7 +317,7 @@ def test_a_selection_becomes_a_claim_trimmed_and_numbered_in_text_order(client, 
     assert created.checkworthiness is not None
     assert json.loads(response.headers["HX-Trigger-After-Settle"]) == {"claim-focus": {"claim": created.id}}
     page = html(response)
-    assert [m.get_text() for m in oob(page, "article-text").select(".claim-mark")] == [c.text for c in claims]
+    assert [m.get_text() for m in oob(page, "text-part").select(".claim-mark")] == [c.text for c in claims]
     assert page.select_one(f"#claims #claim-{created.id} h3").get_text().startswith("Claim 2")
     form = oob(page, "new-claim")
     assert form.find("input", attrs={"name": "start"})["value"] == ""
@@ -327,7 +330,7 @@ def test_a_passage_becomes_a_claim_without_javascript(client, db, sparse_article
     response = post(client, f"/articles/{sparse_article}/claims", {"passage": " said the bridge\r\n"})
     assert response.status_code == 303
     created = next(c for c in claims_of(db, sparse_article) if c.text == "said the bridge")
-    assert response.headers["Location"] == f"/articles/{sparse_article}#claim-{created.id}"
+    assert response.headers["Location"] == f"/articles/{sparse_article}?claim={created.id}#claim-{created.id}"
     # The page's filters come back with it; a new claim they hide is not the anchor.
     response = post(client, f"/articles/{sparse_article}/claims?status=needs_second_review", {"passage": "It rained."})
     assert response.status_code == 303
@@ -415,15 +418,16 @@ def test_displayed_offset(text, offset, expected):
 def test_dismiss_hides_the_card_keeps_the_span_and_restore_brings_it_back(client, db, seed_article):
     claims = claims_of(db, seed_article)
     claim = claims[4]
-    response = post(client, f"/claims/{claim.id}/dismiss", htmx=True)
+    response = post(client, f"/claims/{claim.id}/dismiss", htmx=True, headers={"HX-Current-URL": f"http://localhost/articles/{seed_article}?show=all"})
     assert response.status_code == 200
     assert json.loads(response.headers["HX-Trigger-After-Settle"]) == {"claim-focus": {"claim": claims[5].id}}
     page = html(response)
     assert page.select_one(f"#claims #claim-{claim.id}") is None
-    assert page.select_one("#claims .shown").get_text() == "24 of 24 claims shown · 1 dismissed (hidden)"
-    mark = oob(page, "article-text").find(id=f"hl-{claim.id}")
+    assert page.select_one(f"#claims #claim-{claims[5].id}") is not None  # the next claim opens
+    assert page.select_one("#claims .shown").get_text(" ", strip=True) == "24 of 24 claims shown · Worth checking only · 1 dismissed (hidden)"
+    mark = oob(page, "text-part").find(id=f"hl-{claim.id}")
     assert mark["class"] == ["dismissed-mark"]
-    assert mark["href"] == f"/articles/{seed_article}?dismissed=include#claim-{claim.id}"
+    assert dict(parse_qsl(urlsplit(mark["href"]).query)) == {"claim": str(claim.id), "show": "all"}
     assert "0 of 24 claims have a verdict" in oob(page, "progress").get_text()
     stored = db.get(Claim, claim.id)
     db.refresh(stored)
@@ -432,7 +436,8 @@ def test_dismiss_hides_the_card_keeps_the_span_and_restore_brings_it_back(client
         ("dismissed", f"[{claim.start}:{claim.end}] {claim.text}", None)
     ]
 
-    page = html(client.get(f"/articles/{seed_article}?dismissed=only"))
+    page = html(client.get(f"/articles/{seed_article}?dismissed=only&claim={claim.id}"))
+    assert [row["data-claim"] for row in page.select(".claim-row")] == [str(claim.id)]
     (card,) = page.select("section.claim-card")
     assert card["id"] == f"claim-{claim.id}" and "dismissed" in card["class"]
     assert card.select_one(".flag-dismissed").get_text() == "Dismissed"
@@ -442,18 +447,18 @@ def test_dismiss_hides_the_card_keeps_the_span_and_restore_brings_it_back(client
 
     response = post(client, restore["action"])
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/articles/{seed_article}?dismissed=only"
+    assert response.headers["Location"] == f"/articles/{seed_article}?dismissed=only"  # it is not dismissed any more
     db.refresh(stored)
     assert stored.dismissed is False
     assert [r.field for r in revisions(db, claim.id)] == ["dismissed", "restored"]
-    assert len(html(client.get(f"/articles/{seed_article}")).select("section.claim-card")) == 25
+    assert len(html(client.get(f"/articles/{seed_article}?show=all")).select(".claim-row")) == 25
 
 
 def test_dismissed_claims_can_be_shown_with_the_rest(client, db, seed_article):
     claim = claims_of(db, seed_article)[0]
     post(client, f"/claims/{claim.id}/dismiss")
-    page = html(client.get(f"/articles/{seed_article}?dismissed=include"))
-    assert len(page.select("section.claim-card")) == 25
+    page = html(client.get(f"/articles/{seed_article}?dismissed=include&show=all"))
+    assert len(page.select(".claim-row")) == 25
     assert page.select_one("#filter-dismissed option[selected]")["value"] == "include"
     progress = page.select_one("#progress").get_text().split()
     assert progress == ("0 of 24 claims have a verdict · 0 awaiting second review · 0 approved · 0 published · 1 dismissed").split()
@@ -493,7 +498,7 @@ def test_not_check_worthy_is_recorded_shown_and_reversible(client, db, seed_arti
     assert "not-worthy" in card["class"]
     assert card.select_one("h3 .flag-not-worthy").get_text() == "Not check-worthy"
     assert card.select_one("form.worth-form button").get_text(strip=True) == "Undo “not check-worthy”"
-    assert "not-worthy" in html(response).select_one(f"#hl-{claim.id}[hx-swap-oob]")["class"]
+    assert "not-worthy" in html(response).select_one(f"#text-part[hx-swap-oob] #hl-{claim.id}")["class"]
     assert claims_of(db, seed_article)[2].worth_checking is False
 
     response = post(client, f"/claims/{claim.id}/worth-checking", {"worth_checking": ""}, htmx=True)
@@ -511,7 +516,7 @@ def test_not_check_worthy_without_javascript_redirects_to_the_claim(client, db, 
     claim = claims_of(db, seed_article)[2]
     response = post(client, f"/claims/{claim.id}/worth-checking", {"worth_checking": "no"})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/articles/{seed_article}#claim-{claim.id}"
+    assert response.headers["Location"] == f"/articles/{seed_article}?claim={claim.id}#claim-{claim.id}"
 
 
 def test_an_unknown_check_worthiness_call_is_a_422(client, db, seed_article):
@@ -534,7 +539,7 @@ def test_cards_show_the_score_type_and_reasons(client, db, seed_article):
     unscored.checkworthiness, unscored.kind, unscored.signals = None, None, ""
     db.add_all([scored, unscored])
     db.commit()
-    page = html(client.get(f"/articles/{seed_article}"))
+    page = html(client.get(f"/articles/{seed_article}?claim={scored.id}"))
     card = page.select_one(f"#claim-{scored.id} .worthiness")
     assert card.select_one(".score strong").get_text() == "0.82"
     assert card.select_one(".kind").get_text() == "Attribution"
@@ -544,7 +549,7 @@ def test_cards_show_the_score_type_and_reasons(client, db, seed_article):
         "Attribution verb: emphasized",
         "Loaded words: bloody",
     ]
-    other = page.select_one(f"#claim-{unscored.id} .worthiness")
+    other = html(client.get(f"/articles/{seed_article}?claim={unscored.id}")).select_one(f"#claim-{unscored.id} .worthiness")
     assert other.select_one(".score").get_text() == "Check-worthiness: not scored yet"
     assert other.select_one(".kind") is None and other.select_one(".reasons") is None
 
@@ -566,11 +571,14 @@ def test_unknown_claims_are_404s(client, seed_article):
 
 
 def test_every_shaping_form_posts_with_a_token_and_works_without_javascript(client, db, seed_article):
-    page = html(client.get(f"/articles/{seed_article}"))
+    first, last = claims_of(db, seed_article)[0], claims_of(db, seed_article)[-1]
+    page = html(client.get(f"/articles/{seed_article}?claim={first.id}"))
     forms = page.select("form#new-claim, form.shape-form, form.worth-form")
-    # The new-claim form; per card split, merge (not on the last), dismiss and "not check-worthy".
-    assert len(forms) == 1 + 25 * 4 - 1
-    assert page.select(f"#claim-{claims_of(db, seed_article)[-1].id} form.merge-form") == []
+    # The new-claim form; in the open editor split, merge, dismiss and "not check-worthy".
+    assert len(forms) == 1 + 4
+    last_page = html(client.get(f"/articles/{seed_article}?claim={last.id}"))
+    assert last_page.select(f"#claim-{last.id} form.merge-form") == []  # nothing after the last claim
+    assert len(last_page.select(f"#claim-{last.id} form.shape-form")) == 2
     for form in forms:
         assert form["method"] == "post"
         assert form["action"] == form["hx-post"]

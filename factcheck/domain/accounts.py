@@ -18,6 +18,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, func, select
 
 from factcheck.errors import InvalidInput, NotFound
@@ -153,13 +154,17 @@ def start_session(session: Session, user: User, lifetime: dt.timedelta) -> str:
     return token
 
 
+#: Run on every request: built once (SQLAlchemy caches its SQL, but not the building).
+_USER_FOR_TOKEN = (
+    select(User, LoginSession)
+    .join(LoginSession, col(LoginSession.user_id) == User.id)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user signed in with this token, if the session has not ended or expired."""
-    row = session.exec(
-        select(User, LoginSession)
-        .join(LoginSession, col(LoginSession.user_id) == User.id)
-        .where(LoginSession.token_hash == _token_hash(token))
-    ).first()
+    row = session.exec(_USER_FOR_TOKEN, params={"token_hash": _token_hash(token)}).first()
     if row is None:
         return None
     user, login = row

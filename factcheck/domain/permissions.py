@@ -116,6 +116,7 @@ PERMISSIONS: dict[str, Rule] = {
     "shaping.restore": _reviewing("Restore a dismissed claim"),
     "shaping.worth_checking": _reviewing("Mark a claim (not) check-worthy"),
     "review.change_scale": _editors("Change an article's rating scale"),
+    "review.bulk": Rule("Change the claims ticked in the list at once", roles=EDITORS, assigned=frozenset({REVIEWER})),
     "scales.index": _signed_in("Read the rating scales"),
     "scales.new": _admins("New rating scale page"),
     "scales.create": _admins("Add a rating scale"),
@@ -160,9 +161,9 @@ def check_access(session: Session, user: User | None, endpoint: str | None, view
         return
     if not allowed(session, user, rule, view_args):
         if user.role in rule.assigned:
-            what = "claim" if "claim_id" in view_args else "article"
+            what = "a claim" if "claim_id" in view_args else "an article"
             raise Forbidden(
-                f"You may not do this ({rule.summary.lower()}) on a {what} you are not assigned: "
+                f"You may not do this ({rule.summary.lower()}) on {what} you are not assigned: "
                 "ask an editor to assign it to you."
             )
         raise Forbidden(f"Your role ({user.role.label}) may not do this: {rule.summary.lower()}.")
@@ -192,6 +193,38 @@ def check_review_rules(session: Session, user: User | None, endpoint: str | None
         article = session.get(Article, article_id) if article_id is not None else None
         if article is not None and reviews_blind(session, user, article):
             raise Forbidden(OWN_BLIND_ARTICLE)
+
+
+def may_use(session: Session, user: User, endpoint: str, view_args: dict) -> bool:
+    """Whether check_access and check_review_rules would let this user use the endpoint."""
+    try:
+        check_access(session, user, endpoint, view_args)
+        check_review_rules(session, user, endpoint, view_args)
+    except Forbidden:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class ClaimAccess:
+    """What a user may do with one claim, for offering only the controls the server allows."""
+
+    refusal: str | None  # why they may change nothing of it (not assigned, blind review)
+    review_refusal: str | None  # why they may not change its verdict, rationale or status
+
+
+def claim_access(session: Session, user: User, claim: Claim) -> ClaimAccess:
+    """The same checks a change to the claim meets, asked before offering it."""
+    try:
+        check_access(session, user, "claims.update", {"claim_id": claim.id})
+        check_review_rules(session, user, "claims.update", {"claim_id": claim.id})
+    except Forbidden as refused:
+        return ClaimAccess(str(refused), str(refused))
+    if claim.status.signed_off and user.role not in EDITORS:
+        name = f"Claim {claim.position + 1}"
+        return ClaimAccess(None, f"{name} is {claim.status.label.lower()}: only an editor can reopen it. "
+                                 "Leave a comment for the team instead.")
+    return ClaimAccess(None, None)
 
 
 def permission_table() -> str:

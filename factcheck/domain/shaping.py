@@ -148,7 +148,12 @@ def merge_with_next(session: Session, claim: Claim, user_id: int | None = None) 
     # Sources, comments, corrections and history move to the claim that stays, so deleting the
     # other loses nothing.
     for model in (Source, Comment, Correction, ClaimRevision):
-        session.exec(update(model).where(col(model.claim_id) == following.id).values(claim_id=claim.id))
+        session.exec(
+            update(model)
+            .where(col(model.claim_id) == following.id)
+            .values(claim_id=claim.id)
+            .execution_options(article_id=article.id)
+        )
     claim.end = following.end
     claim.text = article.text[claim.start : claim.end]
     session.delete(following)

@@ -209,7 +209,7 @@ def claim_version(session: Session, claim: Claim, expected: int) -> None:
         update(Claim)
         .where(col(Claim.id) == claim.id, col(Claim.version) == expected)
         .values(version=expected + 1)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, article_id=claim.article_id)
     )
     if result.rowcount != 1:
         raise EditConflict(claim.id, expected)

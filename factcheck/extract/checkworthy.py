@@ -33,7 +33,7 @@ KINDS = (FACTUAL, STATISTIC, ATTRIBUTION, PREDICTION, OPINION, NOT_A_CLAIM)
 class Assessment:
     """How much a sentence needs checking, what sort of claim it is, and why."""
 
-    score: float  # 0..1 check-worthiness; 0.5 is the tuned decision threshold
+    score: float  # 0..1 check-worthiness; decision_threshold() is where the model says yes
     kind: str  # one of KINDS
     numbers: tuple[str, ...]  # numbers and quantities, as written
     speaker: str | None  # who the claim is attributed to
@@ -449,6 +449,12 @@ def _model() -> dict | None:
         return json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+
+
+def decision_threshold() -> float:
+    """The score from which the model calls a sentence check-worthy (tuned on the training data)."""
+    model = _model()
+    return float(model.get("threshold", 0.5)) if model else 0.5
 
 
 def _score(cues: _Cues) -> float:

@@ -1,16 +1,15 @@
-// factcheck review page: keyboard review (j/k between claims, number keys pick a verdict,
-// n marks a claim not check-worthy), making a selection of the article text a claim, and
-// keeping the reviewer's place when htmx swaps a card or the claim list. Everything here is
-// an enhancement: every form works without it. When a card is redrawn by anything but a
-// successful save of its own review form (a comment, a source, a refused save), what the
-// reviewer had typed into that form is put back, as long as the claim did not change meanwhile.
+// factcheck review page: keyboard review (j/k open the next/previous claim, number keys pick a
+// verdict for the open claim, n marks it not check-worthy), making a selection of the article text
+// a claim, the report preview drawn when opened, and keeping the reviewer's place when htmx
+// redraws the list. Everything here is an enhancement: every form and link works without it. When
+// an editor is redrawn by anything but a successful save of its own review form (a comment, a
+// source, a refused save), what the reviewer had typed into that form is put back, as long as the
+// claim did not change meanwhile.
 (function () {
   "use strict";
 
-  let currentId = null;
-
-  function cards() {
-    return Array.from(document.querySelectorAll(".claim-card"));
+  function rows() {
+    return Array.from(document.querySelectorAll("#claims .claim-row"));
   }
 
   function isTyping(target) {
@@ -20,50 +19,50 @@
     return tag === "input" && !["radio", "checkbox", "button", "submit"].includes(target.type);
   }
 
+  // The open claim's editor (one at a time), if any.
   function currentCard() {
-    const active = document.activeElement && document.activeElement.closest(".claim-card");
-    if (active) return active;
-    return currentId ? document.getElementById("claim-" + currentId) : null;
+    return document.querySelector("#claims .claim-card");
   }
 
-  function select(card) {
-    if (!card) return;
-    document.querySelectorAll(".claim-card.current").forEach((c) => c.classList.remove("current"));
-    document.querySelectorAll(".claim-mark.current").forEach((m) => m.classList.remove("current"));
-    card.classList.add("current");
-    currentId = card.dataset.claim;
-    const mark = document.getElementById("hl-" + currentId);
-    if (mark) mark.classList.add("current");
-    card.focus({ preventScroll: true });
-    card.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  function currentRow() {
+    return document.querySelector("#claims .claim-row.current");
   }
 
+  // Open the next (step 1) or previous (-1) claim of the list: its row's link, through htmx.
   function move(step) {
-    const all = cards();
+    const all = rows();
     if (!all.length) return;
-    const index = all.indexOf(currentCard());
-    const next = index < 0 ? (step > 0 ? 0 : all.length - 1) : Math.min(all.length - 1, Math.max(0, index + step));
-    select(all[next]);
+    const index = all.indexOf(currentRow());
+    const next = index < 0 ? (step > 0 ? 0 : all.length - 1) : index + step;
+    if (next < 0 || next >= all.length) return;
+    all[next].querySelector(".row-link").click();
   }
 
   function pickVerdict(number) {
     const card = currentCard();
     if (!card) return;
-    const options = card.querySelectorAll('input[name="verdict"]');
+    const options = card.querySelectorAll('form.review-form input[name="verdict"]');
     const option = options[number - 1];
     if (!option || option.value === "") return;
     option.checked = true;
     option.closest("form").requestSubmit();
   }
 
-  // The current claim is not check-worthy: say so (unless it is already marked) and go on.
+  // The open claim is not check-worthy: say so (unless it is already marked), then open the claim
+  // that came after it in the list. That claim is named before the list is redrawn: in the redrawn
+  // list the marked claim may have left its place (triage hides it; open, it is shown first).
+  let openAfterSwap = null;
   function markNotWorthy() {
     const card = currentCard();
-    if (card) {
-      const form = card.querySelector("form.worth-form");
-      if (form && form.querySelector('input[name="worth_checking"][value="no"]')) form.requestSubmit();
+    const form = card && card.querySelector("form.worth-form");
+    if (form && form.querySelector('input[name="worth_checking"][value="no"]')) {
+      const all = rows();
+      const next = all[all.indexOf(currentRow()) + 1];
+      openAfterSwap = next ? next.dataset.claim : "";
+      form.requestSubmit();
+    } else {
+      move(1);
     }
-    move(1);
   }
 
   document.addEventListener("keydown", function (event) {
@@ -75,7 +74,6 @@
     else if (event.key === "Escape") { clearSelectionBar(); }
   });
 
-  // Clicking a highlight (or a card's "show in text") makes that claim the current one.
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest(".clear-selection")) {
       clearSelectionBar();
@@ -83,55 +81,76 @@
     }
     const selection = window.getSelection();
     if (selection && !selection.isCollapsed && event.target.closest && event.target.closest("#article-text")) {
-      event.preventDefault(); // the reviewer was selecting words, not following a highlight
+      event.preventDefault(); // the reviewer was selecting words, not opening a claim
+      event.stopPropagation();
       return;
     }
-    const mark = event.target.closest && event.target.closest(".claim-mark, .dismissed-mark");
-    if (mark) {
-      const card = document.getElementById("claim-" + mark.dataset.claim);
-      if (card) { event.preventDefault(); select(card); history.replaceState(null, "", "#claim-" + mark.dataset.claim); }
-      return;
-    }
+    // "show in text": the highlight, when the text part on the page has it; else the link loads that part.
     const back = event.target.closest && event.target.closest(".to-text");
     if (back) {
       const card = back.closest(".claim-card");
       const target = document.getElementById("hl-" + card.dataset.claim);
       if (target) {
         event.preventDefault();
-        select(card);
         target.scrollIntoView({ block: "center", behavior: "smooth" });
         target.focus({ preventScroll: true });
       }
     }
-  });
+  }, true);
 
-  // A saved card is replaced by htmx: keep it current and focused so keys keep working.
+  // After the list is redrawn: the open claim's row marked in the text, its editor in view and
+  // focused (so keys keep working), or the next claim opened after "not check-worthy".
   document.addEventListener("htmx:afterSettle", function (event) {
-    const card = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".claim-card");
-    if (card && card.dataset.claim === currentId) {
-      card.classList.add("current");
+    if (openAfterSwap !== null) {
+      const refused = event.detail.xhr && event.detail.xhr.status >= 400; // the reason stays in view
+      const next = !refused && openAfterSwap && document.getElementById("row-" + openAfterSwap);
+      openAfterSwap = null;
+      if (next) {
+        next.querySelector(".row-link").click();
+        return;
+      }
+    }
+    const card = currentCard();
+    document.querySelectorAll(".claim-mark.current").forEach((m) => m.classList.remove("current"));
+    if (!card) return;
+    const mark = document.getElementById("hl-" + card.dataset.claim);
+    if (mark) mark.classList.add("current");
+    const swapped = event.detail.elt;
+    if (swapped && swapped.id === "claims") {
+      const row = currentRow() || card;
+      row.scrollIntoView({ block: "nearest" });
       card.focus({ preventScroll: true });
     }
   });
 
-  // Unsaved review fields, by card id, carried across a redraw of the card (see the top).
+  // A refusal shown in an editor or the list: brought into view.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const message = event.detail.target && event.detail.target.querySelector
+      && event.detail.target.querySelector(".card-message .error, .list-message .error");
+    if (message) message.scrollIntoView({ block: "nearest" });
+  });
+
+  // Unsaved review fields, by card id, carried across a redraw of the editor (see the top).
   const REVIEW_FIELDS = ["verdict", "status", "rationale", "conclusion", "reason"];
   const drafts = new Map();
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     const target = event.detail.target;
-    if (!target || !target.classList || !target.classList.contains("claim-card")) return;
-    const form = target.querySelector("form.review-form");
-    if (!form || !form.elements.version) return;
+    if (!target || !target.querySelectorAll) return;
     const from = event.detail.requestConfig && event.detail.requestConfig.elt;
-    const ownSave = from && from.closest && from.closest("form.review-form") === form;
-    if (ownSave && event.detail.xhr.status < 300) return; // saved: the new card holds it
-    const values = {};
-    for (const name of REVIEW_FIELDS) {
-      const field = form.elements[name];
-      if (field) values[name] = field.value;
+    const forms = target.matches("form.review-form") ? [target] : Array.from(target.querySelectorAll("form.review-form"));
+    for (const form of forms) {
+      const card = form.closest(".claim-card");
+      if (!card || !form.elements.version) continue;
+      const ownSave = from && from.closest && from.closest("form.review-form") === form;
+      if (ownSave && event.detail.xhr.status < 300) continue; // saved: the new editor holds it
+      const values = {};
+      for (const name of REVIEW_FIELDS) {
+        const field = form.elements[name];
+        if (field) values[name] = field.value;
+      }
+      drafts.set(card.id, { version: form.elements.version.value, values: values });
     }
-    drafts.set(target.id, { version: form.elements.version.value, values: values });
   });
 
   document.addEventListener("htmx:afterSettle", function () {
@@ -153,11 +172,22 @@
     });
   });
 
-  // After a split, merge, new claim, dismiss or restore the server names the claim to continue with.
-  document.addEventListener("claim-focus", function (event) {
-    const card = document.getElementById("claim-" + event.detail.claim);
-    if (card) select(card);
+  // After a split, merge, new claim, dismiss or restore the server names the claim it opened.
+  document.addEventListener("claim-focus", function () {
+    const card = currentCard();
+    if (card) card.focus({ preventScroll: true });
   });
+
+  // The report preview is drawn when opened, and again after each save while it is open.
+  function drawReport() {
+    const report = document.getElementById("report");
+    const preview = document.getElementById("report-preview");
+    if (report && report.open && preview && window.htmx) window.htmx.trigger(preview, "report-open");
+  }
+  document.addEventListener("toggle", function (event) {
+    if (event.target && event.target.id === "report") drawReport();
+  }, true);
+  document.addEventListener("claim-saved", drawReport);
 
   // --- Making a selection of the article text a claim ----------------------------------------
 
@@ -191,7 +221,8 @@
     if (!container.contains(range.endContainer)) range.setEnd(container, container.childNodes.length);
     const words = range.toString();
     if (!words.trim()) return null;
-    const start = codePoints(textBefore(container, range.startContainer, range.startOffset));
+    // The text shown is one part of the article: data-offset is where it starts.
+    const start = Number(container.dataset.offset || 0) + codePoints(textBefore(container, range.startContainer, range.startOffset));
     return { start: start, end: start + codePoints(words), words: words.trim() };
   }
 

@@ -18,6 +18,7 @@ from factcheck.views import (
     claims,
     editorial,
     export,
+    page_cache,
     review,
     scales,
     shaping,
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     """Register the request hooks and every blueprint."""
     auth.init_app(app)  # before web: who may use a route is settled before its CSRF check
     web.init_app(app)
+    page_cache.init_app(app)
     # After the CSRF check: a form that did not come from factcheck is told so first.
     app.before_request(auth.check_rules)
     for blueprint in (articles, review, claims, shaping, export, scales, assignments, blind, editorial, users):

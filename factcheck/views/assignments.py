@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from jinja2_fragments.flask import render_block
 from sqlmodel import Session
 
 from factcheck.db import commit_changes, get_session
 from factcheck.domain.articles import get_article
-from factcheck.domain.assignments import TeamView, assign, team_view, unassign
+from factcheck.domain.assignments import assign, team_view, unassign
 from factcheck.domain.blind import set_blind_review
-from factcheck.domain.claims import claim_of, claims_for_article
+from factcheck.domain.claims import claim_of
 from factcheck.domain.queues import assignment_overview, queue_for
 from factcheck.domain.review import Filters
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.forms import is_digits
-from factcheck.models import Article, Claim
+from factcheck.models import Article
 from factcheck.views.auth import signed_in_user
-from factcheck.views.review import page_filters, review_context
+from factcheck.views.review import list_response, page_args, review_context
 from factcheck.views.web import html_response, refused_with, render, wants_fragment
 
 bp = Blueprint("assignments", __name__)
@@ -66,39 +67,37 @@ def blind_switch(article_id: int) -> Response:
 
 
 def panel_response(session: Session, article: Article, claim_id: int | None = None, error: str | None = None) -> Response:
-    """After an assignment change: the panel (or claim control) for htmx, else back to the page."""
+    """After an assignment change, for htmx: a claim's, the list with that claim's editor open and
+    the panel (its counts) out of band; the article's, the panel and the list (every row names its
+    assignees) out of band. A refusal: the panel or the claim's control with why. Without
+    JavaScript, back to the page."""
     status = 422 if error else 200
     if not error:
         commit_changes()  # the change is made: what follows only draws it
+    claim = claim_of(session, article, claim_id)
     if not wants_fragment():
         if error:
-            context = review_context(session, article, Filters(), assignment_error=error, assignment_error_claim=claim_id)
+            context = review_context(session, article, Filters(), open_claim=claim, assignment_error=error,
+                                     assignment_error_claim=claim_id)
             return render("review/show.html", status=status, **context)
         anchor = f"claim-{claim_id}" if claim_id is not None else "assignment-panel"
-        return redirect(url_for("review.show", article_id=article.id, _anchor=anchor), code=303)
+        return redirect(url_for("review.show", article_id=article.id, claim=claim_id, _anchor=anchor), code=303)
     team = team_view(session, article)
-    claim = claim_of(session, article, claim_id)
+    if error:
+        template = "assignments/_claim_control.html" if claim is not None else "assignments/_panel.html"
+        body = render_template(template, article=article, team=team, claim=claim, assignment_error=error,
+                               assignment_error_claim=claim.id if claim is not None else None)
+        return html_response(body, status)
+    panel = render_template("assignments/_panel.html", article=article, team=team, assign_oob=claim is not None)
     if claim is not None:
-        template, context = "assignments/_claim_control.html", {"claim": claim, "assignment_error_claim": claim.id}
-    else:
-        template, context = "assignments/_panel.html", {}
-    body = render_template(template, article=article, team=team, assignment_error=error, **context)
-    if not error:
-        body += _the_other_views(session, article, claim, team)
-    return html_response(body, status)
-
-
-def _the_other_views(session: Session, article: Article, changed: Claim | None, team: TeamView) -> str:
-    """What else on the page names assignees, swapped out of band: after a claim's change the panel
-    (its counts), after an article's the control of every claim card the page shows (its filters
-    are in its URL, so no swap misses its target)."""
-    if changed is not None:
-        return render_template("assignments/_panel.html", article=article, team=team, assign_oob=True)
-    shown = page_filters().apply(claims_for_article(session, article.id))
-    return "".join(
-        render_template("assignments/_claim_control.html", article=article, team=team, claim=claim, assign_oob=True)
-        for claim in shown
-    )
+        response = list_response(session, article, open_claim=claim)
+        response.set_data(response.get_data(as_text=True) + panel)
+        return response
+    args = page_args()
+    opened = claim_of(session, article, _int(args.get("claim", "")))
+    context = review_context(session, article, Filters.from_args(args), open_claim=opened, part=_int(args.get("part", "")),
+                             claims_oob=True)
+    return html_response(panel + render_block("review/show.html", "claims", **context), status)
 
 
 @bp.get("/assignments")

@@ -25,7 +25,7 @@ from factcheck.domain.accounts import (
 )
 from factcheck.domain.permissions import PERMISSIONS, check_access, check_review_rules
 from factcheck.models import User
-from factcheck.views.web import html_response, refused_with, render, wants_fragment
+from factcheck.views.web import csrf_token, html_response, refused_with, render, wants_fragment
 
 bp = Blueprint("auth", __name__)
 
@@ -128,12 +128,14 @@ def change_password() -> Response:
 
 
 def _sign_in(user: User) -> None:
-    """Start a server-side session for the user in a new cookie (no session fixation)."""
+    """Start a server-side session for the user in a new cookie (no session fixation), with a new
+    CSRF token: the cookie then stays the same until the next login or logout."""
     lifetime = dt.timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
     token = start_session(get_session(), user, lifetime)
     session.clear()
     session.permanent = True
     session[SESSION_TOKEN] = token
+    csrf_token()
 
 
 class LoginThrottle:

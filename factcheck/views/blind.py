@@ -54,7 +54,7 @@ def give(claim_id: int) -> Response:
     if wants_fragment():
         commit_changes()  # the change is made: what follows only draws it
         return _blind_form(session, claim)
-    return redirect(url_for("review.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}"), code=303)
+    return redirect(url_for("review.show", article_id=claim.article_id, claim=claim.id, _anchor=f"claim-{claim.id}"), code=303)
 
 
 def _blind_form(session: Session, claim: Claim, error: str | None = None) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request
 from pydantic import ValidationError
 
 from factcheck.db import commit_changes, get_session
@@ -20,12 +20,10 @@ from factcheck.forms import SourceCreate, is_digits, parse_date, validation_mess
 from factcheck.models import Claim
 from factcheck.rendering import render_markdown
 from factcheck.views.auth import acting_user_id, current_user
-from factcheck.views.review import page_filters, review_context
+from factcheck.views.review import claim_url, list_response, page_filters, review_context
 from factcheck.views.web import refused_with, render, wants_fragment
 
 bp = Blueprint("claims", __name__)
-
-CARD_BLOCKS = ["claim_card", "claim_mark_oob", "progress_oob"]
 
 #: The source form's labels, for messages about its fields.
 SOURCE_FIELD_LABELS = {"url": "URL", "title": "Title", "publisher": "Publisher", "quote": "Quoted passage",
@@ -33,23 +31,23 @@ SOURCE_FIELD_LABELS = {"url": "URL", "title": "Title", "publisher": "Publisher",
 
 
 def card_response(claim: Claim, **extra: Any) -> Response:
-    """After a change to a claim: for htmx its card, highlight and the progress line; without
-    JavaScript, back to the review page at the card."""
+    """After a change to a claim: for htmx the list with the claim's editor open (its row, the
+    text part and the progress line redrawn with it); without JavaScript, back to the review page
+    at the claim's editor."""
     if not wants_fragment():
-        return redirect(url_for("review.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}"), code=303)
+        return redirect(claim_url(claim, page_filters()), code=303)
     commit_changes()  # the change is made: what follows only draws it
     session = get_session()
-    context = review_context(session, get_article(session, claim.article_id), Filters(), only=claim, **extra)
-    return render("review/show.html", CARD_BLOCKS, htmx={"trigger": "claim-saved"}, claim=claim, oob=True, **context)
+    return list_response(session, get_article(session, claim.article_id), open_claim=claim, **extra)
 
 
 def card_refused(
     error: FactcheckError, claim_id: int, *, source_form: bool = False, conflict_view: bool = False, **extra: Any
 ) -> Response:
-    """A refused change to a claim, shown in its card: the message, for htmx the card alone;
-    without JavaScript, the whole page. `source_form`: the source form comes back as it was sent;
-    `conflict_view`: a review form saved on an older version shows both versions side by side
-    (the form sent is a review, which the conflict view offers to merge)."""
+    """A refused change to a claim, shown in its editor: the message, for htmx the editor alone;
+    without JavaScript, the whole page with the editor open. `source_form`: the source form comes
+    back as it was sent; `conflict_view`: a review form saved on an older version shows both
+    versions side by side (the form sent is a review, which the conflict view offers to merge)."""
     session = get_session()
     claim = get_claim(session, claim_id)
     if conflict_view and isinstance(error, EditConflict):
@@ -59,21 +57,23 @@ def card_refused(
     if source_form:
         extra["source_forms"] = {claim.id: request.form}
     article = get_article(session, claim.article_id)
+    context = review_context(session, article, page_filters(), open_claim=claim, **extra)
     if not wants_fragment():
-        return render("review/show.html", status=error.status, **review_context(session, article, page_filters(), **extra))
-    context = review_context(session, article, Filters(), only=claim, **extra)
-    # The answer belongs in the card, not in the page's message area.
+        return render("review/show.html", status=error.status, **context)
+    # The answer belongs in the editor, not in the page's message area.
     htmx = {"retarget": f"#claim-{claim.id}", "reswap": "outerHTML"}
-    return render("review/show.html", CARD_BLOCKS, status=error.status, htmx=htmx, claim=claim, oob=True, **context)
+    return render("review/show.html", ["claim_card"], status=error.status, htmx=htmx, claim=claim, **context)
 
 
 @bp.get("/claims/<int:claim_id>")
 def show(claim_id: int) -> Response:
-    """A claim's card for htmx; without JS, the claim in its article's review page."""
-    claim = get_claim(get_session(), claim_id)
+    """A claim's editor for htmx; without JS, the review page with it open."""
+    session = get_session()
+    claim = get_claim(session, claim_id)
     if not wants_fragment():
-        return redirect(url_for("review.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}"))
-    return card_response(claim)
+        return redirect(claim_url(claim, Filters()))
+    context = review_context(session, get_article(session, claim.article_id), Filters(), open_claim=claim)
+    return render("review/show.html", ["claim_card"], claim=claim, **context)
 
 
 @bp.post("/claims/<int:claim_id>")

@@ -1,4 +1,5 @@
-"""The review page: the article text with its claims highlighted, and the claim cards."""
+"""The review page: the claim list (triage first), a part of the text with its highlights, and the
+open claim's editor; bulk actions on the claims ticked in the list."""
 
 from __future__ import annotations
 
@@ -11,37 +12,81 @@ from htmx_flask import request as htmx_request
 from sqlmodel import Session
 from werkzeug.datastructures import MultiDict
 
-from factcheck.db import get_session
+from factcheck.db import commit_changes, get_session
 from factcheck.domain.articles import get_article
-from factcheck.domain.records import article_record
-from factcheck.domain.review import DISMISSED, SORTS, UNSCORED, Filters, review_page, signal_reasons
+from factcheck.domain.bulk import bulk_change
+from factcheck.domain.changes import SITE, article_scope
+from factcheck.domain.claims import claim_of
+from factcheck.domain.permissions import may_use
+from factcheck.domain.review import (
+    CLAIMS_PER_PART,
+    DISMISSED,
+    SORTS,
+    UNSCORED,
+    Filters,
+    review_page,
+    signal_reasons,
+    worth_band,
+)
 from factcheck.domain.scales import change_article_scale, get_scale
 from factcheck.domain.shaping import default_split, split_points
 from factcheck.domain.workflow import seen_digest
+from factcheck.errors import FactcheckError, InvalidInput
+from factcheck.forms import is_digits
 from factcheck.models import Article, Claim
-from factcheck.report import report_markdown
 from factcheck.views.auth import current_user, may
-from factcheck.views.web import render, wants_fragment
+from factcheck.views.page_cache import served_again
+from factcheck.views.web import refused_with, render, wants_fragment
 
 bp = Blueprint("review", __name__)
 
+#: What an htmx answer that redraws the list sends: the list (with the open editor), and out of band
+#: the text part, the new-claim form (emptied) and the progress line.
+LIST_BLOCKS = ["claims", "article_text", "new_claim", "progress_oob"]
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if is_digits(value) else None
+
+
+def page_args() -> MultiDict:
+    """The query of the page the reviewer is on: its URL for htmx, the request's own without JS."""
+    if wants_fragment() and request.method != "GET":
+        return MultiDict(parse_qsl(urlsplit(htmx_request.htmx.current_url or "").query))
+    return request.args
+
 
 def page_filters() -> Filters:
-    """The filters of the page the reviewer acted from: its URL for htmx, the form's query without JS."""
-    if wants_fragment():
-        current = urlsplit(htmx_request.htmx.current_url or "")
-        return Filters.from_args(MultiDict(parse_qsl(current.query)))
-    return Filters.from_args(request.args)
+    """The filters of the page the reviewer acted from."""
+    return Filters.from_args(page_args())
 
 
 def review_context(
-    session: Session, article: Article, filters: Filters, *, only: Claim | None = None, **extra: Any
+    session: Session,
+    article: Article,
+    filters: Filters,
+    *,
+    open_claim: Claim | None = None,
+    part: int | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     """Everything the review page's template takes: the page's data from the domain, and what
-    this request adds (errors to show in a card or a form, the report for a whole page)."""
-    page = review_page(session, article, filters, current_user(), with_team=may("assignments.create"), only=only)
+    this request adds (errors to show in the editor or a form)."""
+    user = current_user()
+    page = review_page(
+        session, article, filters, user, with_team=may("assignments.create"), open_claim=open_claim, part=part
+    )
     return {
         **{field.name: getattr(page, field.name) for field in fields(page)},
+        "claims": page.claims,
+        "total": page.total,
+        "dismissed_count": page.dismissed_count,
+        "with_verdict": page.with_verdict,
+        "status_counts": page.status_counts,
+        "bulk": user is not None and may_use(session, user, "review.bulk", {"article_id": article.id}),
+        "claims_per_part": CLAIMS_PER_PART,
+        "worth_band": worth_band,
         "sorts": SORTS,
         "dismissed_choices": DISMISSED,
         "unscored": UNSCORED,
@@ -49,23 +94,52 @@ def review_context(
         "split_points": split_points,
         "default_split": default_split,
         "seen_digest": seen_digest,
-        # The report preview is part of the full page only; fragments never show it.
-        "report": None if wants_fragment() else report_markdown(article_record(session, article)),
         "conflicts": {},  # claim id -> a stale save against the stored claim (domain.workflow.EditMerge)
         "card_errors": {},
         "source_forms": {},
         "new_claim_error": None,
         "new_claim_form": {},
+        "bulk_error": None,
+        "bulk_done": None,
         **extra,
     }
 
 
+def list_response(
+    session: Session, article: Article, *, open_claim: Claim | None, htmx: dict[str, Any] | None = None, **extra: Any
+) -> Response:
+    """After a change: the list (its open editor included), the text part and the progress line,
+    drawn for the page the reviewer is on (filters, page, text part from its URL); `htmx` adds
+    response headers, `extra` goes to the template."""
+    args = page_args()
+    context = review_context(
+        session, article, Filters.from_args(args), open_claim=open_claim, part=_int(args.get("part")), oob=True, **extra
+    )
+    headers = {"retarget": "#claims", "reswap": "outerHTML", "trigger": "claim-saved", **(htmx or {})}
+    return render("review/show.html", LIST_BLOCKS, htmx=headers, **context)
+
+
+def claim_url(claim: Claim, filters: Filters) -> str:
+    """The review page with this claim's editor open, at its editor: where a change without JS lands."""
+    return url_for("review.show", article_id=claim.article_id, claim=claim.id, **filters.args(), _anchor=f"claim-{claim.id}")
+
+
+def _draw(article_id: int) -> Response:
+    session = get_session()
+    article = get_article(session, article_id)
+    open_claim = claim_of(session, article, _int(request.args.get("claim")))
+    context = review_context(
+        session, article, Filters.from_args(request.args), open_claim=open_claim, part=_int(request.args.get("part")),
+        oob=wants_fragment(),
+    )
+    return render("review/show.html", blocks=["claims", "article_text"], **context)
+
+
 @bp.get("/articles/<int:article_id>")
 def show(article_id: int) -> Response:
-    """The review page; an htmx filter request gets just the claim list."""
-    session = get_session()
-    context = review_context(session, get_article(session, article_id), Filters.from_args(request.args))
-    return render("review/show.html", blocks=["claims"], **context)
+    """The review page; `claim` opens a claim's editor, `part` a part of the text. htmx gets the
+    list (with the editor) and the text part. Served again while nothing on it has changed."""
+    return served_again([article_scope(article_id), SITE], lambda: _draw(article_id))
 
 
 @bp.post("/articles/<int:article_id>/scale")
@@ -75,3 +149,38 @@ def change_scale(article_id: int) -> Response:
     article = get_article(session, article_id)
     change_article_scale(session, article, get_scale(session, request.form.get("rating_scale_id", "")))
     return redirect(url_for("review.show", article_id=article.id), code=303)
+
+
+def _bulk_refused(error: FactcheckError, article_id: int) -> Response | None:
+    """A bulk change refused (nothing changed): the list with why, where the reviewer looks."""
+    if not isinstance(error, InvalidInput) and error.status != 403:
+        return None
+    session = get_session()
+    article = get_article(session, article_id)
+    args = page_args()
+    context = review_context(session, article, Filters.from_args(args), part=_int(args.get("part")), oob=True,
+                             bulk_error=str(error))
+    if not wants_fragment():
+        return render("review/show.html", status=error.status, **context)
+    return render("review/show.html", ["claims"], status=error.status, htmx={"retarget": "#claims", "reswap": "outerHTML"},
+                  **context)
+
+
+@bp.post("/articles/<int:article_id>/bulk")
+@refused_with(_bulk_refused)
+def bulk(article_id: int) -> Response:
+    """Apply one action to the claims ticked in the list: all of them, or none (with the reason)."""
+    session = get_session()
+    article = get_article(session, article_id)
+    form = request.form
+    claim_ids = [int(value) for value in form.getlist("claim_id") if is_digits(value)]
+    action = form.get("action", "")
+    value = form.get("reviewer_id" if action == "assign" else "status", "")
+    done = bulk_change(session, article, claim_ids, action, value, current_user())
+    if not wants_fragment():
+        return redirect(url_for("review.show", article_id=article.id, **page_filters().args()), code=303)
+    commit_changes()  # the change is made: what follows only draws it
+    # The editor closes: the address no longer names a claim, so a reload shows what this does.
+    here = url_for("review.show", article_id=article.id, **page_filters().args())
+    return list_response(session, article, open_claim=None, bulk_done=done, htmx={"replace_url": here})
+

@@ -10,12 +10,14 @@ new-claim form) the reviewer acted from.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from flask import Blueprint, Response, redirect, request, url_for
 
 from factcheck.db import commit_changes, get_session
 from factcheck.domain.articles import get_article
 from factcheck.domain.claims import claims_for_article, get_claim
+from factcheck.domain.review import SHOW_ALL, shows
 from factcheck.domain.shaping import (
     create_claim,
     dismiss_claim,
@@ -31,12 +33,11 @@ from factcheck.forms import is_digits
 from factcheck.models import Article, Claim
 from factcheck.views.auth import acting_user_id
 from factcheck.views.claims import card_refused, card_response
-from factcheck.views.review import page_filters, review_context
+from factcheck.views.review import claim_url, list_response, page_filters, review_context
 from factcheck.views.web import refused_with, render, wants_fragment
 
 bp = Blueprint("shaping", __name__)
 
-SHAPED_BLOCKS = ["claims", "article_text", "new_claim", "progress_oob"]
 WORTH_VALUES = {"": None, "no": False, "yes": True}
 
 
@@ -124,20 +125,23 @@ def worth_checking(claim_id: int) -> Response:
 
 
 def _shaped(article: Article, focus: Iterable[Claim | None]) -> Response:
-    """After a change of shape: list, text, form and progress for htmx; a redirect to the page without JS.
-
-    ``focus`` names the claims to make current, best first; the first one the filters show wins.
-    """
-    commit_changes()  # the change is made: what follows only draws it
+    """After a change of shape: the list with the first claim of `focus` the filters show open, the
+    text part and the progress line, for htmx; a redirect to the page at that claim without JS."""
     filters = page_filters()
-    context = review_context(get_session(), article, filters, oob=True)
-    shown = {c.id for c in context["claims"]}
-    current = next((c.id for c in focus if c is not None and c.id in shown), None)
+    session = get_session()
+    # The claim acted on stays open even where triage would leave it out; other filters decide.
+    every = replace(filters, show=SHOW_ALL)
+    current = next((c for c in focus if c is not None and shows(session, c, every)), None)
     if not wants_fragment():
-        anchor = f"claim-{current}" if current else None
-        return redirect(url_for("review.show", article_id=article.id, _anchor=anchor, **filters.args()), code=303)
-    htmx = {"trigger": "claim-saved", "trigger_after_settle": {"claim-focus": {"claim": current}} if current else None}
-    return render("review/show.html", SHAPED_BLOCKS, htmx=htmx, **context)
+        if current is None:
+            return redirect(url_for("review.show", article_id=article.id, **filters.args()), code=303)
+        return redirect(claim_url(current, filters), code=303)
+    commit_changes()  # the change is made: what follows only draws it
+    # The address names the claim now open (a new claim, the next after a dismissal), as a row's
+    # link would: a reload, or a link copied from the address bar, opens the same editor.
+    here = url_for("review.show", article_id=article.id, claim=current.id if current else None, **filters.args())
+    htmx = {"trigger_after_settle": {"claim-focus": {"claim": current.id}} if current else None, "replace_url": here}
+    return list_response(session, article, open_claim=current, htmx=htmx)
 
 
 def _passage_span(text: str, form: Mapping[str, str]) -> tuple[int, int]:

@@ -125,10 +125,23 @@ def error_response(code: int, message: str, title: str | None = None) -> Respons
     """The error as a message in the page's message area for htmx, else as an error page."""
     context = {"code": code, "title": title or ERROR_TITLES.get(code, "Error"), "message": message}
     if wants_fragment():
-        # Shown in the page's message area, whatever the request's own target was.
+        # Shown in the claim's editor when the request came from it (htmx names the element it
+        # swaps into in HX-Target: the editor, or for its shaping forms the list holding it),
+        # else in the page's message area.
         body = render_template("errors/_message.html", **context)
-        return html_response(body, code, retarget="#messages", reswap="innerHTML")
+        return html_response(body, code, retarget=_message_area(), reswap="innerHTML")
     return html_response(render_template([f"errors/{code}.html", "errors/error.html"], **context), code)
+
+
+def _message_area() -> str:
+    claim_id = (request.view_args or {}).get("claim_id")
+    target = request.headers.get("HX-Target")
+    # Only the open editor's forms post to a claim's URL and swap the list (split, merge, dismiss, restore).
+    if claim_id is not None and target in (f"claim-{claim_id}", "claims"):
+        return f"#claim-{claim_id}-message"
+    if target == "claims":  # the list's own forms (bulk changes): above the rows
+        return "#list-message"
+    return "#messages"
 
 
 def _refused(error: FactcheckError) -> Response:

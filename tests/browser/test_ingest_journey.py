@@ -42,12 +42,17 @@ def test_import_a_web_page_then_meet_it_again(page: Page, console_log, pages: st
     expect(page.locator(".article-header h1")).to_have_text(TITLE)
     expect(page.locator(".article-header .meta")).to_contain_text("Northbridge Wire")
     expect(page.locator(".article-header .meta")).to_contain_text("by Ana Ferreira")
-    cards = page.locator(".claim-card")
-    expect(cards).to_have_count(CLAIM_COUNT)
-    expect(cards.last.locator(".claim-text")).to_have_text(
+    marks = page.locator("#article-text .claim-mark")
+    expect(marks).to_have_count(CLAIM_COUNT)
+    expect(page.locator("#progress")).to_contain_text(f"0 of {CLAIM_COUNT} claims have a verdict")
+    expect(marks.last).to_have_text(
         "The company said nine new electric ferries would be in service by the end of the year."
     )
-    shown = page.locator(".article-text").inner_text() + "\n".join(cards.locator(".claim-text").all_inner_texts())
+    page.locator("#claims .show-all").click()
+    rows = page.locator(".claim-row")
+    expect(rows).to_have_count(CLAIM_COUNT)
+    expect(rows.last.locator(".row-text")).to_have_text(marks.last.text_content())
+    shown = page.locator(".article-text").inner_text() + "\n".join(rows.locator(".row-text").all_text_contents())
     for phrase in WIRE_BOILERPLATE:
         assert phrase not in shown, phrase
 
@@ -60,7 +65,7 @@ def test_import_a_web_page_then_meet_it_again(page: Page, console_log, pages: st
     expect(notice.get_by_role("link", name=TITLE)).to_have_attribute("href", f"/articles/{first_id}")
     page.get_by_role("link", name="Open the existing article").click()
     expect(page).to_have_url(first_url)
-    expect(page.locator(".claim-card")).to_have_count(CLAIM_COUNT)
+    expect(page.locator("#article-text .claim-mark")).to_have_count(CLAIM_COUNT)
 
     # "Import anyway" re-posts the refused article (text with its blank lines, and metadata).
     with console_log.allow(r"\b409\b|responseError|Response Status Error"):
@@ -70,7 +75,7 @@ def test_import_a_web_page_then_meet_it_again(page: Page, console_log, pages: st
     expect(page).to_have_url(re.compile(r"/articles/\d+$"))
     assert page.url != first_url
     expect(page.locator(".article-header h1")).to_have_text(TITLE)
-    expect(page.locator(".claim-card")).to_have_count(CLAIM_COUNT)
+    expect(page.locator("#article-text .claim-mark")).to_have_count(CLAIM_COUNT)
 
     assert console_log.page_errors == []
     assert console_log.csp_violations() == []
@@ -89,5 +94,7 @@ def test_import_a_web_page_without_javascript(new_page, console_log, pages: str)
     page.get_by_label("Import from a web address").fill(pages + WIRE_STORY)
     page.get_by_role("button", name="Split into claims").click()
     expect(page).to_have_url(re.compile(r"/articles/\d+$"))
-    expect(page.locator(".claim-card")).to_have_count(CLAIM_COUNT)
+    expect(page.locator("#article-text .claim-mark")).to_have_count(CLAIM_COUNT)
+    page.get_by_role("link", name="Show all").click()
+    expect(page.locator(".claim-row")).to_have_count(CLAIM_COUNT)
     assert console_log.errors == []

@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_review_journey import open_claim
+
 pytestmark = pytest.mark.browser
 
 SCALE = "Desk verdicts"
@@ -46,17 +48,21 @@ def test_custom_scale_from_creation_to_a_verdict(page: Page, console_log, seed_t
     page.get_by_role("button", name="Split into claims").click()
     expect(page).to_have_url(re.compile(r"/articles/\d+$"))
 
-    card = page.locator(".claim-card").nth(1)
-    claim_id = card.get_attribute("data-claim")
-    card = page.locator(f"#claim-{claim_id}")  # by id: htmx replaces the card on save
+    claim_id = page.locator(".claim-row").nth(1).get_attribute("data-claim")
+    card = open_claim(page, claim_id)  # by id: htmx replaces the editor on save
+    expect(card.locator("label.verdict-option")).to_have_text(["1 Holds up", "2 Falls apart", "No verdict yet"])
     card.locator("label.verdict-option", has_text="Falls apart").click()
     card.get_by_role("button", name="Save").click()
-    expect(card.locator(".chip")).to_have_text("Falls apart")
+    expect(card.locator("h3 .chip")).to_have_text("Falls apart")
+    expect(page.locator(f"#row-{claim_id} .chip")).to_have_text("Falls apart")
     expect(page.locator(f"#hl-{claim_id}")).to_have_class(re.compile(r"\bverdict-falls-apart\b"))
     expect(page.locator("#progress")).to_contain_text("1 of 25 claims have a verdict")
 
     # With a verdict given, the article's scale is fixed.
     page.reload()
+    page.get_by_text("Report, export, rating scale, keys").click()
+    expect(page.locator("form.scale-form")).to_be_visible()
+    expect(page.get_by_label("Rating scale")).to_have_count(0)  # no picker any more
     expect(page.locator("form.scale-form")).to_contain_text(SCALE)
     expect(page.locator("form.scale-form")).to_contain_text("fixed")
     assert console_log.page_errors == []

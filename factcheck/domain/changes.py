@@ -1,0 +1,111 @@
+"""Change stamps: which pages a transaction changed, counted in the same transaction.
+
+Every flush bumps the stamp of each article whose rows it wrote (the article, its claims, and
+what hangs off a claim: sources, comments, history, corrections, assignments, blind verdicts),
+and the `site` stamp when it wrote what any page may show (users, rating scales). An UPDATE or
+DELETE statement run through the session (not the unit of work) bumps the article named by its
+`article_id` execution option, or `site` when it names none: a statement nobody labelled makes
+every page look changed, never none. Logins and the stamps themselves are not watched.
+
+A page drawn from the database as it was at stamps (a, s) is the same page as long as the stamps
+read (a, s): factcheck.views.page_cache serves it again until then, across processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, bindparam, event, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, col
+
+from factcheck.models import Article, ChangeStamp, Claim, LoginSession
+
+SITE = "site"
+#: Rows no page shows: a login, and the stamps themselves.
+UNWATCHED = (LoginSession, ChangeStamp)
+
+
+def article_scope(article_id: int) -> str:
+    """The stamp of one article and everything in it."""
+    return f"article:{article_id}"
+
+
+#: Read on every cached page: built once.
+_STAMPS = select(ChangeStamp.scope, ChangeStamp.version).where(
+    col(ChangeStamp.scope).in_(bindparam("scopes", expanding=True))
+)
+
+
+def stamps(session: Session, scopes: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """The stamps of these scopes as stored (0 for one never bumped), in the order given."""
+    scopes = list(scopes)
+    rows = session.connection().execute(_STAMPS, {"scopes": scopes})
+    found = {scope: version for scope, version in rows}
+    return tuple((scope, found.get(scope, 0)) for scope in scopes)
+
+
+def bump(connection: Connection, scopes: Iterable[str]) -> None:
+    """Count one more change in each scope (creating its stamp on its first change); sorted, so
+    two PostgreSQL transactions lock the stamps they share in the same order."""
+    values = [{"scope": scope, "version": 1} for scope in sorted(set(scopes))]
+    if not values:
+        return
+    table = ChangeStamp.__table__
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(values)
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=[table.c.scope], set_={"version": table.c.version + 1})
+    )
+
+
+def _flushed_scopes(session: OrmSession) -> set[str]:
+    """The scopes of what this flush wrote (called after it, with its lists as they were)."""
+    scopes: set[str] = set()
+    claim_ids: set[int] = set()
+    changed = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    for obj in [*session.new, *session.deleted, *changed]:
+        if isinstance(obj, UNWATCHED):
+            continue
+        if isinstance(obj, Article):
+            scopes.add(article_scope(obj.id) if obj.id is not None else SITE)
+        elif getattr(obj, "article_id", None) is not None:
+            scopes.add(article_scope(obj.article_id))
+        elif getattr(obj, "claim_id", None) is not None:
+            claim_ids.add(obj.claim_id)
+        else:
+            scopes.add(SITE)
+    if claim_ids:
+        found = session.connection().execute(
+            select(Claim.id, Claim.article_id).where(col(Claim.id).in_(claim_ids))
+        ).all()
+        scopes.update(article_scope(article_id) for _, article_id in found)
+        if len(found) < len(claim_ids):
+            scopes.add(SITE)  # a claim gone with its rows: whose article it was is not known here
+    return scopes
+
+
+def _after_flush(session: OrmSession, _context: object) -> None:
+    scopes = _flushed_scopes(session)
+    if scopes:
+        bump(session.connection(), scopes)
+
+
+def _after_statement(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and issubclass(mapper.class_, UNWATCHED):
+        return
+    article_id = state.execution_options.get("article_id")
+    bump(state.session.connection(), [article_scope(article_id) if article_id is not None else SITE])
+
+
+def watch() -> None:
+    """Bump stamps in every session from now on (once per process; idempotent)."""
+    if not event.contains(OrmSession, "after_flush", _after_flush):
+        event.listen(OrmSession, "after_flush", _after_flush)
+        event.listen(OrmSession, "do_orm_execute", _after_statement)
