@@ -157,10 +157,12 @@ def test_the_cache_keeps_within_its_budget():
 
     cache = PageCache(100)
     for index in range(10):
-        cache.put(index, "x" * 30)
+        cache.put(index, b"x" * 29)  # 30 bytes with its key
     assert len(cache) == 3 and cache.get(9) and cache.get(6) is None
-    cache.put("big", "x" * 101)
+    cache.put("big", b"x" * 96)  # 101 bytes with its key
     assert cache.get("big") is None
+    cache.put(0, "“Half true” – 21 km²".encode())  # counted in bytes, not characters
+    assert cache._size == sum(len(body) + len(repr(key)) for key, body in cache._pages.items())
 
 
 def test_stamps_live_in_their_table(db, two_articles):
@@ -168,3 +170,42 @@ def test_stamps_live_in_their_table(db, two_articles):
     stored = {row.scope for row in db.exec(select(ChangeStamp))}
     assert {article_scope(first), article_scope(second)} <= stored
     assert db.get(Article, first) is not None
+
+
+def test_a_query_with_junk_in_it_is_the_same_page(app, client, two_articles):
+    first, _ = two_articles
+    cache = app.extensions["factcheck.page_cache"]
+    client.get(f"/articles/{first}?show=all")
+    kept = len(cache)
+    for junk in range(5):
+        client.get(f"/articles/{first}?show=all&junk={junk}")
+    assert len(cache) == kept
+
+
+def test_stamps_are_taken_before_the_rows_they_cover(app, db, two_articles):
+    """Every writer locks an article's stamp before its rows (PostgreSQL: no two transactions wait
+    on each other in opposite orders): the stamp's upsert comes before the claim's UPDATE."""
+    first, _ = two_articles
+    engine = app.extensions["factcheck.engine"]
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        words = statement.split()
+        if words[0] in ("INSERT", "UPDATE"):
+            statements.append(words[2] if words[0] == "INSERT" else words[1])  # the table written
+
+    from sqlalchemy import event
+
+    from factcheck.domain.workflow import claim_version
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with Session(engine) as session:
+            claim = session.exec(select(Claim).where(Claim.article_id == first)).first()
+            claim.rationale = "Stamp first."
+            session.flush()
+            claim_version(session, claim, claim.version)
+            session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert statements == ["changestamp", "claim", "changestamp", "claim"], statements

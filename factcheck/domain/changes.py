@@ -1,11 +1,18 @@
 """Change stamps: which pages a transaction changed, counted in the same transaction.
 
-Every flush bumps the stamp of each article whose rows it wrote (the article, its claims, and
+Every flush bumps the stamp of each article whose rows it writes (the article, its claims, and
 what hangs off a claim: sources, comments, history, corrections, assignments, blind verdicts),
-and the `site` stamp when it wrote what any page may show (users, rating scales). An UPDATE or
-DELETE statement run through the session (not the unit of work) bumps the article named by its
-`article_id` execution option, or `site` when it names none: a statement nobody labelled makes
-every page look changed, never none. Logins and the stamps themselves are not watched.
+and the `site` stamp when it writes what any page may show (users, rating scales). An INSERT,
+UPDATE or DELETE statement run through the session (not the unit of work) bumps the article named
+by its `article_id` execution option, or `site` when it names none: a statement nobody labelled
+makes every page look changed. Logins and the stamps themselves are not watched. What the session
+does not see is not counted: SQL run on a connection or engine directly, `text()` statements
+(migrations and test set-ups only), or a database restored from a backup (restart the server
+processes after a restore or a downgrade: their pages were drawn at stamps that may come back).
+
+The stamps are bumped before the rows they cover are written (in `before_flush`, and before a
+statement runs), so every writer locks an article's stamp before any of its rows and two
+PostgreSQL transactions never wait on each other in opposite orders.
 
 A page drawn from the database as it was at stamps (a, s) is the same page as long as the stamps
 read (a, s): factcheck.views.page_cache serves it again until then, across processes.
@@ -63,7 +70,8 @@ def bump(connection: Connection, scopes: Iterable[str]) -> None:
 
 
 def _flushed_scopes(session: OrmSession) -> set[str]:
-    """The scopes of what this flush wrote (called after it, with its lists as they were)."""
+    """The scopes of what this flush is about to write. A new article has no id yet and nothing
+    drawn for it (its claims, written with its id, bump it); a deleted one bumps its own."""
     scopes: set[str] = set()
     claim_ids: set[int] = set()
     changed = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
@@ -71,7 +79,8 @@ def _flushed_scopes(session: OrmSession) -> set[str]:
         if isinstance(obj, UNWATCHED):
             continue
         if isinstance(obj, Article):
-            scopes.add(article_scope(obj.id) if obj.id is not None else SITE)
+            if obj.id is not None:
+                scopes.add(article_scope(obj.id))
         elif getattr(obj, "article_id", None) is not None:
             scopes.add(article_scope(obj.article_id))
         elif getattr(obj, "claim_id", None) is not None:
@@ -88,14 +97,14 @@ def _flushed_scopes(session: OrmSession) -> set[str]:
     return scopes
 
 
-def _after_flush(session: OrmSession, _context: object) -> None:
+def _before_flush(session: OrmSession, _context: object, _instances: object) -> None:
     scopes = _flushed_scopes(session)
     if scopes:
         bump(session.connection(), scopes)
 
 
-def _after_statement(state: ORMExecuteState) -> None:
-    if not (state.is_update or state.is_delete):
+def _before_statement(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
         return
     mapper = state.bind_mapper
     if mapper is not None and issubclass(mapper.class_, UNWATCHED):
@@ -106,6 +115,6 @@ def _after_statement(state: ORMExecuteState) -> None:
 
 def watch() -> None:
     """Bump stamps in every session from now on (once per process; idempotent)."""
-    if not event.contains(OrmSession, "after_flush", _after_flush):
-        event.listen(OrmSession, "after_flush", _after_flush)
-        event.listen(OrmSession, "do_orm_execute", _after_statement)
+    if not event.contains(OrmSession, "before_flush", _before_flush):
+        event.listen(OrmSession, "before_flush", _before_flush)
+        event.listen(OrmSession, "do_orm_execute", _before_statement)

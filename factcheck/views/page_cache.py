@@ -1,9 +1,10 @@
 """Pages served again while nothing they show has changed.
 
 A page drawn for a signed-in user is kept in this process's memory under everything it was drawn
-from: the URL (path and query), whether htmx asked for a fragment, the user and role, the
-session's CSRF token (every form carries it), and the change stamps of the scopes it shows, read
-from the database (factcheck.domain.changes). Any change to those rows, made by any process,
+from: the page's arguments as the view reads them (so a query with junk in it is the same page),
+whether htmx asked for a fragment, the user's id, name and role, the session's CSRF token (every
+form carries it), and the change stamps of the scopes it shows, read from the database
+(factcheck.domain.changes). Any change to those rows, made by any process,
 bumps a stamp in its own transaction, so the next request reads a new key and draws the page
 afresh: a stale page is never served, and nothing has to be told to forget one.
 
@@ -30,46 +31,47 @@ class PageCache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._pages: OrderedDict[Hashable, bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> bytes | None:
         with self._lock:
             body = self._pages.get(key)
             if body is not None:
                 self._pages.move_to_end(key)
             return body
 
-    def put(self, key: Hashable, body: str) -> None:
-        size = len(body)
+    def put(self, key: Hashable, body: bytes) -> None:
+        size = len(body) + len(repr(key))  # the key's strings count too
         if size > self.max_bytes:
             return
         with self._lock:
             old = self._pages.pop(key, None)
-            self._size -= len(old) if old is not None else 0
+            self._size -= len(old) + len(repr(key)) if old is not None else 0
             self._pages[key] = body
             self._size += size
             while self._size > self.max_bytes:
-                _, dropped = self._pages.popitem(last=False)
-                self._size -= len(dropped)
+                dropped_key, dropped = self._pages.popitem(last=False)
+                self._size -= len(dropped) + len(repr(dropped_key))
 
     def __len__(self) -> int:
         return len(self._pages)
 
 
-def served_again(scopes: Iterable[str], draw: Callable[[], Response]) -> Response:
-    """The page kept for this request and these stamps, or `draw()`'s answer, kept if it is a whole
-    successful page."""
+def served_again(scopes: Iterable[str], page: Hashable, draw: Callable[[], Response]) -> Response:
+    """The page kept for these arguments (`page`: all the view reads of the request, normalised)
+    and these stamps, or `draw()`'s answer, kept if it is a whole successful page."""
     cache: PageCache | None = current_app.extensions.get("factcheck.page_cache")
     user = current_user()
     if cache is None or user is None:
         return draw()
     key = (
         request.endpoint,
-        request.full_path,
+        page,
         wants_fragment(),
         user.id,
+        user.name,  # read before the stamps: a rename in between must not be kept under the new ones
         user.role,
         csrf_token(),
         stamps(get_session(), scopes),
@@ -79,7 +81,7 @@ def served_again(scopes: Iterable[str], draw: Callable[[], Response]) -> Respons
         return html_response(body)
     response = draw()
     if response.status_code == 200 and not any(name.startswith("HX-") for name, _ in response.headers):
-        cache.put(key, response.get_data(as_text=True))
+        cache.put(key, response.get_data())
     return response
 
 

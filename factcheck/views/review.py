@@ -3,7 +3,7 @@ open claim's editor; bulk actions on the claims ticked in the list."""
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import astuple, fields
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -124,14 +124,11 @@ def claim_url(claim: Claim, filters: Filters) -> str:
     return url_for("review.show", article_id=claim.article_id, claim=claim.id, **filters.args(), _anchor=f"claim-{claim.id}")
 
 
-def _draw(article_id: int) -> Response:
+def _draw(article_id: int, filters: Filters, claim_id: int | None, part: int | None) -> Response:
     session = get_session()
     article = get_article(session, article_id)
-    open_claim = claim_of(session, article, _int(request.args.get("claim")))
-    context = review_context(
-        session, article, Filters.from_args(request.args), open_claim=open_claim, part=_int(request.args.get("part")),
-        oob=wants_fragment(),
-    )
+    open_claim = claim_of(session, article, claim_id)
+    context = review_context(session, article, filters, open_claim=open_claim, part=part, oob=wants_fragment())
     return render("review/show.html", blocks=["claims", "article_text"], **context)
 
 
@@ -139,7 +136,10 @@ def _draw(article_id: int) -> Response:
 def show(article_id: int) -> Response:
     """The review page; `claim` opens a claim's editor, `part` a part of the text. htmx gets the
     list (with the editor) and the text part. Served again while nothing on it has changed."""
-    return served_again([article_scope(article_id), SITE], lambda: _draw(article_id))
+    filters = Filters.from_args(request.args)
+    claim_id, part = _int(request.args.get("claim")), _int(request.args.get("part"))
+    page = (article_id, astuple(filters), claim_id, part)
+    return served_again([article_scope(article_id), SITE], page, lambda: _draw(article_id, filters, claim_id, part))
 
 
 @bp.post("/articles/<int:article_id>/scale")

@@ -208,6 +208,13 @@ def new_page(
         pytest.fail(f"the pages broke the Content-Security-Policy: {violations[:5]}", pytrace=False)
 
 
+def settled(page: Page) -> None:
+    """Wait until htmx has made what it last swapped in live, with no request in flight. It attaches
+    the new content's triggers in its settle step, 20 ms after the swap: a control used before that
+    (as only a script is quick enough to) does nothing, or posts as a plain form."""
+    page.wait_for_function("() => !document.querySelector('.htmx-added, .htmx-settling, .htmx-request')")
+
+
 def log_in(page: Page, username: str, password: str = PASSWORD) -> Page:
     """Log in through the login page, as a reviewer would; returns the page, on the article list."""
     page.goto("/login")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, settled
 
 pytestmark = pytest.mark.browser
 
@@ -130,6 +130,7 @@ def expect_open(page: Page, claim_id: str | int) -> Locator:
     expect(page.locator(".claim-card")).to_have_count(1)
     expect(page).to_have_url(re.compile(rf"[?&]claim={claim_id}(&|#|$)"))
     expect(row_by_id(page, claim_id)).to_have_class(re.compile(r"\bcurrent\b"))
+    settled(page)
     return editor
 
 

@@ -17,7 +17,7 @@ from factcheck.extract.checkworthy import decision_threshold
 from factcheck.forms import ArticleCreate
 from factcheck.models import Assignment, Claim, User
 from factcheck.vocabulary import ClaimStatus
-from tests.browser.conftest import ConsoleLog, log_in
+from tests.browser.conftest import ConsoleLog, log_in, settled
 from tests.browser.test_review_journey import (
     CLAIM_COUNT,
     HIDDEN_NUMBERS,
@@ -238,6 +238,7 @@ def tick(page: Page, *numbers: int) -> None:
 
 def apply_bulk(page: Page, action: str, *, status: str | None = None, reviewer: str | None = None) -> Locator:
     """Choose the bulk action (and its status or reviewer) and apply it; returns the list's message."""
+    settled(page)
     page.get_by_label("With the claims ticked:").select_option(label=action)
     if status is not None:
         page.get_by_label("Status to set").select_option(label=status)

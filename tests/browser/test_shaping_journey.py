@@ -13,7 +13,7 @@ from sqlmodel import Session
 from factcheck.db import make_engine
 from factcheck.domain.scales import default_scale
 from factcheck.models import Article, Claim
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, settled
 from tests.browser.test_review_journey import CLAIM_COUNT, card_by_id, expect_open, open_claim, paste_seed, row_by_id
 
 pytestmark = pytest.mark.browser
@@ -96,6 +96,7 @@ def current_number(page: Page) -> Locator:
 
 def open_details(details: Locator) -> None:
     """Open a <details> box by clicking its summary, unless it is open already."""
+    settled(details.page)
     if not details.evaluate("details => details.open"):
         details.locator("summary").click()
 
@@ -256,6 +257,7 @@ def test_split_merge_dismiss_restore_and_not_check_worthy(page: Page, console_lo
 
     # Show the dismissed claims (the filter pushes its URL), restore it.
     open_details(page.locator("#claims details.filter-box"))
+    settled(page)
     page.get_by_label("Dismissed", exact=True).select_option(label="Show only them")
     expect(page).to_have_url(re.compile(r"dismissed=only"))
     expect(rows).to_have_count(1)
@@ -263,6 +265,7 @@ def test_split_merge_dismiss_restore_and_not_check_worthy(page: Page, console_lo
     restored.get_by_role("button", name=re.compile(r"^Restore claim")).click()
     expect(rows).to_have_count(0)
     expect(page.locator(".claim-rows .empty")).to_have_text("No claims match these filters.")
+    settled(page)
     page.get_by_label("Dismissed", exact=True).select_option(label="Hide them")
     expect(rows).to_have_count(CLAIM_COUNT)
     expect(page.locator(f"#hl-{fourth_id}")).to_have_class(re.compile(r"\bclaim-mark\b"))
