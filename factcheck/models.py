@@ -54,7 +54,7 @@ class Assignment(SQLModel, table=True):
     article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
     claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True, ondelete="CASCADE")
     reviewer_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
-    assigned_by_id: int | None = Field(default=None, foreign_key="user.id")
+    assigned_by_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     created: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -68,7 +68,7 @@ class BlindVerdict(SQLModel, table=True):
     claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
     article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
     reviewer_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
-    verdict_id: int = Field(foreign_key="rating.id")
+    verdict_id: int = Field(foreign_key="rating.id", index=True)
     rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     given: dt.datetime = Field(default_factory=utcnow)
     settled: dt.datetime | None = None  # set on every verdict of the claim when an editor settles it
@@ -117,9 +117,9 @@ class Article(SQLModel, table=True):
     source_url: str = ""  # the address it was imported from, when `url` is the canonical one
     content_hash: str = Field(default="", index=True)  # of the normalized text, to spot duplicates
     text: str = Field(sa_column=Column(Text, nullable=False))
-    rating_scale_id: int = Field(foreign_key="ratingscale.id")
+    rating_scale_id: int = Field(foreign_key="ratingscale.id", index=True)
     blind_review: bool = False  # two assigned reviewers give verdicts unseen; see factcheck.domain.blind
-    created: dt.datetime = Field(default_factory=utcnow)
+    created: dt.datetime = Field(default_factory=utcnow, index=True)  # the article list is newest first
 
 
 class Claim(SQLModel, table=True):
@@ -134,7 +134,7 @@ class Claim(SQLModel, table=True):
     end: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     status: ClaimStatus = ClaimStatus.TO_REVIEW
-    verdict_id: int | None = Field(default=None, foreign_key="rating.id")
+    verdict_id: int | None = Field(default=None, foreign_key="rating.id", index=True)
     conclusion: str = ""  # the verdict on a free-text scale: "Misleading: the figure is from 2019"
     rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     checkworthiness: float | None = None  # 0-1, from factcheck.extract.checkworthy
@@ -145,7 +145,7 @@ class Claim(SQLModel, table=True):
     updated: dt.datetime = Field(default_factory=utcnow)
     # Bumped by every verdict/rationale/status save; a save made on an older version is a conflict.
     version: int = 1
-    submitted_by_id: int | None = Field(default=None, foreign_key="user.id")  # who sent it to second review
+    submitted_by_id: int | None = Field(default=None, foreign_key="user.id", index=True)  # who sent it to second review
 
 
 class Source(SQLModel, table=True):
@@ -173,7 +173,7 @@ class ClaimRevision(SQLModel, table=True):
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
     changed: dt.datetime = Field(default_factory=utcnow)
-    user_id: int | None = Field(default=None, foreign_key="user.id")  # who; None: the CLI or an import
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)  # who; None: the CLI or an import
 
 
 class Correction(SQLModel, table=True):
@@ -181,7 +181,7 @@ class Correction(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
-    user_id: int | None = Field(default=None, foreign_key="user.id")
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     created: dt.datetime = Field(default_factory=utcnow)
     reason: str = Field(sa_column=Column(Text, nullable=False))
     old_verdict: str | None = None  # the rating label
@@ -194,7 +194,7 @@ class Comment(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
-    user_id: int | None = Field(default=None, foreign_key="user.id")
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     created: dt.datetime = Field(default_factory=utcnow)
     body: str = Field(sa_column=Column(Text, nullable=False))
 

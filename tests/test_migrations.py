@@ -120,8 +120,10 @@ def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, f
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == f"The database is at revision {head_revision()} (the latest)."
     result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
-    assert "Tables and columns added after revision 0001 are dropped, with every row in them." in result.output
+    assert "Tables and columns added after revision 0002 are dropped, with every row in them." in result.output
     assert revision_of(empty_database) == head_revision()  # nothing dropped
+    assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
+    assert revision_of(empty_database) == "0002"
     assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
     assert revision_of(empty_database) == "0001"
     engine = create_engine(empty_database)
@@ -239,7 +241,8 @@ def test_current_and_history_name_the_revisions(empty_database, factcheck):
     factcheck(empty_database, "db", "upgrade")
     assert factcheck(empty_database, "db", "current").stdout.split()[:2] == [head_revision(), "(head)"]
     history = factcheck(empty_database, "db", "history").stdout
-    assert "0001 -> 0002 (head) (current), Change stamps: a counter per article" in history
+    assert "0002 -> 0003 (head) (current), Indexes on the foreign keys that had none" in history
+    assert "0001 -> 0002, Change stamps: a counter per article" in history
     assert "<base> -> 0001, Baseline: the schema of factcheck 0.1.0" in history
 
 
@@ -501,3 +504,23 @@ def test_a_database_at_the_baseline_gains_the_change_stamps(empty_database, fact
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
     assert row_counts(empty_database) == {**before, "changestamp": 0}
     assert differences(empty_database) == []
+
+
+def test_every_foreign_key_has_an_index(empty_database, factcheck):
+    """A foreign key without an index makes every lookup by it, and every delete of the row it
+    points at, read the whole table."""
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    engine = create_engine(empty_database)
+    try:
+        found = inspect(engine)
+        missing = []
+        for table in found.get_table_names():
+            leading = {tuple(index["column_names"][:1]) for index in found.get_indexes(table)}
+            leading |= {tuple(u["column_names"][:1]) for u in found.get_unique_constraints(table)}
+            leading.add(tuple(found.get_pk_constraint(table)["constrained_columns"][:1]))
+            for key in found.get_foreign_keys(table):
+                if tuple(key["constrained_columns"][:1]) not in leading:
+                    missing.append(f"{table}.{key['constrained_columns'][0]}")
+        assert missing == []
+    finally:
+        engine.dispose()
