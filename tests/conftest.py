@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from alembic import command as alembic
 from bs4 import BeautifulSoup
 from flask.testing import FlaskCliRunner
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlmodel import Session, select
 
 from factcheck import create_app
@@ -143,6 +144,23 @@ def db(app):
     """A session on the app's database, for asserting on stored rows."""
     with Session(app.extensions["factcheck.engine"]) as session:
         yield session
+
+
+@contextmanager
+def counted_queries(app) -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block (for "a constant number of
+    queries, however many rows" checks)."""
+    engine = app.extensions["factcheck.engine"]
+    seen: list[str] = []
+
+    def count(_connection, _cursor, statement, *_args) -> None:  # noqa: ANN001 (SQLAlchemy's event arguments)
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def html(response) -> BeautifulSoup:

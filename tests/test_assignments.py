@@ -257,3 +257,27 @@ def test_permission_rows_hold_on_the_server(app, db, seed_article, endpoint, rol
             response = post(client, url, {}, htmx=htmx)
         # Nobody is assigned anything here, so "if assigned" means refused.
         assert (response.status_code == 403) is (cell != "yes"), (url, role, htmx, response.status_code)
+
+
+def test_my_queue_takes_as_many_queries_for_four_blind_articles_as_for_one(app, client, editor, rita, db):
+    """My queue reads what it shows in a fixed number of queries, however many articles are in it."""
+    from tests.conftest import counted_queries, create_seed_article
+
+    login_as(app, "reviewer", "rob")
+
+    def blind_article(number: int) -> None:
+        article_id = create_seed_article(client, f"The mayor said crime fell {number}0% in 2025. Jobs rose by {number}%.")
+        for name in ("rita", "rob"):
+            assign(editor, article_id, user_id(db, name))
+        assert post(editor, f"/articles/{article_id}/blind-review", {"on": "1"}).status_code == 303
+
+    blind_article(1)
+    rita.get("/queue")
+    with counted_queries(app) as one:
+        assert rita.get("/queue").status_code == 200
+    for number in (2, 3, 4):
+        blind_article(number)
+    with counted_queries(app) as four:
+        page = html(rita.get("/queue"))
+    assert len(page.select("section.queue-article")) == 4
+    assert len(four) == len(one), (len(one), len(four))

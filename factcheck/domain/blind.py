@@ -70,8 +70,15 @@ def own_verdicts(session: Session, user: User, article_id: int) -> dict[int, Bli
 
 def settled_claim_ids(session: Session, article_id: int) -> set[int]:
     """Claims of the article whose blind verdicts an editor has settled."""
+    return settled_claim_ids_in(session, [article_id])
+
+
+def settled_claim_ids_in(session: Session, article_ids: list[int]) -> set[int]:
+    """Claims of these articles whose blind verdicts an editor has settled (one query)."""
+    if not article_ids:
+        return set()
     query = select(BlindVerdict.claim_id).where(
-        BlindVerdict.article_id == article_id, col(BlindVerdict.settled).is_not(None)
+        col(BlindVerdict.article_id).in_(article_ids), col(BlindVerdict.settled).is_not(None)
     )
     return set(session.exec(query).all())
 

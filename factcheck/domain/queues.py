@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from factcheck.domain.blind import settled_claim_ids
+from factcheck.domain.blind import settled_claim_ids_in
 from factcheck.domain.claims import has_verdict
 from factcheck.models import Article, Assignment, BlindVerdict, Claim, User
 from factcheck.vocabulary import SIGNED_OFF_STATUSES
@@ -36,7 +36,8 @@ class QueueGroup:
 
 
 def queue_for(session: Session, user: User) -> list[QueueGroup]:
-    """The claims assigned to the user (directly or by article) not yet approved or published."""
+    """The claims assigned to the user (directly or by article) not yet approved or published
+    (five queries, however many articles)."""
     assignments = session.exec(select(Assignment).where(Assignment.reviewer_id == user.id)).all()
     whole = {a.article_id for a in assignments if a.claim_id is None}
     single = {a.claim_id for a in assignments if a.claim_id is not None}
@@ -50,7 +51,7 @@ def queue_for(session: Session, user: User) -> list[QueueGroup]:
     groups = {a.id: QueueGroup(a) for a in articles}
     blind_ids = [a.id for a in articles if a.blind_review]
     given = set(session.exec(select(BlindVerdict.claim_id).where(BlindVerdict.reviewer_id == user.id)).all())
-    settled = {cid for aid in blind_ids for cid in settled_claim_ids(session, aid)}
+    settled = settled_claim_ids_in(session, blind_ids)
     for claim in claims:
         if claim.dismissed or is_finished(claim) or (claim.article_id not in whole and claim.id not in single):
             continue
