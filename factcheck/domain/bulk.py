@@ -37,11 +37,13 @@ def bulk_change(session: Session, article: Article, claim_ids: list[int], action
         raise InvalidInput("Tick the claims to change first.")
     if len(claims) != len(set(claim_ids)):
         raise InvalidInput("Some of the claims ticked are not in this article any more: reload the page.")
-    if action == "assign" and not is_editor(user):
-        raise Forbidden("Only editors and admins assign claims.")
+    if action == "assign":
+        if not is_editor(user):
+            raise Forbidden("Only editors and admins assign claims.")
+        check_access(session, user, "assignments.create", {"article_id": article.id})
     for claim in claims:
-        endpoint = "assignments.create" if action == "assign" else "claims.update"
-        check_access(session, user, endpoint, {"claim_id": claim.id} if action != "assign" else {"article_id": article.id})
+        if action != "assign":
+            check_access(session, user, "claims.update", {"claim_id": claim.id})
         check_review_rules(session, user, "claims.update", {"claim_id": claim.id})
     numbers = ", ".join(str(c.position + 1) for c in claims)
     count = f"{len(claims)} claim{'s' if len(claims) != 1 else ''}"

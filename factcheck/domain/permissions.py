@@ -195,14 +195,19 @@ def check_review_rules(session: Session, user: User | None, endpoint: str | None
             raise Forbidden(OWN_BLIND_ARTICLE)
 
 
-def may_use(session: Session, user: User, endpoint: str, view_args: dict) -> bool:
-    """Whether check_access and check_review_rules would let this user use the endpoint."""
+def refusal_of(session: Session, user: User, endpoint: str, view_args: dict) -> str | None:
+    """Why check_access or check_review_rules would refuse this user the endpoint, or None."""
     try:
         check_access(session, user, endpoint, view_args)
         check_review_rules(session, user, endpoint, view_args)
-    except Forbidden:
-        return False
-    return True
+    except Forbidden as refused:
+        return str(refused)
+    return None
+
+
+def may_use(session: Session, user: User, endpoint: str, view_args: dict) -> bool:
+    """Whether check_access and check_review_rules would let this user use the endpoint."""
+    return refusal_of(session, user, endpoint, view_args) is None
 
 
 @dataclass(frozen=True)
@@ -215,11 +220,9 @@ class ClaimAccess:
 
 def claim_access(session: Session, user: User, claim: Claim) -> ClaimAccess:
     """The same checks a change to the claim meets, asked before offering it."""
-    try:
-        check_access(session, user, "claims.update", {"claim_id": claim.id})
-        check_review_rules(session, user, "claims.update", {"claim_id": claim.id})
-    except Forbidden as refused:
-        return ClaimAccess(str(refused), str(refused))
+    refused = refusal_of(session, user, "claims.update", {"claim_id": claim.id})
+    if refused is not None:
+        return ClaimAccess(refused, refused)
     if claim.status.signed_off and user.role not in EDITORS:
         name = f"Claim {claim.position + 1}"
         return ClaimAccess(None, f"{name} is {claim.status.label.lower()}: only an editor can reopen it. "

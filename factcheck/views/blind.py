@@ -25,11 +25,13 @@ from factcheck.domain.blind import (
     settle_with,
 )
 from factcheck.domain.claims import get_claim
+from factcheck.domain.review import Filters
 from factcheck.domain.scales import ratings_for_scale
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.forms import is_digits
 from factcheck.models import Article, Claim
 from factcheck.views.auth import signed_in_user
+from factcheck.views.review import claim_url
 from factcheck.views.web import html_response, refused_with, render, wants_fragment
 
 bp = Blueprint("blind", __name__)
@@ -54,7 +56,7 @@ def give(claim_id: int) -> Response:
     if wants_fragment():
         commit_changes()  # the change is made: what follows only draws it
         return _blind_form(session, claim)
-    return redirect(url_for("review.show", article_id=claim.article_id, claim=claim.id, _anchor=f"claim-{claim.id}"), code=303)
+    return redirect(claim_url(claim, Filters()), code=303)
 
 
 def _blind_form(session: Session, claim: Claim, error: str | None = None) -> Response:

@@ -42,18 +42,22 @@ class PageCache:
                 self._pages.move_to_end(key)
             return body
 
+    @staticmethod
+    def _cost(key: Hashable, body: bytes) -> int:
+        return len(body) + len(repr(key))  # the key's strings count too
+
     def put(self, key: Hashable, body: bytes) -> None:
-        size = len(body) + len(repr(key))  # the key's strings count too
+        size = self._cost(key, body)
         if size > self.max_bytes:
             return
         with self._lock:
             old = self._pages.pop(key, None)
-            self._size -= len(old) + len(repr(key)) if old is not None else 0
+            self._size -= self._cost(key, old) if old is not None else 0
             self._pages[key] = body
             self._size += size
             while self._size > self.max_bytes:
                 dropped_key, dropped = self._pages.popitem(last=False)
-                self._size -= len(dropped) + len(repr(dropped_key))
+                self._size -= self._cost(dropped_key, dropped)
 
     def __len__(self) -> int:
         return len(self._pages)

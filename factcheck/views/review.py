@@ -119,9 +119,14 @@ def list_response(
     return render("review/show.html", LIST_BLOCKS, htmx=headers, **context)
 
 
+def review_url(article_id: int, filters: Filters, claim_id: int | None = None) -> str:
+    """The review page with these filters, and this claim's editor open: the address the page shows."""
+    return url_for("review.show", article_id=article_id, claim=claim_id, **filters.args())
+
+
 def claim_url(claim: Claim, filters: Filters) -> str:
     """The review page with this claim's editor open, at its editor: where a change without JS lands."""
-    return url_for("review.show", article_id=claim.article_id, claim=claim.id, **filters.args(), _anchor=f"claim-{claim.id}")
+    return f"{review_url(claim.article_id, filters, claim.id)}#claim-{claim.id}"
 
 
 def _draw(article_id: int, filters: Filters, claim_id: int | None, part: int | None) -> Response:
@@ -177,10 +182,10 @@ def bulk(article_id: int) -> Response:
     action = form.get("action", "")
     value = form.get("reviewer_id" if action == "assign" else "status", "")
     done = bulk_change(session, article, claim_ids, action, value, current_user())
+    # The editor closes: the address no longer names a claim, so a reload shows what this did.
+    here = review_url(article.id, page_filters())
     if not wants_fragment():
-        return redirect(url_for("review.show", article_id=article.id, **page_filters().args()), code=303)
+        return redirect(here, code=303)
     commit_changes()  # the change is made: what follows only draws it
-    # The editor closes: the address no longer names a claim, so a reload shows what this does.
-    here = url_for("review.show", article_id=article.id, **page_filters().args())
     return list_response(session, article, open_claim=None, bulk_done=done, htmx={"replace_url": here})
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request
 
 from factcheck.db import commit_changes, get_session
 from factcheck.domain.articles import get_article
@@ -33,7 +33,7 @@ from factcheck.forms import is_digits
 from factcheck.models import Article, Claim
 from factcheck.views.auth import acting_user_id
 from factcheck.views.claims import card_refused, card_response
-from factcheck.views.review import claim_url, list_response, page_filters, review_context
+from factcheck.views.review import claim_url, list_response, page_filters, review_context, review_url
 from factcheck.views.web import refused_with, render, wants_fragment
 
 bp = Blueprint("shaping", __name__)
@@ -133,13 +133,11 @@ def _shaped(article: Article, focus: Iterable[Claim | None]) -> Response:
     every = replace(filters, show=SHOW_ALL)
     current = next((c for c in focus if c is not None and shows(session, c, every)), None)
     if not wants_fragment():
-        if current is None:
-            return redirect(url_for("review.show", article_id=article.id, **filters.args()), code=303)
-        return redirect(claim_url(current, filters), code=303)
+        return redirect(claim_url(current, filters) if current else review_url(article.id, filters), code=303)
     commit_changes()  # the change is made: what follows only draws it
     # The address names the claim now open (a new claim, the next after a dismissal), as a row's
     # link would: a reload, or a link copied from the address bar, opens the same editor.
-    here = url_for("review.show", article_id=article.id, claim=current.id if current else None, **filters.args())
+    here = review_url(article.id, filters, current.id if current else None)
     htmx = {"trigger_after_settle": {"claim-focus": {"claim": current.id}} if current else None, "replace_url": here}
     return list_response(session, article, open_claim=current, htmx=htmx)
 
