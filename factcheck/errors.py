@@ -37,3 +37,14 @@ class Conflict(FactcheckError):
     already in use, an article already imported, a claim already signed off."""
 
     status = 409
+
+
+# --- Start-up: not a request's or a command's input, but the database it runs on ---------------
+
+
+class DatabaseOutOfDate(RuntimeError):
+    """The database is not at the revision this factcheck needs; the message says what to run."""
+
+
+class MigrationFailed(RuntimeError):
+    """A migration refused to finish (and changed nothing); the message says why."""

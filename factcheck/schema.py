@@ -21,6 +21,7 @@ from alembic.util import CommandError
 from sqlalchemy import Engine, inspect
 
 from factcheck.config import bundled
+from factcheck.errors import DatabaseOutOfDate, MigrationFailed  # noqa: F401 (raised here; imported from here too)
 
 MIGRATIONS_DIR = bundled("migrations")
 VERSION_TABLE = "alembic_version"
@@ -29,14 +30,6 @@ VERSION_TABLE = "alembic_version"
 #: Config attribute: the command only reads (current, history, check, revision): migrations/env.py
 #: then takes no write lock and rolls back whatever Alembic did (such as creating its version table).
 READ_ONLY = "factcheck.read_only"
-
-
-class DatabaseOutOfDate(RuntimeError):
-    """The database is not at the revision this factcheck needs; the message says what to run."""
-
-
-class MigrationFailed(RuntimeError):
-    """A migration refused to finish (and changed nothing); the message says why."""
 
 
 def alembic_config(url: str | None = None, *, read_only: bool = False) -> Config:

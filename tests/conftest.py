@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, event
 from sqlmodel import Session, select
 
 from factcheck import create_app
-from factcheck.cli import cli as factcheck_cli
+from factcheck.commands import cli as factcheck_cli
 from factcheck.domain.accounts import HashParameters, create_user
 from factcheck.domain.scales import DEFAULT_SCALE_NAME
 from factcheck.models import Article, Claim, Rating, RatingScale, User
@@ -208,6 +208,24 @@ def create_seed_article(client, text: str) -> int:
 @pytest.fixture
 def seed_article(client, seed_text) -> int:
     return create_seed_article(client, seed_text)
+
+
+def store_articles(app, count: int, *, start: int = 0) -> list[int]:
+    """Store `count` short articles (two claims each) through the domain, as imports would, in one
+    transaction; numbered from `start` so their texts differ. Returns their ids, oldest first."""
+    from factcheck.domain.articles import create_article
+    from factcheck.domain.scales import default_scale
+    from factcheck.forms import ArticleCreate
+
+    with Session(app.extensions["factcheck.engine"], expire_on_commit=False) as session:
+        scale = default_scale(session)
+        text = "The mayor said crime fell {0}% in {0}. The council approved {0} new buses."
+        articles = [
+            create_article(session, ArticleCreate(text=text.format(number), title=f"Article {number}"), scale)
+            for number in range(start, start + count)
+        ]
+        session.commit()
+        return [a.id for a in articles]
 
 
 def claims_of(db: Session, article_id: int) -> list[Claim]:

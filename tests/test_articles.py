@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import func, select
 
 from factcheck.models import Article, Claim
-from tests.conftest import article, claims_of, create_seed_article, html, post
+from tests.conftest import article, claims_of, counted_queries, create_seed_article, html, post, store_articles
 
 
 def count(db, model) -> int:
@@ -70,6 +70,41 @@ def test_home_lists_article_with_progress(client, seed_article):
     assert "From Battlefield To Bargaining Table" in row.get_text()
     assert "0 of 25 claims" in row.get_text()
     assert row.find("progress")["max"] == "25"
+
+
+def test_home_shows_a_page_of_articles_newest_first_with_links_to_the_others(app, client):
+    from factcheck.domain.articles import ARTICLES_PER_PAGE
+
+    ids = store_articles(app, ARTICLES_PER_PAGE + 3)
+    first = html(client.get("/"))
+    titles = [a.get_text() for a in first.select("table.articles tbody tr td:first-child a")]
+    assert len(titles) == ARTICLES_PER_PAGE
+    assert titles[0] == f"Article {len(ids) - 1}"  # the newest
+    pager = first.select_one("nav.pages")
+    assert f"Page 1 of 2 · 1–{ARTICLES_PER_PAGE} of {len(ids)}" in pager.get_text(" ", strip=True)
+    assert pager.select_one("a[rel=prev]") is None
+    second = html(client.get(pager.select_one("a[rel=next]")["href"]))
+    rows = second.select("table.articles tbody tr")
+    assert [r.select_one("a").get_text() for r in rows] == ["Article 2", "Article 1", "Article 0"]
+    assert "0 of 2 claims" in rows[0].get_text()
+    assert second.select_one("nav.pages a[rel=prev]")["href"] == "/"
+    # A page past the last shows the last; junk shows the first.
+    assert len(html(client.get("/?page=99")).select("table.articles tbody tr")) == 3
+    assert len(html(client.get("/?page=x%00")).select("table.articles tbody tr")) == ARTICLES_PER_PAGE
+
+
+def test_home_takes_as_many_queries_for_a_thousand_articles_as_for_one(app, client):
+    """The home page reads one page of articles and their counts, never the whole table."""
+    store_articles(app, 1)
+    client.get("/")
+    with counted_queries(app) as one:
+        client.get("/")
+    store_articles(app, 120, start=1)
+    with counted_queries(app) as many:
+        page = html(client.get("/?page=2"))
+    assert len(page.select("table.articles tbody tr")) == 50
+    assert len(many) == len(one), (one, many)
+    assert not any("article.text" in q for q in many), "article texts read"
 
 
 def test_metadata_fields_are_stored(client, db):

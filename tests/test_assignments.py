@@ -281,3 +281,62 @@ def test_my_queue_takes_as_many_queries_for_four_blind_articles_as_for_one(app, 
         page = html(rita.get("/queue"))
     assert len(page.select("section.queue-article")) == 4
     assert len(four) == len(one), (len(one), len(four))
+    # Nor for a full page of articles, some under blind review, of which only one page is read.
+    from tests.conftest import store_articles
+
+    for article_id in store_articles(app, 40):
+        assign(editor, article_id, user_id(db, "rita"))
+    with counted_queries(app) as many:
+        page = html(rita.get("/queue?page=2"))
+    assert len(page.select("table.queue tbody tr")) > 0
+    assert len(many) <= len(one), (len(one), len(many))  # fewer: no blind claims on that page
+
+
+def test_my_queue_is_paged_by_claim_with_each_article_counted_whole(app, editor, rita, db):
+    from factcheck.domain.queues import QUEUE_PER_PAGE
+    from tests.conftest import store_articles
+
+    ids = store_articles(app, QUEUE_PER_PAGE // 2 + 1)  # two claims each: one more article than a page holds
+    for article_id in ids:
+        assign(editor, article_id, user_id(db, "rita"))
+    first = html(rita.get("/queue"))
+    assert len(first.select("table.queue tbody tr")) == QUEUE_PER_PAGE
+    assert "Page 1 of 2" in first.select_one("nav.pages").get_text()
+    second = html(rita.get(first.select_one("nav.pages a[rel=next]")["href"]))
+    [section] = second.select("section.queue-article")
+    assert section.select_one("h2 a").get_text() == f"Article {len(ids) - 1}"
+    assert "2 claims" in section.select_one("h2 .meta").get_text()
+    assert len(section.select("tbody tr")) == 2
+
+
+def test_the_overview_is_paged_and_filtered_by_assignee_in_a_fixed_number_of_queries(app, editor, rita, db):
+    from factcheck.domain.queues import OVERVIEW_PER_PAGE
+    from tests.conftest import counted_queries, store_articles
+
+    login_as(app, "reviewer", "rob")
+    first, *others = store_articles(app, OVERVIEW_PER_PAGE + 1)
+    assign(editor, first, user_id(db, "rob"))
+    editor.get("/assignments")
+    with counted_queries(app) as one:
+        assert editor.get("/assignments").status_code == 200
+    for article_id in others:
+        assign(editor, article_id, user_id(db, "rita"))
+    claim = claims_of(db, others[0])[0]
+    post(rita, f"/claims/{claim.id}", review_form(claim.id, rating(db, "False").id))
+    with counted_queries(app) as many:
+        page = html(editor.get("/assignments"))
+    assert len(many) == len(one), (len(one), len(many))
+    rows = page.select("table.assignments tbody tr")
+    assert len(rows) == OVERVIEW_PER_PAGE
+    # Rita's whole count is in her header, though her rows go on to the next page.
+    assert f"0 of {2 * OVERVIEW_PER_PAGE} finished" in page.find(id=f"assignee-{user_id(db, 'rita')}").th.get_text()
+    cells = [td.get_text(" ", strip=True) for td in rows[0].find_all("td")]
+    assert cells[1:] == ["Whole article", "2", "1", "0"]
+    second = html(editor.get(page.select_one("nav.pages a[rel=next]")["href"]))
+    assert second.find(id=f"assignee-{user_id(db, 'rob')}") is not None
+    only_rob = html(editor.get(f"/assignments?reviewer={user_id(db, 'rob')}"))
+    assert [b["id"] for b in only_rob.select("tbody[id^=assignee-]")] == [f"assignee-{user_id(db, 'rob')}"]
+    assert only_rob.select_one("#overview-reviewer option[selected]").get_text() == "rob"
+    assert only_rob.select_one("nav.pages") is None
+    nobody = html(editor.get(f"/assignments?reviewer={user_id(db, 'eddie')}"))
+    assert "Nothing is assigned to this person" in nobody.get_text()

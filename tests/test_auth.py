@@ -323,3 +323,22 @@ def test_a_spray_of_usernames_does_not_reset_a_locked_one():
         throttle.attempt(f"spray{number}")
         throttle.attempt("ana")  # the locked username keeps being tried, so it stays recent
     assert not throttle.attempt("ana")
+
+
+def test_the_users_page_is_paged_in_a_fixed_number_of_queries(app, client):
+    from factcheck.domain.accounts import USERS_PER_PAGE
+    from tests.conftest import counted_queries
+
+    client.get("/users")
+    with counted_queries(app) as one:
+        client.get("/users")
+    for number in range(USERS_PER_PAGE + 4):
+        make_user(app, f"user{number:03d}")
+    with counted_queries(app) as many:
+        first = html(client.get("/users"))
+    assert len(many) == len(one)
+    assert len(first.select("table.users tbody tr")) == USERS_PER_PAGE
+    second = html(client.get(first.select_one("nav.pages a[rel=next]")["href"]))
+    assert [th.get_text(strip=True) for th in second.select("table.users tbody th")] == [
+        f"user{number:03d}" for number in range(USERS_PER_PAGE - 1, USERS_PER_PAGE + 4)
+    ]

@@ -381,3 +381,67 @@ def test_a_blind_article_cannot_move_to_a_free_text_scale(team, db, seed_article
     response = post(editor, f"/articles/{seed_article}/scale", {"rating_scale_id": str(free.id)})
     assert response.status_code == 409 and "switch blind review off first" in html(response).get_text()
     assert article(db, seed_article).rating_scale_id != free.id
+
+
+def test_agreement_counted_in_sql_is_what_the_pure_tables_give(app, db):
+    """The page counts pairs in SQL (by pair, article, month and labels); the same verdicts put
+    through the pure functions, one by one, give the same tables."""
+    import datetime as dt
+    import random
+
+    from factcheck.domain.agreement import agreement_tables, tables_from_counts
+    from factcheck.domain.blind import blind_label_counts, blind_ratings
+    from tests.conftest import make_user, store_articles
+
+    reviewers = [make_user(app, f"rater{n}").id for n in range(4)]
+    labels = [rating(db, label).id for label in ("True", "Mostly true", "False")]
+    random.seed(11)
+    articles = store_articles(app, 6)
+    for article_id in articles:
+        for claim in claims_of(db, article_id):
+            for reviewer in random.sample(reviewers, random.randint(0, 3)):
+                given = dt.datetime(2025, random.randint(1, 12), random.randint(1, 28), random.randint(0, 23), tzinfo=dt.UTC)
+                db.add(BlindVerdict(claim_id=claim.id, article_id=article_id, reviewer_id=reviewer,
+                                    verdict_id=random.choice(labels), given=given))
+    db.commit()
+    counted = tables_from_counts(*(blind_label_counts(db, by, articles) for by in ("pair", "article", "month")))
+    assert counted == agreement_tables(blind_ratings(db))
+    assert len(agreement_tables(blind_ratings(db)).by_month) > 3
+
+
+def test_the_agreement_page_is_drawn_again_when_what_it_counts_changes(app, team, db, seed_article):
+    """Served again while nothing changed, in a fixed number of queries; a blind verdict given or
+    changed, or a reviewer renamed, shows at once."""
+    from tests.conftest import counted_queries
+
+    editor, rita, rob = team
+    admin = login_as(app, "admin", "ada")
+    claims = claims_of(db, seed_article)
+    true, false = rating(db, "True").id, rating(db, "False").id
+    give(rita, claims[0].id, true, "")
+    give(rob, claims[0].id, true, "")
+
+    def pair_row() -> list[str]:
+        row = html(editor.get("/agreement")).find(id="kappa-pairs").tbody.tr
+        return [c.get_text(strip=True) for c in row.find_all(["th", "td"])]
+
+    assert pair_row() == ["rita and rob", "1", "100%", "undefined (one label only)"]
+    with counted_queries(app) as again:
+        assert pair_row()[1] == "1"
+    assert not any("blindverdict" in q for q in again)  # served again
+    give(rob, claims[0].id, false, "")
+    assert pair_row() == ["rita and rob", "1", "0%", "0.00"]
+    for claim in claims[1:4]:
+        give(rita, claim.id, true, "")
+        give(rob, claim.id, true, "")
+    with counted_queries(app) as four:
+        assert pair_row()[1:3] == ["4", "75%"]
+    assert post(admin, f"/users/{user_id(db, 'rob')}", {"display_name": "Robert"}).status_code == 303
+    assert pair_row()[0] == "rita and Robert"
+    give(rob, claims[1].id, false, "")
+    assert pair_row()[1:3] == ["4", "50%"]
+    assert post(editor, f"/articles/{seed_article}/blind-review", {}).status_code == 303  # switched off: verdicts kept
+    give(rita, claims[4].id, true, "")  # refused now: blind review is off
+    with counted_queries(app) as after:
+        assert pair_row()[1:3] == ["4", "50%"]
+    assert len(after) == len(four)

@@ -16,7 +16,7 @@ from flask.cli import ScriptInfo
 from sqlmodel import func, select
 
 from factcheck import create_app
-from factcheck.cli import cli
+from factcheck.commands import cli
 from factcheck.extract import parallel as split_batch_module
 from factcheck.extract import split_offsets
 from factcheck.extract.command import split_command
@@ -150,6 +150,50 @@ def test_console_script_offers_flask_and_factcheck_commands(tmp_path):
     result = subprocess.run([exe, "--help"], capture_output=True, text=True, check=True, env=env)
     for command in ("import", "split", "export", "run", "routes", "init-db"):
         assert f"  {command}" in result.stdout
+
+
+def test_the_help_lists_every_command_with_its_own_short_help():
+    """`factcheck --help` reads its list from factcheck.cli.COMMANDS, not from the commands."""
+    import click
+
+    from factcheck.cli import COMMANDS
+
+    context = click.Context(cli)
+    real = {name: cli.get_command(context, name).get_short_help_str(1000) for name in cli.list_commands(context)}
+    assert COMMANDS == real
+
+
+_HELP_IMPORTS = """
+import sys
+sys.argv = ["factcheck", *sys.argv[1:]]
+from factcheck.__main__ import main
+try:
+    main()
+except SystemExit as end:
+    heavy = ("flask", "werkzeug", "jinja2", "sqlmodel", "sqlalchemy", "alembic", "pydantic", "trafilatura")
+    print(sorted({m.split(".")[0] for m in sys.modules} & set(heavy)), file=sys.stderr)
+    raise
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], [], ["--version"]])
+def test_the_help_starts_without_flask_or_the_database(args, tmp_path):
+    env = {**os.environ, "FACTCHECK_INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", _HELP_IMPORTS, *args], capture_output=True, text=True, env=env)
+    assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
+    assert ("factcheck 0" in result.stdout) if args == ["--version"] else ("  import" in result.stdout + result.stderr)
+    assert not any(tmp_path.iterdir())  # no database, no secret key: nothing was built
+
+
+def test_the_console_script_loads_a_command_to_run_it(tmp_path):
+    exe = shutil.which("factcheck") or str(Path(__file__).resolve().parents[1] / ".venv/bin/factcheck")
+    env = {**os.environ, "FACTCHECK_INSTANCE_PATH": str(tmp_path)}
+    routes = subprocess.run([exe, "routes"], capture_output=True, text=True, env=env)
+    assert routes.returncode == 0 and "/articles/<int:article_id>" in routes.stdout, routes.stderr
+    help_of_run = subprocess.run([exe, "run", "--help"], capture_output=True, text=True, env=env)
+    assert "--port" in help_of_run.stdout and "--debug" in help_of_run.stdout
+    unknown = subprocess.run([exe, "frobnicate"], capture_output=True, text=True, env=env)
+    assert unknown.returncode == 2 and "No such command 'frobnicate'" in unknown.stderr
 
 
 # `factcheck split` is run without Flask: its start-up is most of what a small batch costs.

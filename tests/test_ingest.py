@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 from sqlmodel import func, select
 
-from factcheck.cli import cli
+from factcheck.commands import cli
 from factcheck.errors import InvalidInput
 from factcheck.ingest import docx as docx_module
 from factcheck.ingest.fetch import fetch_page

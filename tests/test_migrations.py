@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, func, inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from factcheck import create_app, schema
-from factcheck.cli import cli
+from factcheck.commands import cli
 from factcheck.domain.scales import DEFAULT_SCALE_NAME, PRESET_SCALES
 from factcheck.models import Article, Claim, Rating, RatingScale, User
 from factcheck.schema import DatabaseOutOfDate, head_revision

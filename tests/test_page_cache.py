@@ -80,6 +80,31 @@ def test_a_statement_nobody_labelled_makes_every_page_look_changed(app, db, two_
     assert stamp_of(db, article_scope(first), SITE) == {**after, article_scope(first): after[article_scope(first)] + 1}
 
 
+def test_a_transaction_bumps_each_stamp_once_and_the_next_one_again(app, db, two_articles):
+    """A save writes its claim twice (its version, then its fields) and its history: one bump."""
+    first, _ = two_articles
+    claim_id = claims_of(db, first)[0].id
+    before = stamp_of(db, article_scope(first))[article_scope(first)]
+    with Session(app.extensions["factcheck.engine"]) as session:
+        session.exec(update(Claim).where(Claim.id == claim_id).values(conclusion="x").execution_options(article_id=first))
+        claim = session.get(Claim, claim_id)
+        claim.rationale = "One."
+        session.flush()
+        claim.rationale = "Two."
+        session.commit()
+        assert stamp_of(db, article_scope(first))[article_scope(first)] == before + 1
+        claim.rationale = "Three."  # a new transaction
+        session.commit()
+    assert stamp_of(db, article_scope(first))[article_scope(first)] == before + 2
+    with Session(app.extensions["factcheck.engine"]) as session:
+        session.get(Claim, claim_id).rationale = "Rolled back."
+        session.flush()
+        session.rollback()
+        session.get(Claim, claim_id).rationale = "Four."
+        session.commit()
+    assert stamp_of(db, article_scope(first))[article_scope(first)] == before + 3
+
+
 def test_the_page_is_served_again_until_it_changes(app, client, db, two_articles):
     first, _ = two_articles
     cache = app.extensions["factcheck.page_cache"]
@@ -208,4 +233,4 @@ def test_stamps_are_taken_before_the_rows_they_cover(app, db, two_articles):
             session.commit()
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    assert statements == ["changestamp", "claim", "changestamp", "claim"], statements
+    assert statements == ["changestamp", "claim", "claim"], statements  # once a transaction

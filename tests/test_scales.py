@@ -10,7 +10,7 @@ from flask.cli import ScriptInfo
 from sqlmodel import func, select
 
 from factcheck import create_app
-from factcheck.cli import cli
+from factcheck.commands import cli
 from factcheck.domain.scales import DEFAULT_SCALE_NAME
 from factcheck.models import Article, Claim, ClaimRevision, Rating, RatingScale
 from tests.conftest import article, claims_of, create_seed_article, html, post, rating

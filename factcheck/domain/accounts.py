@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, func, select
 
+from factcheck.domain.paging import Page, page_of
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.models import LoginSession, User, utcnow
 from factcheck.vocabulary import Role
@@ -185,9 +186,13 @@ def end_all_sessions(session: Session, user: User) -> None:
     session.exec(delete(LoginSession).where(col(LoginSession.expires) <= utcnow()))
 
 
-def users_by_name(session: Session) -> list[User]:
-    """Every user, active first, by username."""
-    return list(session.exec(select(User).order_by(col(User.active).desc(), User.username)).all())
+#: Users on one page of the users page.
+USERS_PER_PAGE = 50
+
+
+def users_by_name(session: Session, page: int = 1) -> Page[User]:
+    """A page of the users, active first, by username."""
+    return page_of(session, select(User).order_by(col(User.active).desc(), User.username), page, USERS_PER_PAGE)
 
 
 def get_user(session: Session, user_id: int) -> User:

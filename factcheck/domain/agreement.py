@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -39,12 +39,20 @@ class Kappa:
 
 def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> Kappa:
     """Cohen's kappa for two raters: one (first rater's label, second rater's label) per item."""
-    n = len(pairs)
+    return kappa_of_counts(Counter(pairs))
+
+
+def kappa_of_counts(counts: Mapping[tuple[Hashable, Hashable], int]) -> Kappa:
+    """Cohen's kappa from how many items got each (first rater's label, second rater's label)."""
+    n = sum(counts.values())
     if n == 0:
         return Kappa(0, None, None, None)
-    observed = sum(1 for a, b in pairs if a == b) / n
-    first = Counter(a for a, _ in pairs)
-    second = Counter(b for _, b in pairs)
+    observed = sum(number for (a, b), number in counts.items() if a == b) / n
+    first: Counter[Hashable] = Counter()
+    second: Counter[Hashable] = Counter()
+    for (a, b), number in counts.items():
+        first[a] += number
+        second[b] += number
     expected = sum(first[label] * second[label] for label in first) / (n * n)
     if expected >= 1.0:
         return Kappa(n, observed, expected, None)
@@ -120,6 +128,31 @@ def agreement_tables(ratings: Iterable[BlindRating]) -> AgreementTables:
         by_article=kappa_by(pairs, lambda p: p.article_id),
         by_month=kappa_by(pairs, lambda p: p.month),
     )
+
+
+@dataclass(frozen=True)
+class LabelCount:
+    """How many pairs of verdicts in a group (a reviewer pair, an article or a month) have these
+    two labels, the lower reviewer id's first: what the tables need, counted in SQL."""
+
+    group: Hashable
+    first_label: Hashable
+    second_label: Hashable
+    n: int
+
+
+def tables_from_counts(
+    by_pair: Iterable[LabelCount], by_article: Iterable[LabelCount], by_month: Iterable[LabelCount]
+) -> AgreementTables:
+    """agreement_tables, from pairs already counted per group (the same tables, in the same order)."""
+
+    def kappas(counts: Iterable[LabelCount]) -> dict:
+        groups: dict[Hashable, Counter] = defaultdict(Counter)
+        for count in counts:
+            groups[count.group][(count.first_label, count.second_label)] += count.n
+        return {group: kappa_of_counts(groups[group]) for group in sorted(groups)}
+
+    return AgreementTables(kappas(by_pair), kappas(by_article), kappas(by_month))
 
 
 def describe(kappa: Kappa) -> str:

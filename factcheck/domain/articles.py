@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from factcheck.domain.claims import score_claim
+from factcheck.domain.paging import Page, page_of
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.extract import ClaimSpan, parse_header, split_claims
 from factcheck.forms import ArticleCreate
@@ -47,13 +49,24 @@ class ArticleProgress:
     verdicts: Counter[str] = field(default_factory=Counter)
 
 
-def articles_with_progress(session: Session) -> list[ArticleProgress]:
-    """All articles, newest first, with claim counts and their verdict mix (four queries)."""
-    articles = session.exec(select(Article).order_by(col(Article.created).desc(), col(Article.id).desc())).all()
-    progress = {a.id: ArticleProgress(a) for a in articles}
+#: Articles on one page of the home page.
+ARTICLES_PER_PAGE = 50
+
+
+def articles_with_progress(session: Session, page: int = 1) -> Page[ArticleProgress]:
+    """A page of articles, newest first, with claim counts and their verdict mix (five queries,
+    however many articles are stored: their texts are not read, the counts are the page's)."""
+    query = (
+        select(Article)
+        .options(defer(Article.text))
+        .order_by(col(Article.created).desc(), col(Article.id).desc())
+    )
+    articles = page_of(session, query, page, ARTICLES_PER_PAGE)
+    progress = {a.id: ArticleProgress(a) for a in articles.rows}
+    shown = col(Claim.article_id).in_(list(progress))
     totals = session.exec(
-        select(Claim.article_id, Claim.status, func.count()).group_by(Claim.article_id, Claim.status)
-    ).all()
+        select(Claim.article_id, Claim.status, func.count()).where(shown).group_by(Claim.article_id, Claim.status)
+    ).all() if progress else []
     for article_id, status, count in totals:
         progress[article_id].total += count
         row = progress[article_id]
@@ -66,19 +79,20 @@ def articles_with_progress(session: Session) -> list[ArticleProgress]:
     mix = session.exec(
         select(Claim.article_id, Rating.label, Rating.position, func.count())
         .join(Rating, col(Rating.id) == Claim.verdict_id)
+        .where(shown)
         .group_by(Claim.article_id, Rating.label, Rating.position)
         .order_by(Rating.position)
-    ).all()
+    ).all() if progress else []
     for article_id, label, _position, count in mix:
         progress[article_id].with_verdict += count
         progress[article_id].verdicts[label] = count
     concluded = session.exec(
-        select(Claim.article_id, func.count()).where(Claim.conclusion != "").group_by(Claim.article_id)
-    ).all()
+        select(Claim.article_id, func.count()).where(shown, Claim.conclusion != "").group_by(Claim.article_id)
+    ).all() if progress else []
     for article_id, count in concluded:
         progress[article_id].with_verdict += count
         progress[article_id].verdicts["Conclusion"] = count
-    return list(progress.values())
+    return Page(list(progress.values()), articles.number, articles.pages, articles.total, articles.offset)
 
 
 def content_hash(text: str) -> str:

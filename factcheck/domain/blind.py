@@ -13,13 +13,16 @@ not see its settle page, nor settle it, until every claim they review blind is s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, and_, case, func
+from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
-from factcheck.domain.agreement import BlindRating
+from factcheck.domain.agreement import AgreementTables, BlindRating, LabelCount, tables_from_counts
 from factcheck.domain.assignments import is_assigned
 from factcheck.domain.claims import claims_for_article, rows_by_claim, update_claim
+from factcheck.domain.paging import Page, page_of
 from factcheck.domain.scales import ratings_for_scale
 from factcheck.domain.workflow import claim_version
 from factcheck.errors import Conflict, InvalidInput
@@ -80,6 +83,14 @@ def settled_claim_ids_in(session: Session, article_ids: list[int]) -> set[int]:
     query = select(BlindVerdict.claim_id).where(
         col(BlindVerdict.article_id).in_(article_ids), col(BlindVerdict.settled).is_not(None)
     )
+    return set(session.exec(query).all())
+
+
+def settled_among(session: Session, claim_ids: list[int]) -> set[int]:
+    """Which of these claims an editor has settled (one query)."""
+    if not claim_ids:
+        return set()
+    query = select(BlindVerdict.claim_id).where(col(BlindVerdict.claim_id).in_(claim_ids), col(BlindVerdict.settled).is_not(None))
     return set(session.exec(query).all())
 
 
@@ -234,8 +245,71 @@ def accept_agreements(session: Session, article: Article, editor: User) -> tuple
     return settled, skipped
 
 
+def _verdict_pairs() -> tuple[Any, Any, Any]:
+    """Two reviewers' blind verdicts on the same claim (the lower reviewer id first): the two
+    verdicts, and a function that makes the query of these columns from them."""
+    first, second = aliased(BlindVerdict), aliased(BlindVerdict)
+
+    def query(*columns: Any) -> Any:
+        paired = and_(second.claim_id == first.claim_id, first.reviewer_id < second.reviewer_id)
+        return select(*columns).select_from(first).join(second, paired)
+
+    return first, second, query
+
+
+def blind_label_counts(session: Session, by: str, article_ids: list[int] | None = None) -> list[LabelCount]:
+    """Every two reviewers' blind verdicts on the same claims, counted in SQL by the two labels and
+    `by`: "pair" (of reviewers), "month" (of the later verdict) or "article" (of these articles
+    only). One query, however many verdicts are stored."""
+    first, second = aliased(BlindVerdict), aliased(BlindVerdict)
+    if by == "pair":
+        group: tuple[Any, ...] = (first.reviewer_id, second.reviewer_id)
+    elif by == "month":
+        group = (_month(session, case((first.given >= second.given, first.given), else_=second.given)),)
+    else:
+        group = (first.article_id,)
+    labels = (first.verdict_id, second.verdict_id)
+    query = (
+        select(*group, *labels, func.count())
+        .select_from(first)
+        .join(second, and_(second.claim_id == first.claim_id, first.reviewer_id < second.reviewer_id))
+        .group_by(*group, *labels)
+    )
+    if by == "article":
+        if not article_ids:
+            return []
+        query = query.where(col(first.article_id).in_(article_ids))
+    return [LabelCount(tuple(row[:2]) if by == "pair" else row[0], *row[-3:]) for row in session.exec(query)]
+
+
+#: Articles on one page of the agreement page's article table.
+AGREEMENT_ARTICLES_PER_PAGE = 50
+
+
+def agreement_page(session: Session, page: int) -> tuple[AgreementTables, Page[Article]]:
+    """The agreement page: kappa per reviewer pair and per month over every blind verdict, and per
+    article for a page of the articles that have blind verdicts (five queries, all counted in SQL)."""
+    has_verdicts = select(BlindVerdict.id).where(BlindVerdict.article_id == Article.id).exists()
+    query = select(Article).options(defer(Article.text)).where(has_verdicts).order_by(Article.id)
+    articles = page_of(session, query, page, AGREEMENT_ARTICLES_PER_PAGE)
+    return tables_from_counts(
+        blind_label_counts(session, "pair"),
+        blind_label_counts(session, "article", [a.id for a in articles.rows]),
+        blind_label_counts(session, "month"),
+    ), articles
+
+
+def _month(session: Session, moment: ColumnElement) -> ColumnElement[str]:
+    """A stored UTC time's month as YYYY-MM, in SQL: SQLite keeps times as ISO text, so its first
+    seven characters (much cheaper than strftime over many rows)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(moment, 1, 7)
+    return func.to_char(moment, "YYYY-MM")
+
+
 def blind_ratings(session: Session) -> list[BlindRating]:
-    """Every blind verdict, as the agreement functions take them."""
+    """Every blind verdict, as the pure agreement functions take them (tests check the SQL counts
+    of blind_label_counts against them)."""
     rows = session.exec(select(BlindVerdict)).all()
     return [BlindRating(v.claim_id, v.article_id, v.reviewer_id, v.verdict_id, v.given) for v in rows]
 

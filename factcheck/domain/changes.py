@@ -1,8 +1,9 @@
 """Change stamps: which pages a transaction changed, counted in the same transaction.
 
-Every flush bumps the stamp of each article whose rows it writes (the article, its claims, and
-what hangs off a claim: sources, comments, history, corrections, assignments, blind verdicts),
-and the `site` stamp when it writes what any page may show (users, rating scales). An INSERT,
+Every transaction bumps, once, the stamp of each article whose rows it writes (the article, its
+claims, and what hangs off a claim: sources, comments, history, corrections, assignments, blind
+verdicts), and the `site` stamp when it writes what any page may show (users, rating scales); the
+`blind` stamp covers what the agreement page draws from across articles (BLIND). An INSERT,
 UPDATE or DELETE statement run through the session (not the unit of work) bumps the article named
 by its `article_id` execution option, or `site` when it names none: a statement nobody labelled
 makes every page look changed. Logins and the stamps themselves are not watched. What the session
@@ -29,9 +30,13 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
-from factcheck.models import Article, ChangeStamp, Claim, LoginSession
+from factcheck.models import Article, BlindVerdict, ChangeStamp, Claim, LoginSession
 
 SITE = "site"
+#: What the agreement page is drawn from, across articles: every blind verdict, and the articles'
+#: titles. Bumped as well as the article's stamp when a blind verdict is written, an article
+#: changed or deleted, or a claim deleted (its blind verdicts go with it).
+BLIND = "blind"
 #: Rows no page shows: a login, and the stamps themselves.
 UNWATCHED = (LoginSession, ChangeStamp)
 
@@ -78,6 +83,10 @@ def _flushed_scopes(session: OrmSession) -> set[str]:
     for obj in [*session.new, *session.deleted, *changed]:
         if isinstance(obj, UNWATCHED):
             continue
+        if isinstance(obj, BlindVerdict) or (isinstance(obj, Article) and obj not in session.new) or (
+            isinstance(obj, Claim) and obj in session.deleted
+        ):
+            scopes.add(BLIND)
         if isinstance(obj, Article):
             if obj.id is not None:
                 scopes.add(article_scope(obj.id))
@@ -97,10 +106,26 @@ def _flushed_scopes(session: OrmSession) -> set[str]:
     return scopes
 
 
+#: Session.info key: the scopes this transaction has bumped already.
+_BUMPED = "factcheck.bumped"
+
+
+def _bump_once(session: OrmSession, scopes: Iterable[str]) -> None:
+    """Bump the scopes this transaction has not bumped yet: once is enough, since its rows become
+    visible together at its commit, and the stamp's row lock is held from the first bump."""
+    done: set[str] = session.info.setdefault(_BUMPED, set())
+    new = set(scopes) - done
+    if new:
+        bump(session.connection(), new)
+        done.update(new)
+
+
+def _transaction_over(session: OrmSession, *_args: object) -> None:
+    session.info.pop(_BUMPED, None)
+
+
 def _before_flush(session: OrmSession, _context: object, _instances: object) -> None:
-    scopes = _flushed_scopes(session)
-    if scopes:
-        bump(session.connection(), scopes)
+    _bump_once(session, _flushed_scopes(session))
 
 
 def _before_statement(state: ORMExecuteState) -> None:
@@ -110,7 +135,10 @@ def _before_statement(state: ORMExecuteState) -> None:
     if mapper is not None and issubclass(mapper.class_, UNWATCHED):
         return
     article_id = state.execution_options.get("article_id")
-    bump(state.session.connection(), [article_scope(article_id) if article_id is not None else SITE])
+    scopes = [article_scope(article_id) if article_id is not None else SITE]
+    if mapper is None or issubclass(mapper.class_, (BlindVerdict, Article)) or state.is_delete:
+        scopes.append(BLIND)
+    _bump_once(state.session, scopes)
 
 
 def watch() -> None:
@@ -118,3 +146,5 @@ def watch() -> None:
     if not event.contains(OrmSession, "before_flush", _before_flush):
         event.listen(OrmSession, "before_flush", _before_flush)
         event.listen(OrmSession, "do_orm_execute", _before_statement)
+        for end in ("after_commit", "after_rollback", "after_soft_rollback"):
+            event.listen(OrmSession, end, _transaction_over)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from factcheck.errors import InvalidInput, NotFound
@@ -57,6 +58,11 @@ def parse_status(value: str) -> ClaimStatus:
 def has_verdict(claim: Claim) -> bool:
     """Whether the claim is reviewed: a label picked, or a conclusion written on a free-text scale."""
     return claim.verdict_id is not None or bool(claim.conclusion)
+
+
+def has_verdict_sql() -> ColumnElement[bool]:
+    """has_verdict as SQL."""
+    return or_(col(Claim.verdict_id).is_not(None), col(Claim.conclusion) != "")
 
 
 def score_claim(claim: Claim) -> None:

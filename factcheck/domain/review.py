@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from factcheck.domain.assignments import TeamView, assignments_with_users, team_view
 from factcheck.domain.blind import BlindView, blind_view
-from factcheck.domain.claims import sources_for_claims
+from factcheck.domain.claims import has_verdict_sql, sources_for_claims
 from factcheck.domain.history import comment_threads
 from factcheck.domain.permissions import claim_access
 from factcheck.domain.scales import all_scales, ratings_for_scale
@@ -159,11 +159,6 @@ def effective_score_sql() -> ColumnElement[float]:
         (col(Claim.worth_checking) == false(), 0.0),
         else_=col(Claim.checkworthiness),
     )
-
-
-def has_verdict_sql() -> ColumnElement[bool]:
-    """factcheck.domain.claims.has_verdict as SQL."""
-    return or_(col(Claim.verdict_id).is_not(None), col(Claim.conclusion) != "")
 
 
 def worth_checking_sql(threshold: float) -> ColumnElement[bool]:

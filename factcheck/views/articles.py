@@ -15,6 +15,7 @@ from factcheck.domain.importing import (
     store_article,
     submission,
 )
+from factcheck.domain.paging import page_number
 from factcheck.domain.scales import all_scales, chosen_scale, default_scale
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.forms import ArticleCreate, parse_date
@@ -29,8 +30,10 @@ DETAIL_FIELDS = ("title", "url", "outlet", "author", "dateline", "source_url")
 
 @bp.get("/")
 def index() -> Response:
-    """Home: every article with how many claims have a verdict and their verdict mix."""
-    return render("articles/index.html", articles=articles_with_progress(get_session()))
+    """Home: the articles, newest first, a page at a time, with how many claims have a verdict
+    and their verdict mix."""
+    articles = articles_with_progress(get_session(), page_number(request.args.get("page")))
+    return render("articles/index.html", articles=articles)
 
 
 @bp.get("/articles/new")

@@ -11,7 +11,8 @@ from factcheck.domain.articles import get_article
 from factcheck.domain.assignments import assign, team_view, unassign
 from factcheck.domain.blind import set_blind_review
 from factcheck.domain.claims import claim_of
-from factcheck.domain.queues import assignment_overview, queue_for
+from factcheck.domain.paging import page_number
+from factcheck.domain.queues import assignees, assignment_overview, queue_for
 from factcheck.domain.review import Filters
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.forms import is_digits
@@ -102,11 +103,16 @@ def panel_response(session: Session, article: Article, claim_id: int | None = No
 
 @bp.get("/assignments")
 def overview() -> Response:
-    """Who has what, and how far along: every assignment by assignee."""
-    return render("assignments/overview.html", work=assignment_overview(get_session()))
+    """Who has what, and how far along: the assignments by assignee, a page at a time; `reviewer`
+    shows one person's."""
+    session = get_session()
+    reviewer = _int(request.args.get("reviewer", ""))
+    overview = assignment_overview(session, page_number(request.args.get("page")), reviewer)
+    return render("assignments/overview.html", overview=overview, assignees=assignees(session))
 
 
 @bp.get("/queue")
 def queue() -> Response:
     """My queue: the claims assigned to me that are not approved or published yet."""
-    return render("assignments/queue.html", groups=queue_for(get_session(), signed_in_user()))
+    queue = queue_for(get_session(), signed_in_user(), page_number(request.args.get("page")))
+    return render("assignments/queue.html", queue=queue)

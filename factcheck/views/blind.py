@@ -12,25 +12,28 @@ from sqlmodel import Session
 
 from factcheck.db import commit_changes, get_session
 from factcheck.domain.accounts import users_by_id
-from factcheck.domain.agreement import agreement_tables, describe
-from factcheck.domain.articles import articles_by_id, get_article
+from factcheck.domain.agreement import Kappa, describe
+from factcheck.domain.articles import get_article
 from factcheck.domain.blind import (
     SignedOff,
     accept_agreements,
-    blind_ratings,
+    agreement_page,
     blind_view,
     board_labels,
     give_verdict,
     settle_board,
     settle_with,
 )
+from factcheck.domain.changes import BLIND, SITE
 from factcheck.domain.claims import get_claim
+from factcheck.domain.paging import page_number
 from factcheck.domain.review import Filters
 from factcheck.domain.scales import ratings_for_scale
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.forms import is_digits
 from factcheck.models import Article, Claim
 from factcheck.views.auth import signed_in_user
+from factcheck.views.page_cache import served_again
 from factcheck.views.review import claim_url
 from factcheck.views.web import html_response, refused_with, render, wants_fragment
 
@@ -145,8 +148,14 @@ def _skipped_message(settled: int, skipped: int) -> str:
 
 @bp.get("/agreement")
 def agreement() -> Response:
-    """Cohen's kappa per reviewer pair, per article and per month, from blind verdicts."""
+    """Cohen's kappa per reviewer pair, per article (a page at a time) and per month, from blind
+    verdicts counted in SQL; served again until a blind verdict, an article or a user changes."""
+    number = page_number(request.args.get("page"))
+    return served_again([BLIND, SITE], number, lambda: _agreement_page(number))
+
+
+def _agreement_page(number: int) -> Response:
     session = get_session()
-    tables = agreement_tables(blind_ratings(session))
-    articles = articles_by_id(session, list(tables.by_article))
-    return render("blind/agreement.html", tables=tables, users=users_by_id(session), articles=articles, describe=describe)
+    tables, articles = agreement_page(session, number)
+    return render("blind/agreement.html", tables=tables, articles=articles, users=users_by_id(session), describe=describe,
+                  no_pairs=Kappa(0, None, None, None))

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, redirect, request, url_for
 
 from factcheck.db import get_session
 from factcheck.domain.accounts import create_user, get_user, set_password, update_user, users_by_name
+from factcheck.domain.paging import page_number
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.views.auth import hash_params, signed_in_user
 from factcheck.views.web import refused_with, render
@@ -18,12 +19,12 @@ bp = Blueprint("users", __name__)
 
 @bp.get("/users")
 def index() -> Response:
-    """Every user with their role, and the form to add one."""
+    """The users (a page at a time) with their role, and the form to add one."""
     return _page()
 
 
 def _page(*, error: str | None = None, form: Any = None, status: int = 200) -> Response:
-    users = users_by_name(get_session())
+    users = users_by_name(get_session(), page_number(request.args.get("page")))
     return render("users/index.html", users=users, roles=list(Role), error=error, form=form or {}, status=status)
 
 

@@ -1,0 +1,286 @@
+"""The commands: Flask's (run, routes, shell) bound to this app, and ours.
+
+The console script's group (factcheck/cli.py) lists them without loading this module, and loads
+it to run one. Each command calls the same domain functions as the views, one unit of work at a
+time (factcheck.db.transaction). `factcheck split` is registered here too (tests run it through
+this group), but the console script runs it without loading this module (factcheck/__main__.py).
+`factcheck db ...` are Alembic's own commands on our migrations; they alone run on a database
+that is not at the latest revision, since they are what brings it there.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from alembic import command as alembic
+from alembic.util import CommandError
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, ScriptInfo
+
+from factcheck.app import create_app
+from factcheck.db import transaction
+from factcheck.domain.accounts import HashParameters, create_user, find_user
+from factcheck.domain.articles import get_article
+from factcheck.domain.importing import DuplicateArticle, expand_sources, import_source
+from factcheck.domain.permissions import permission_table
+from factcheck.domain.records import article_record
+from factcheck.errors import FactcheckError, MigrationFailed
+from factcheck.extract.command import split_command
+from factcheck.report import record_json, report_markdown
+from factcheck.schema import (
+    alembic_config,
+    current_revision,
+    downgrade_target,
+    head_revision,
+    out_of_date,
+)
+from factcheck.vocabulary import Role
+
+# ScriptInfo.data key: False while a `factcheck db` command builds the app.
+CHECK_DATABASE = "factcheck.check_database"
+
+
+def _app() -> Flask:
+    """The app a command runs in: checked against the latest revision, except for `factcheck db`."""
+    context = click.get_current_context()
+    app = create_app(check_database=context.ensure_object(ScriptInfo).data.get(CHECK_DATABASE, True))
+    context.call_on_close(app.extensions["factcheck.engine"].dispose)
+    return app
+
+
+class _Commands(FlaskGroup):
+    """Flask's command group, with every command registered on it: listing them (`--help`) or
+    looking one up never builds the app, which stops on an out-of-date database."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return click.Group.list_commands(self, ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return click.Group.get_command(self, ctx, name)
+
+
+@click.group(cls=_Commands, create_app=_app)
+def cli() -> None:
+    """factcheck: split news articles into claims, review them, export verdict reports."""
+
+
+def script_info() -> ScriptInfo:
+    """What Flask's commands take to build the app: as FlaskGroup makes it for `cli`."""
+    os.environ["FLASK_RUN_FROM_CLI"] = "true"  # as FlaskGroup does: app.run() is a no-op under the CLI
+    return ScriptInfo(create_app=_app)
+
+
+def _engine():  # noqa: ANN202 (an Engine)
+    return current_app.extensions["factcheck.engine"]
+
+
+cli.add_command(split_command)
+
+
+@cli.command("import")
+@click.argument("sources", nargs=-1, required=True)
+def import_command(sources: tuple[str, ...]) -> None:
+    """Import articles from files, folders and web addresses; print each new article's id.
+
+    SOURCES are .txt/.md/.html/.docx files (split into claims), .json exports (restored),
+    folders (their files of those kinds, recursively) and http(s) addresses (fetched, and the
+    article extracted from the page). Each article is stored in its own transaction: one that
+    fails is reported and stores nothing; one already stored is skipped. Errors, skipped
+    duplicates and a summary go to stderr; the exit status is 1 if any import failed.
+    """
+    items = expand_sources(sources)
+    imported, duplicates, failures = 0, 0, 0
+    report: list[str] = []
+    with click.progressbar(
+        items,
+        label="Importing",
+        file=sys.stderr,
+        hidden=not sys.stderr.isatty(),
+        item_show_func=lambda source: None if source is None else click.format_filename(str(source), shorten=True),
+    ) as progress:
+        for source in progress:
+            try:
+                with transaction(_engine()) as session:
+                    article = import_source(session, source, allow_private=current_app.config["FETCH_PRIVATE_ADDRESSES"])
+            except DuplicateArticle as duplicate:
+                duplicates += 1
+                report.append(f"{source}: skipped as duplicate (article {duplicate.existing_id})")
+                continue
+            except FactcheckError as error:
+                failures += 1
+                message = str(error)
+                report.append(message if message.startswith(str(source)) else f"{source}: {message}")
+                continue
+            imported += 1
+            click.echo(article.id)
+    for line in report:
+        click.echo(f"factcheck import: {line}", err=True)
+    if len(items) > 1:
+        click.echo(
+            f"factcheck import: imported {imported}, skipped {duplicates} as duplicate, failed {failures}.", err=True
+        )
+    if failures:
+        sys.exit(1)
+
+
+@cli.command("export")
+@click.argument("article_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def export_command(article_id: int, fmt: str, output: Path | None) -> None:
+    """Export an article: the Markdown report (md) or the full record that `import` restores (json)."""
+    with transaction(_engine()) as session:
+        try:
+            record = article_record(session, get_article(session, article_id))
+        except FactcheckError:
+            raise click.ClickException(f"there is no article {article_id}") from None
+    text = report_markdown(record) if fmt == "md" else record_json(record)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+
+
+@cli.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.REVIEWER.value, show_default=True)
+@click.option("--name", "display_name", default="", help="The name the team sees (default: the username).")
+@click.option("--if-missing", is_flag=True, help="Do nothing (and succeed) if the user exists already.")
+def create_user_command(username: str, role: str, display_name: str, if_missing: bool) -> None:
+    """Add a user. The password is prompted for, or read from the first line of stdin when
+    stdin is not a terminal (for scripts: `echo "$PASSWORD" | factcheck create-user ...`)."""
+    if if_missing:
+        with transaction(_engine()) as session:
+            existing = find_user(session, username)
+        if existing is not None:
+            click.echo(f"User {existing.username} exists already; left as it is.", err=True)
+            return
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with transaction(_engine()) as session:
+            params = HashParameters.from_config(current_app.config)
+            user = create_user(session, username, password, role, params, display_name=display_name)
+    except FactcheckError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.role.value} {user.username} (user {user.id}).")
+
+
+@cli.command("permissions", with_appcontext=False)
+def permissions_command() -> None:
+    """Print who may do what, as the Markdown table in the README."""
+    click.echo(permission_table(), nl=False)
+
+
+# --- The schema: Alembic's commands on our migrations ------------------------------------------
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Schema revisions (Alembic): upgrade, downgrade, current, history, revision, check."""
+    click.get_current_context().ensure_object(ScriptInfo).data[CHECK_DATABASE] = False
+
+
+def _alembic_config(*, read_only: bool = False):  # noqa: ANN202 (an alembic Config)
+    return alembic_config(current_app.config["DATABASE_URL"], read_only=read_only)
+
+
+def _migrate(step: Callable[[], None]) -> None:
+    """Run an Alembic command; a revision that refuses to finish is one line on stderr, exit 1."""
+    try:
+        step()
+    except (CommandError, MigrationFailed) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@click.option("--sql", is_flag=True, help="Print the SQL a new database needs, instead of running anything.")
+def db_upgrade(revision: str, sql: bool) -> None:
+    """Bring the database to REVISION (default: the latest), creating it if it is empty.
+
+    A database made by factcheck 0.1.0 or earlier, before revisions, is brought to the first
+    revision in place, keeping every row (not with --sql, which writes a new database's script).
+    """
+    _migrate(lambda: alembic.upgrade(_alembic_config(), revision, sql=sql))
+    if not sql:
+        _say_revision()
+
+
+@db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
+@click.argument("revision")
+@click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+def db_downgrade(revision: str, sql: bool, yes: bool) -> None:
+    """Take the database back to REVISION (`-1`: one step; `base`: no tables at all, every row lost).
+
+    Asks first, saying what goes, unless --yes.
+    """
+    if not sql and not yes:
+        target = downgrade_target(_engine(), revision)
+        if target is None:
+            question = "This drops every table: all users, articles, claims and reviews are lost for good. Go on?"
+        else:
+            question = f"Tables and columns added after revision {target} are dropped, with every row in them. Go on?"
+        click.confirm(question, abort=True, err=True)
+    _migrate(lambda: alembic.downgrade(_alembic_config(), revision, sql=sql))
+    if not sql:
+        _say_revision()
+
+
+def _say_revision() -> None:
+    current, _ = current_revision(_engine())
+    latest = " (the latest)" if current == head_revision() else ""
+    click.echo(f"The database is at revision {current}{latest}." if current else "The database has no tables.")
+
+
+@db_group.command("current")
+@click.option("-v", "--verbose", is_flag=True)
+def db_current(verbose: bool) -> None:
+    """Print the database's revision (nothing before the first upgrade), and what to do if it is not the latest."""
+    _migrate(lambda: alembic.current(_alembic_config(read_only=True), verbose=verbose))
+    advice = out_of_date(_engine())
+    if advice:
+        click.echo(f"factcheck: {advice}", err=True)
+
+
+@db_group.command("history")
+@click.option("-v", "--verbose", is_flag=True)
+@click.option("-r", "--rev-range", default=None, help="A range, such as base:current.")
+def db_history(verbose: bool, rev_range: str | None) -> None:
+    """List the revisions, newest first."""
+    config = _alembic_config(read_only=True)
+    _migrate(lambda: alembic.history(config, rev_range=rev_range, verbose=verbose, indicate_current=True))
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the change is for.")
+@click.option("--autogenerate", is_flag=True, help="Compare the models with the database and write the operations.")
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new revision file in migrations/versions (review it before committing it)."""
+    _migrate(lambda: alembic.revision(_alembic_config(read_only=True), message=message, autogenerate=autogenerate))
+
+
+@db_group.command("check")
+def db_check() -> None:
+    """Exit 1 if the models and the database (at the latest revision) differ, as autogenerate sees them."""
+    _migrate(lambda: alembic.check(_alembic_config(read_only=True)))  # AutogenerateDiffsDetected is a CommandError
+    click.echo("The models and the migrations agree.")
+
+
+@cli.command("init-db", with_appcontext=False)
+@click.pass_context
+def init_db_command(ctx: click.Context) -> None:
+    """Create the tables and the preset rating scales, or bring them up to date (`factcheck db upgrade`)."""
+    ctx.ensure_object(ScriptInfo).data[CHECK_DATABASE] = False
+    ctx.invoke(db_upgrade)
+    click.echo("Database ready.")
