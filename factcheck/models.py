@@ -199,6 +199,23 @@ class Comment(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class AgreementCount(SQLModel, table=True):
+    """How many pairs of blind verdicts (two reviewers on one claim) in a group gave these two
+    labels, the lower reviewer id's first: the agreement page's figures, kept up to date by every
+    blind verdict given (factcheck.domain.blind), so the page reads a few rows per group however
+    many verdicts there are. `grouping` is "pair" (`group_key` "3-7": the two reviewer ids),
+    "article" ("12": its id) or "month" ("2025-02": of the later of the two verdicts)."""
+
+    __table_args__ = (UniqueConstraint("grouping", "group_key", "first_label_id", "second_label_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    grouping: str = Field(max_length=10)
+    group_key: str = Field(max_length=40)
+    first_label_id: int  # rating ids, not foreign keys: a count outlives nothing it names
+    second_label_id: int
+    n: int = 0
+
+
 class ChangeStamp(SQLModel, table=True):
     """How many times what a page shows has changed: `article:<id>` for an article and everything
     hanging off it (claims, sources, comments, assignments, blind verdicts), `site` for what every

@@ -299,6 +299,9 @@ def test_my_queue_is_paged_by_claim_with_each_article_counted_whole(app, editor,
     ids = store_articles(app, QUEUE_PER_PAGE // 2 + 1)  # two claims each: one more article than a page holds
     for article_id in ids:
         assign(editor, article_id, user_id(db, "rita"))
+    # A claim assigned on its own too is in the queue once.
+    claim = claims_of(db, ids[-1])[0]
+    assert assign(editor, ids[-1], user_id(db, "rita"), claim.id, htmx=True).status_code == 200
     first = html(rita.get("/queue"))
     assert len(first.select("table.queue tbody tr")) == QUEUE_PER_PAGE
     assert "Page 1 of 2" in first.select_one("nav.pages").get_text()

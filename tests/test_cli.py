@@ -160,7 +160,7 @@ def test_the_help_lists_every_command_with_its_own_short_help():
 
     context = click.Context(cli)
     real = {name: cli.get_command(context, name).get_short_help_str(1000) for name in cli.list_commands(context)}
-    assert COMMANDS == real
+    assert real == COMMANDS
 
 
 _HELP_IMPORTS = """

@@ -25,6 +25,8 @@ from sqlmodel import Session, SQLModel, select
 
 from factcheck import create_app, schema
 from factcheck.commands import cli
+from factcheck.domain.agreement import tables_from_counts
+from factcheck.domain.blind import agreement_page, blind_label_counts
 from factcheck.domain.scales import DEFAULT_SCALE_NAME, PRESET_SCALES
 from factcheck.models import Article, Claim, Rating, RatingScale, User
 from factcheck.schema import DatabaseOutOfDate, head_revision
@@ -120,8 +122,13 @@ def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, f
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == f"The database is at revision {head_revision()} (the latest)."
     result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
-    assert "Tables and columns added after revision 0002 are dropped, with every row in them." in result.output
+    assert "Tables and columns added after revision 0003 are dropped, with every row in them." in result.output
     assert revision_of(empty_database) == head_revision()  # nothing dropped
+    assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
+    assert revision_of(empty_database) == "0003"
+    engine = create_engine(empty_database)
+    assert "agreementcount" not in inspect(engine).get_table_names()
+    engine.dispose()
     assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
     assert revision_of(empty_database) == "0002"
     assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
@@ -241,7 +248,8 @@ def test_current_and_history_name_the_revisions(empty_database, factcheck):
     factcheck(empty_database, "db", "upgrade")
     assert factcheck(empty_database, "db", "current").stdout.split()[:2] == [head_revision(), "(head)"]
     history = factcheck(empty_database, "db", "history").stdout
-    assert "0002 -> 0003 (head) (current), Indexes on the foreign keys that had none" in history
+    assert "0003 -> 0004 (head) (current), Agreement counts: the agreement page's figures kept up to date" in history
+    assert "0002 -> 0003, Indexes on the foreign keys that had none" in history
     assert "0001 -> 0002, Change stamps: a counter per article" in history
     assert "<base> -> 0001, Baseline: the schema of factcheck 0.1.0" in history
 
@@ -375,8 +383,16 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
         create_app({"DATABASE_URL": release_database, "SECRET_KEY": "x"})
     result = factcheck(release_database, "db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert row_counts(release_database) == {**before, "changestamp": 0}
+    # Its two claims with two blind verdicts each are counted: by pair, article and month.
+    assert row_counts(release_database) == {**before, "changestamp": 0, "agreementcount": 6}
     assert differences(release_database) == []
+    engine = create_engine(release_database)
+    with Session(engine) as session:
+        kept, _ = agreement_page(session, 1)
+        articles = [a.id for a in session.exec(select(Article))]
+        afresh = tables_from_counts(*(blind_label_counts(session, by, articles) for by in ("pair", "article", "month")))
+        assert kept == afresh and kept.by_pair
+    engine.dispose()
     assert factcheck(release_database, "db", "upgrade").exit_code == 0  # again: nothing to do
     expected = json.loads((DATA / "factcheck-0.1.0-exports.json").read_text(encoding="utf-8"))
     for article_id, record in expected.items():
@@ -462,6 +478,7 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
         """
         DROP TABLE alembic_version;
         DROP TABLE changestamp;
+        DROP TABLE agreementcount;
         ALTER TABLE claim DROP COLUMN conclusion;
         ALTER TABLE ratingscale DROP COLUMN free_text;
         ALTER TABLE ratingscale DROP COLUMN preset;
@@ -502,7 +519,7 @@ def test_a_database_at_the_baseline_gains_the_change_stamps(empty_database, fact
         create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
     before = row_counts(empty_database)
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
-    assert row_counts(empty_database) == {**before, "changestamp": 0}
+    assert row_counts(empty_database) == {**before, "changestamp": 0, "agreementcount": 0}
     assert differences(empty_database) == []
 
 

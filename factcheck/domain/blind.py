@@ -12,10 +12,14 @@ not see its settle page, nor settle it, until every claim they review blind is s
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, func
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
@@ -26,7 +30,7 @@ from factcheck.domain.paging import Page, page_of
 from factcheck.domain.scales import ratings_for_scale
 from factcheck.domain.workflow import claim_version
 from factcheck.errors import Conflict, InvalidInput
-from factcheck.models import Article, Assignment, BlindVerdict, Claim, Rating, RatingScale, User, utcnow
+from factcheck.models import AgreementCount, Article, Assignment, BlindVerdict, Claim, Rating, RatingScale, User, utcnow
 from factcheck.rendering import RATIONALE_MAX_CHARS
 from factcheck.vocabulary import ClaimStatus
 
@@ -127,16 +131,59 @@ def give_verdict(session: Session, claim: Claim, user: User, verdict_id: int | N
     rationale = rationale.replace("\r\n", "\n")
     if len(rationale) > RATIONALE_MAX_CHARS:
         raise InvalidInput(f"The rationale is {len(rationale):,} characters; the limit is {RATIONALE_MAX_CHARS:,}.")
-    verdict = session.exec(
-        select(BlindVerdict).where(BlindVerdict.claim_id == claim.id, BlindVerdict.reviewer_id == user.id)
-    ).first()
+    verdicts = verdicts_for_claims(session, [claim.id])[claim.id]
+    others = [v for v in verdicts if v.reviewer_id != user.id]
+    verdict = next((v for v in verdicts if v.reviewer_id == user.id), None)
+    counts: Counter[tuple[str, str, int, int]] = Counter()
     if verdict is None:
         verdict = BlindVerdict(claim_id=claim.id, article_id=claim.article_id, reviewer_id=user.id, verdict_id=verdict_id)
+    else:
+        counts.subtract(_pairs_of(verdict, others))  # as it was counted
     verdict.verdict_id = verdict_id
     verdict.rationale = rationale
     verdict.given = utcnow()
+    counts.update(_pairs_of(verdict, others))
     session.add(verdict)
+    session.flush()  # the verdict first: its stamps are taken before the counts' rows (changes.py)
+    _count_pairs(session, claim.article_id, counts)
     return verdict
+
+
+def _pairs_of(verdict: BlindVerdict, others: list[BlindVerdict]) -> list[tuple[str, str, int, int]]:
+    """The agreement counts a verdict adds, paired with each other reviewer's verdict on the claim:
+    (grouping, group key, first label, second label) by pair, article and month, the lower reviewer
+    id's label first (AgreementCount)."""
+    found = []
+    for other in others:
+        first, second = sorted((verdict, other), key=lambda v: v.reviewer_id)
+        labels = (first.verdict_id, second.verdict_id)
+        month = max(v.given.replace(tzinfo=None) for v in (first, second)).strftime("%Y-%m")  # both UTC
+        found += [
+            ("pair", f"{first.reviewer_id}-{second.reviewer_id}", *labels),
+            ("article", str(verdict.article_id), *labels),
+            ("month", month, *labels),
+        ]
+    return found
+
+
+def _count_pairs(session: Session, article_id: int, counts: Counter[tuple[str, str, int, int]]) -> None:
+    """Add these changes to the agreement counts (one upsert; in a fixed order, so two writers
+    never wait on each other's rows in opposite orders)."""
+    rows = [
+        {"grouping": grouping, "group_key": key, "first_label_id": first, "second_label_id": second, "n": change}
+        for (grouping, key, first, second), change in sorted(counts.items())
+        if change
+    ]
+    if not rows:
+        return
+    table = AgreementCount.__table__
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.grouping, table.c.group_key, table.c.first_label_id, table.c.second_label_id],
+        set_={"n": table.c.n + statement.excluded.n},
+    )
+    session.execute(statement.execution_options(article_id=article_id))
 
 
 def settle_with(session: Session, claim: Claim, blind_verdict_id: int | None, editor: User) -> None:
@@ -258,9 +305,9 @@ def _verdict_pairs() -> tuple[Any, Any, Any]:
 
 
 def blind_label_counts(session: Session, by: str, article_ids: list[int] | None = None) -> list[LabelCount]:
-    """Every two reviewers' blind verdicts on the same claims, counted in SQL by the two labels and
-    `by`: "pair" (of reviewers), "month" (of the later verdict) or "article" (of these articles
-    only). One query, however many verdicts are stored."""
+    """Every two reviewers' blind verdicts on the same claims, counted afresh in SQL by the two labels
+    and `by`: "pair" (of reviewers), "month" (of the later verdict) or "article" (of these articles
+    only); what the kept AgreementCount rows must always say (tests check they do)."""
     first, second = aliased(BlindVerdict), aliased(BlindVerdict)
     if by == "pair":
         group: tuple[Any, ...] = (first.reviewer_id, second.reviewer_id)
@@ -287,16 +334,37 @@ AGREEMENT_ARTICLES_PER_PAGE = 50
 
 
 def agreement_page(session: Session, page: int) -> tuple[AgreementTables, Page[Article]]:
-    """The agreement page: kappa per reviewer pair and per month over every blind verdict, and per
-    article for a page of the articles that have blind verdicts (five queries, all counted in SQL)."""
-    has_verdicts = select(BlindVerdict.id).where(BlindVerdict.article_id == Article.id).exists()
-    query = select(Article).options(defer(Article.text)).where(has_verdicts).order_by(Article.id)
+    """The agreement page: kappa per reviewer pair and per month, and per article for a page of
+    the articles with pairs of blind verdicts, from the counts kept up to date as verdicts are given
+    (five queries, reading a few rows per group however many verdicts are stored)."""
+    counted = select(AgreementCount).where(AgreementCount.n > 0)
+    with_pairs = counted.where(AgreementCount.grouping == "article").with_only_columns(
+        cast(AgreementCount.group_key, Integer)
+    )
+    query = select(Article).options(defer(Article.text)).where(col(Article.id).in_(with_pairs)).order_by(Article.id)
     articles = page_of(session, query, page, AGREEMENT_ARTICLES_PER_PAGE)
-    return tables_from_counts(
-        blind_label_counts(session, "pair"),
-        blind_label_counts(session, "article", [a.id for a in articles.rows]),
-        blind_label_counts(session, "month"),
-    ), articles
+    shown = [str(a.id) for a in articles.rows]
+
+    def counts(grouping: str, keys: list[str] | None = None) -> list[LabelCount]:
+        rows = counted.where(AgreementCount.grouping == grouping)
+        if keys is not None:
+            rows = rows.where(col(AgreementCount.group_key).in_(keys))
+        return [
+            LabelCount(_group_of(grouping, c.group_key), c.first_label_id, c.second_label_id, c.n)
+            for c in session.exec(rows)
+        ]
+
+    tables = tables_from_counts(counts("pair"), counts("article", shown) if shown else [], counts("month"))
+    return tables, articles
+
+
+def _group_of(grouping: str, key: str) -> Hashable:
+    """An AgreementCount's group key as the tables key it: (first, second) reviewer ids, an
+    article id, or the month."""
+    if grouping == "pair":
+        first, _, second = key.partition("-")
+        return (int(first), int(second))
+    return int(key) if grouping == "article" else key
 
 
 def _month(session: Session, moment: ColumnElement) -> ColumnElement[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_
-from sqlalchemy.orm import defer
+from sqlalchemy import and_, case, false, func, or_, union_all
+from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
 from factcheck.domain.blind import settled_among
@@ -51,24 +51,36 @@ class QueuePage:
 QUEUE_PER_PAGE = 50
 
 
-def queue_conditions(user_id: int) -> list[ColumnElement[bool]]:
-    """The claims in someone's queue, as SQL conditions on Claim: assigned to them, directly or
-    through their article, not dismissed and not yet approved or published."""
-    whole = select(Assignment.article_id).where(Assignment.reviewer_id == user_id, col(Assignment.claim_id).is_(None))
-    single = select(Assignment.claim_id).where(Assignment.reviewer_id == user_id, col(Assignment.claim_id).is_not(None))
-    return [
-        col(Claim.dismissed) == false(),
-        col(Claim.status).not_in([ClaimStatus(s) for s in SIGNED_OFF_STATUSES]),
-        or_(col(Claim.article_id).in_(whole), col(Claim.id).in_(single)),
-    ]
+def queue_claims(user_id: int) -> Any:
+    """The claims in someone's queue, as an entity to select, filter, count or page: assigned to
+    them, directly or through their article, not dismissed and not yet approved or published.
+    Each kind of assignment leads to its claims by an index (a union of the two), so the query
+    reads the assigned claims only, however many claims are stored."""
+    pending = (col(Claim.dismissed) == false(), col(Claim.status).not_in([ClaimStatus(s) for s in SIGNED_OFF_STATUSES]))
+    whole_article = and_(Assignment.reviewer_id == user_id, col(Assignment.claim_id).is_(None))
+    by_article = (
+        select(Claim).join(Assignment, col(Assignment.article_id) == Claim.article_id).where(whole_article, *pending)
+    )
+    whole = aliased(Assignment)
+    article_assigned = (
+        select(whole.id)
+        .where(whole.reviewer_id == user_id, col(whole.claim_id).is_(None), whole.article_id == Claim.article_id)
+        .correlate(Claim)
+        .exists()
+    )
+    by_claim = (
+        select(Claim)
+        .join(Assignment, col(Assignment.claim_id) == Claim.id)
+        .where(Assignment.reviewer_id == user_id, ~article_assigned, *pending)
+    )
+    return aliased(Claim, union_all(by_article, by_claim).subquery("queue"))
 
 
 def queue_for(session: Session, user: User, page: int = 1) -> QueuePage:
     """A page of the claims assigned to the user, by article (six queries, however many claims
     and articles the queue holds)."""
-    conditions = queue_conditions(user.id)
-    query = select(Claim).where(*conditions).order_by(Claim.article_id, Claim.position)
-    claims = page_of(session, query, page, QUEUE_PER_PAGE)
+    queued = queue_claims(user.id)
+    claims = page_of(session, select(queued).order_by(queued.article_id, queued.position), page, QUEUE_PER_PAGE)
     article_ids = sorted({c.article_id for c in claims.rows})
     if not article_ids:
         return QueuePage([], claims)
@@ -77,8 +89,9 @@ def queue_for(session: Session, user: User, page: int = 1) -> QueuePage:
     ).all()
     in_queue = dict(
         session.exec(
-            select(Claim.article_id, func.count()).where(col(Claim.article_id).in_(article_ids), *conditions)
-            .group_by(Claim.article_id)
+            select(queued.article_id, func.count())
+            .where(col(queued.article_id).in_(article_ids))
+            .group_by(queued.article_id)
         ).all()
     )
     groups = {a.id: QueueGroup(a, in_queue=in_queue.get(a.id, 0)) for a in articles}
