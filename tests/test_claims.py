@@ -32,11 +32,13 @@ def test_saving_a_verdict_with_htmx_returns_the_updated_card_and_highlight(clien
     assert card.select_one("h3 .chip").get_text() == "False"
     assert card.select_one(f"input[name=verdict][value='{false.id}']").has_attr("checked")
     assert card.select_one(".rationale-preview em").get_text() == "independent"
-    # Drawn with it: the list (the editor open under its row), and out of band the text's highlight.
-    assert response.headers["HX-Retarget"] == "#claims"
-    assert page.select_one(f"#claims #row-{claim.id} .chip").get_text() == "False"
-    mark = page.select_one(f"#text-part[hx-swap-oob] #hl-{claim.id}")
+    # The editor alone, and out of band what shows the claim elsewhere: its row, its highlight in
+    # the text, the progress line. Nothing else of the list or the text is drawn again.
+    assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == (f"#claim-{claim.id}", "outerHTML")
+    assert page.select_one(f"li#row-{claim.id}[hx-swap-oob] .chip").get_text() == "False"
+    mark = page.select_one(f"a#hl-{claim.id}[hx-swap-oob]")
     assert "verdict-false" in mark["class"]
+    assert page.select_one("#claims, #text-part") is None and len(page.select(".claim-row")) == 1
     assert "1 of 25 claims have a verdict" in page.select_one("#progress[hx-swap-oob]").get_text()
     assert "<html" not in response.get_data(as_text=True)
 
@@ -200,3 +202,19 @@ def test_claim_link_without_javascript_opens_the_article_at_the_claim(client, db
     response = client.get(f"/claims/{claim.id}")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/articles/{seed_article}?claim={claim.id}#claim-{claim.id}"
+
+
+def test_a_save_redraws_the_claims_mark_only_where_the_page_shows_its_part(client, db):
+    """The reviewer's page (HX-Current-URL) may show another part of the text than the open claim's:
+    then there is no mark to redraw, and none is sent (htmx would find nothing to swap)."""
+    from tests.conftest import create_seed_article
+
+    text = " ".join(f"The ministry said {n} soldiers died in town {n} on Monday." for n in range(45))
+    article_id = create_seed_article(client, text)
+    claim = claims_of(db, article_id)[0]
+    for part, marked in (("", True), ("1", True), ("2", False)):
+        page = f"http://localhost/articles/{article_id}?claim={claim.id}" + (f"&part={part}" if part else "")
+        response = post(client, f"/claims/{claim.id}", {"rationale": f"Part {part}.", "status": "in_progress"},
+                        htmx=True, headers={"HX-Current-URL": page})
+        assert response.status_code == 200
+        assert (html(response).select_one(f"#hl-{claim.id}") is not None) is marked, part

@@ -228,3 +228,37 @@ def test_a_claim_opened_although_triage_hides_it_is_listed_in_its_place(client, 
     positions = {c.id: c.position for c in claims}
     assert opened.id in rows and page.select_one(f"#claim-{opened.id}.claim-card")
     assert [positions[i] for i in rows] == sorted(positions[i] for i in rows)
+
+
+def test_the_review_page_a_card_and_a_save_take_as_many_queries_for_a_long_article_as_for_a_short_one(app, client):
+    """Each costs what one page of the list, one part of the text and one claim cost: the card
+    fragment reads neither the list nor the text."""
+    from tests.conftest import counted_queries, create_seed_article
+
+    def costs(sentences: int) -> tuple[int, int, int, list[str]]:
+        text = " ".join(f"The ministry said {n} soldiers died in town {n} on Monday." for n in range(sentences))
+        article_id = create_seed_article(client, text)
+        claim = claims_of_article(app, article_id)[sentences // 2]
+        page = f"/articles/{article_id}?claim={claim}"
+        hx = {"HX-Request": "true", "HX-Current-URL": f"http://localhost{page}"}
+        client.get(page)
+        with counted_queries(app) as review:
+            client.get(f"{page}&show=all")
+        with counted_queries(app) as card:
+            version = html(client.get(f"/claims/{claim}", headers=hx)).find(attrs={"data-version": True})["data-version"]
+        with counted_queries(app) as save:
+            response = post(client, f"/claims/{claim}", {"rationale": "Checked.", "status": "in_progress", "version": version},
+                            htmx=True, headers=hx)
+            assert response.status_code == 200
+        return len(review), len(card), len(save), card
+
+    short, long = costs(3), costs(200)
+    assert short[:3] == long[:3]
+    assert not any("count(*)" in statement or "OFFSET" in statement for statement in long[3])  # no list, no text part
+
+
+def claims_of_article(app, article_id: int) -> list[int]:
+    from sqlmodel import Session, select
+
+    with Session(app.extensions["factcheck.engine"]) as session:
+        return list(session.exec(select(Claim.id).where(Claim.article_id == article_id).order_by(Claim.position)))

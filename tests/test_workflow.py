@@ -184,7 +184,8 @@ def test_stored_done_claims_move_to_second_review(app, db, seed_article, runner)
     with engine.begin() as connection:  # as a database from before schema revisions held them
         connection.execute(text("UPDATE claim SET status = 'DONE' WHERE position < 2"))
         connection.execute(text("DROP TABLE alembic_version"))
-        connection.execute(text("DROP TABLE changestamp"))  # added by a later revision
+        connection.execute(text("DROP TABLE changestamp"))  # added by later revisions
+        connection.execute(text("DROP TABLE agreementcount"))
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     statuses = [c.status for c in claims_of(db, seed_article)[:3]]
     assert statuses == [ClaimStatus.NEEDS_SECOND_REVIEW, ClaimStatus.NEEDS_SECOND_REVIEW, ClaimStatus.TO_REVIEW]

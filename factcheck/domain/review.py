@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, false, func, or_, true
@@ -332,22 +332,18 @@ def part_of(position: int) -> int:
     return position // CLAIMS_PER_PART + 1
 
 
-@dataclass
-class ReviewPage:
-    """Everything the review page shows of one article, for one user, filters and open claim."""
+@dataclass(kw_only=True)
+class ClaimCard:
+    """What the open claim's editor shows, for one user: all a card fragment reads (a handful
+    of queries, whatever the article's length)."""
 
     article: Article
     scale: RatingScale
-    scales: list[RatingScale]  # the scales it may change to: none once a claim has a verdict
     ratings: list[Rating]
     ratings_by_id: dict[int, Rating]
-    counts: Counts
-    listing: ClaimList
-    part: TextPart
     open_claim: Claim | None  # the claim whose editor is open
     sources: dict[int, list[Source]]
     comments: dict[int, list[tuple[Comment, str]]]
-    assignees: dict[int, list[str]]  # claim id -> who has it (whole-article assignees for every claim)
     filters: Filters
     threshold: float
     status_choices: list[ClaimStatus]  # what this user may move a claim to
@@ -355,9 +351,22 @@ class ReviewPage:
     team: TeamView | None  # who works on it: for those who may assign only
     refusal: str | None = None  # why this user may not change the open claim, if they may not
     review_refusal: str | None = None  # why they may not change its verdict, rationale or status
+    has_next: bool = False  # whether a claim follows the open one (to merge with)
     conclusion_max: int = CONCLUSION_MAX_CHARS
     statuses: list[ClaimStatus] = field(default_factory=lambda: list(ClaimStatus))
     kinds: list[ClaimKind] = field(default_factory=lambda: list(ClaimKind))
+
+
+@dataclass(kw_only=True)
+class ReviewPage(ClaimCard):
+    """Everything the review page shows of one article: the open claim's card, and a page of the
+    list and a part of the text."""
+
+    scales: list[RatingScale]  # the scales it may change to: none once a claim has a verdict
+    counts: Counts
+    listing: ClaimList
+    part: TextPart
+    assignees: dict[int, list[str]]  # claim id -> who has it (whole-article assignees for every claim)
 
     # The names the templates have always used for these.
     @property
@@ -382,6 +391,37 @@ class ReviewPage:
         return self.counts.statuses
 
 
+def claim_card(
+    session: Session, article: Article, filters: Filters, user: User | None, *, with_team: bool, open_claim: Claim | None
+) -> ClaimCard:
+    """The open claim's editor as `user` sees it (none open: what the page around it shares)."""
+    ratings = ratings_for_scale(session, article.rating_scale_id)
+    carded = [open_claim.id] if open_claim is not None else []
+    access = claim_access(session, user, open_claim) if open_claim is not None and user is not None else None
+    return ClaimCard(
+        article=article,
+        scale=session.get(RatingScale, article.rating_scale_id),
+        ratings=ratings,
+        ratings_by_id={r.id: r for r in ratings},
+        open_claim=open_claim,
+        sources=sources_for_claims(session, carded),
+        comments=comment_threads(session, carded),
+        filters=filters,
+        threshold=decision_threshold(),
+        status_choices=[s for s in ClaimStatus if is_editor(user) or not s.signed_off],
+        blind=blind_view(session, user, article),
+        team=team_view(session, article) if with_team else None,
+        refusal=access.refusal if access else None,
+        review_refusal=access.review_refusal if access else None,
+        has_next=open_claim is not None and _has_next(session, open_claim),
+    )
+
+
+def _has_next(session: Session, claim: Claim) -> bool:
+    following = select(Claim.id).where(Claim.article_id == claim.article_id, Claim.position > claim.position)
+    return bool(session.exec(select(following.exists())).one())
+
+
 def review_page(
     session: Session,
     article: Article,
@@ -394,10 +434,9 @@ def review_page(
 ) -> ReviewPage:
     """The article's review page as `user` sees it: a page of the list, a part of the text (the
     open claim's, else `part`, else the first row's), and the open claim's editor."""
-    ratings = ratings_for_scale(session, article.rating_scale_id)
+    card = claim_card(session, article, filters, user, with_team=with_team, open_claim=open_claim)
     counts = claim_counts(session, article.id)
-    threshold = decision_threshold()
-    listing = claim_list(session, article.id, filters, threshold)
+    listing = claim_list(session, article.id, filters, card.threshold)
     if open_claim is not None and all(row.id != open_claim.id for row in listing.rows):
         # Opened from a link or the text although the list leaves it out: shown where the list's
         # order puts it, with its editor, so j and k go on from there.
@@ -406,33 +445,17 @@ def review_page(
         part = part_of(open_claim.position)
     elif part is None:
         part = part_of(listing.rows[0].position) if listing.rows else 1
-    carded = [open_claim.id] if open_claim is not None else []
-    access = claim_access(session, user, open_claim) if open_claim is not None and user is not None else None
-    page = ReviewPage(
-        article=article,
-        scale=session.get(RatingScale, article.rating_scale_id),
+    return ReviewPage(
+        **{f.name: getattr(card, f.name) for f in fields(ClaimCard)},
         scales=[] if counts.any_verdict else all_scales(session),
-        ratings=ratings,
-        ratings_by_id={r.id: r for r in ratings},
         counts=counts,
         listing=listing,
         part=text_part(session, article, part, counts.total + counts.dismissed),
-        open_claim=open_claim,
-        sources=sources_for_claims(session, carded),
-        comments=comment_threads(session, carded),
-        assignees=_assignees(session, article),
-        filters=filters,
-        threshold=threshold,
-        status_choices=[s for s in ClaimStatus if is_editor(user) or not s.signed_off],
-        blind=blind_view(session, user, article),
-        team=team_view(session, article) if with_team else None,
-        refusal=access.refusal if access else None,
-        review_refusal=access.review_refusal if access else None,
+        assignees=assignee_names(session, article),
     )
-    return page
 
 
-def _assignees(session: Session, article: Article) -> dict[int, list[str]]:
+def assignee_names(session: Session, article: Article) -> dict[int, list[str]]:
     """Who has each claim, by claim id; the whole article's assignees under key 0."""
     found: dict[int, list[str]] = defaultdict(list)
     for assignment, user in assignments_with_users(session, article.id):

@@ -120,6 +120,8 @@
       const row = currentRow() || card;
       row.scrollIntoView({ block: "nearest" });
       card.focus({ preventScroll: true });
+    } else if (!document.activeElement || document.activeElement === document.body) {
+      card.focus({ preventScroll: true }); // the editor alone was redrawn (a save): keys keep working
     }
   });
 

@@ -20,7 +20,7 @@ from factcheck.forms import SourceCreate, is_digits, parse_date, validation_mess
 from factcheck.models import Claim
 from factcheck.rendering import render_markdown
 from factcheck.views.auth import acting_user_id, current_user
-from factcheck.views.review import claim_url, list_response, page_filters, review_context
+from factcheck.views.review import card_context, claim_url, list_response, page_filters, review_context, saved_response
 from factcheck.views.web import refused_with, render, wants_fragment
 
 bp = Blueprint("claims", __name__)
@@ -31,14 +31,25 @@ SOURCE_FIELD_LABELS = {"url": "URL", "title": "Title", "publisher": "Publisher",
 
 
 def card_response(claim: Claim, **extra: Any) -> Response:
-    """After a change to a claim: for htmx the list with the claim's editor open (its row, the
-    text part and the progress line redrawn with it); without JavaScript, back to the review page
-    at the claim's editor."""
+    """After a change to a claim that may move it in the list (its check-worthiness): for htmx
+    the list with the claim's editor open (its row, the text part and the progress line redrawn
+    with it); without JavaScript, back to the review page at the claim's editor."""
     if not wants_fragment():
         return redirect(claim_url(claim, page_filters()), code=303)
     commit_changes()  # the change is made: what follows only draws it
     session = get_session()
     return list_response(session, get_article(session, claim.article_id), open_claim=claim, **extra)
+
+
+def saved_card(claim: Claim, **extra: Any) -> Response:
+    """After a change made in a claim's editor (a save, a source, a comment): for htmx the editor,
+    its row, its mark in the text and the progress line (views.review.saved_response); without
+    JavaScript, back to the review page at the claim's editor."""
+    if not wants_fragment():
+        return redirect(claim_url(claim, page_filters()), code=303)
+    commit_changes()  # the change is made: what follows only draws it
+    session = get_session()
+    return saved_response(session, get_article(session, claim.article_id), claim, **extra)
 
 
 def card_refused(
@@ -57,12 +68,13 @@ def card_refused(
     if source_form:
         extra["source_forms"] = {claim.id: request.form}
     article = get_article(session, claim.article_id)
-    context = review_context(session, article, page_filters(), open_claim=claim, **extra)
     if not wants_fragment():
-        return render("review/show.html", status=error.status, **context)
+        return render("review/show.html", status=error.status, **review_context(session, article, page_filters(),
+                                                                               open_claim=claim, **extra))
     # The answer belongs in the editor, not in the page's message area.
     htmx = {"retarget": f"#claim-{claim.id}", "reswap": "outerHTML"}
-    return render("review/show.html", ["claim_card"], status=error.status, htmx=htmx, claim=claim, **context)
+    context = card_context(session, article, page_filters(), claim, **extra)
+    return render("review/show.html", ["claim_card"], status=error.status, htmx=htmx, **context)
 
 
 @bp.get("/claims/<int:claim_id>")
@@ -72,8 +84,8 @@ def show(claim_id: int) -> Response:
     claim = get_claim(session, claim_id)
     if not wants_fragment():
         return redirect(claim_url(claim, Filters()))
-    context = review_context(session, get_article(session, claim.article_id), Filters(), open_claim=claim)
-    return render("review/show.html", ["claim_card"], claim=claim, **context)
+    context = card_context(session, get_article(session, claim.article_id), Filters(), claim)
+    return render("review/show.html", ["claim_card"], **context)
 
 
 @bp.post("/claims/<int:claim_id>")
@@ -101,7 +113,7 @@ def update(claim_id: int) -> Response:
         version=_version(form.get("version")),
         reason=form.get("reason", ""),
     )
-    return card_response(claim)
+    return saved_card(claim)
 
 
 def _verdict_id(value: str) -> int | None:
@@ -128,7 +140,7 @@ def add_source_view(claim_id: int) -> Response:
     session = get_session()
     claim = get_claim(session, claim_id)
     add_source(session, claim, _source_from(request.form), acting_user_id())
-    return card_response(claim)
+    return saved_card(claim)
 
 
 def _source_from(form: Any) -> SourceCreate:
@@ -157,7 +169,7 @@ def remove_source_view(claim_id: int, source_id: int) -> Response:
     session = get_session()
     claim = get_claim(session, claim_id)
     remove_source(session, claim, get_source(session, claim, source_id), acting_user_id())
-    return card_response(claim)
+    return saved_card(claim)
 
 
 @bp.post("/rationale/preview")

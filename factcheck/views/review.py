@@ -23,7 +23,12 @@ from factcheck.domain.review import (
     DISMISSED,
     SORTS,
     UNSCORED,
+    ClaimCard,
     Filters,
+    assignee_names,
+    claim_card,
+    claim_counts,
+    part_of,
     review_page,
     signal_reasons,
     worth_band,
@@ -62,29 +67,11 @@ def page_filters() -> Filters:
     return Filters.from_args(page_args())
 
 
-def review_context(
-    session: Session,
-    article: Article,
-    filters: Filters,
-    *,
-    open_claim: Claim | None = None,
-    part: int | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """Everything the review page's template takes: the page's data from the domain, and what
+def _shared(page: ClaimCard, **extra: Any) -> dict[str, Any]:
+    """What the editor's template takes besides the card's data: the helpers it calls, and what
     this request adds (errors to show in the editor or a form)."""
-    user = current_user()
-    page = review_page(
-        session, article, filters, user, with_team=may("assignments.create"), open_claim=open_claim, part=part
-    )
     return {
         **{field.name: getattr(page, field.name) for field in fields(page)},
-        "claims": page.claims,
-        "total": page.total,
-        "dismissed_count": page.dismissed_count,
-        "with_verdict": page.with_verdict,
-        "status_counts": page.status_counts,
-        "bulk": user is not None and may_use(session, user, "review.bulk", {"article_id": article.id}),
         "claims_per_part": CLAIMS_PER_PART,
         "worth_band": worth_band,
         "sorts": SORTS,
@@ -105,6 +92,40 @@ def review_context(
     }
 
 
+def card_context(session: Session, article: Article, filters: Filters, claim: Claim, **extra: Any) -> dict[str, Any]:
+    """What the review page's `claim_card` block takes to draw one claim's editor alone: that
+    claim's data, not the list's or the text's."""
+    card = claim_card(session, article, filters, current_user(), with_team=may("assignments.create"), open_claim=claim)
+    return _shared(card, claim=claim, **extra)
+
+
+def review_context(
+    session: Session,
+    article: Article,
+    filters: Filters,
+    *,
+    open_claim: Claim | None = None,
+    part: int | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """Everything the review page's template takes: the page's data from the domain, and what
+    this request adds (errors to show in the editor or a form)."""
+    user = current_user()
+    page = review_page(
+        session, article, filters, user, with_team=may("assignments.create"), open_claim=open_claim, part=part
+    )
+    return _shared(
+        page,
+        claims=page.claims,
+        total=page.total,
+        dismissed_count=page.dismissed_count,
+        with_verdict=page.with_verdict,
+        status_counts=page.status_counts,
+        bulk=user is not None and may_use(session, user, "review.bulk", {"article_id": article.id}),
+        **extra,
+    )
+
+
 def list_response(
     session: Session, article: Article, *, open_claim: Claim | None, htmx: dict[str, Any] | None = None, **extra: Any
 ) -> Response:
@@ -117,6 +138,31 @@ def list_response(
     )
     headers = {"retarget": "#claims", "reswap": "outerHTML", "trigger": "claim-saved", **(htmx or {})}
     return render("review/show.html", LIST_BLOCKS, htmx=headers, **context)
+
+
+def saved_response(session: Session, article: Article, claim: Claim, **extra: Any) -> Response:
+    """After a change made in a claim's editor that moves it nowhere in the list (a save, a source,
+    a comment): for htmx, the editor, and out of band its row, its mark in the text part shown
+    (that of the reviewer's page) and the progress line: what the one claim costs to draw."""
+    args = page_args()
+    counts = claim_counts(session, article.id)
+    user = current_user()
+    context = card_context(
+        session,
+        article,
+        Filters.from_args(args),
+        claim,
+        total=counts.total,
+        with_verdict=counts.with_verdict,
+        dismissed_count=counts.dismissed,
+        status_counts=counts.statuses,
+        assignees=assignee_names(session, article),
+        bulk=user is not None and may_use(session, user, "review.bulk", {"article_id": article.id}),
+        marked=(_int(args.get("part")) or part_of(claim.position)) == part_of(claim.position),
+        **extra,
+    )
+    htmx = {"retarget": f"#claim-{claim.id}", "reswap": "outerHTML", "trigger": "claim-saved"}
+    return render("review/_saved.html", htmx=htmx, **context)
 
 
 def review_url(article_id: int, filters: Filters, claim_id: int | None = None) -> str:
