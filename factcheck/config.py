@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +64,18 @@ def bundled(name: str) -> Path:
 def _instance_secret(instance: Path) -> str:
     """Read, or create once, a random secret kept beside the database (survives restarts)."""
     path = instance / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.touch(mode=0o600)
-    path.write_text(key)
-    return key
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        # Several server processes may start at once: the key is written whole under a name of
+        # its own, then linked into place, which fails if another process got there first. Every
+        # process then reads the one key that was placed (sessions hold in all of them).
+        handle, written = tempfile.mkstemp(prefix=".secret_key.", dir=instance)  # mode 0600
+        try:
+            with os.fdopen(handle, "w") as file:
+                file.write(secrets.token_hex(32))
+            os.link(written, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(written)
+    return path.read_text().strip()

@@ -59,8 +59,12 @@ def current_revision(engine: Engine) -> tuple[str | None, bool]:
     """The database's revision (None before the first), and whether it has no tables at all
     (or only Alembic's own, left empty by `factcheck db downgrade base`)."""
     with engine.connect() as connection:
+        # The tables first, then the revision: each read sees what was committed when it ran, and a
+        # new database is made in one transaction, so a worker reading while another makes it
+        # sees either no tables, or the latest revision; never tables without a revision (0.1.0).
+        tables = set(inspect(connection).get_table_names()) - {VERSION_TABLE}
         current = MigrationContext.configure(connection).get_current_revision()
-        empty = current is None and not set(inspect(connection).get_table_names()) - {VERSION_TABLE}
+        empty = current is None and not tables
     return current, empty
 
 

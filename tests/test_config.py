@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import stat
 import subprocess
 import sys
 import zipfile
@@ -26,6 +28,39 @@ def test_default_database_is_created_in_the_instance_folder(tmp_path, monkeypatc
     # The generated secret is kept, so sessions survive a restart.
     assert create_app().config["SECRET_KEY"] == app.config["SECRET_KEY"]
     app.extensions["factcheck.engine"].dispose()
+
+
+def test_the_generated_secret_is_kept_for_its_owner_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("FACTCHECK_SECRET_KEY", raising=False)
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    app.extensions["factcheck.engine"].dispose()
+    key = app.config["SECRET_KEY"]
+    stored = tmp_path / "instance" / "secret_key"
+    assert len(key) == 64 and stored.read_text() == key
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert [path.name for path in stored.parent.iterdir()] == ["secret_key"]  # no temp file left
+
+
+def test_server_processes_starting_at_once_use_the_key_stored_first(tmp_path, monkeypatch):
+    """Another worker (gunicorn -w 2) may store its key between this one's look and its write:
+    both must then use that key, or a session made by one is refused by the other."""
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(instance))
+    monkeypatch.delenv("FACTCHECK_SECRET_KEY", raising=False)
+    other_workers_key = "0f" * 32
+    token_hex = secrets.token_hex
+
+    def meanwhile_another_worker_stores_its_key(size: int) -> str:
+        (instance / "secret_key").write_text(other_workers_key)
+        return token_hex(size)
+
+    monkeypatch.setattr(secrets, "token_hex", meanwhile_another_worker_stores_its_key)
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    app.extensions["factcheck.engine"].dispose()
+    assert app.config["SECRET_KEY"] == other_workers_key
+    assert (instance / "secret_key").read_text() == other_workers_key
+    assert [path.name for path in instance.iterdir()] == ["secret_key"]
 
 
 def test_precedence_defaults_instance_env_test_config(tmp_path, monkeypatch):

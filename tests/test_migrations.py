@@ -25,6 +25,7 @@ from sqlmodel import Session, SQLModel, select
 
 from factcheck import create_app, schema
 from factcheck.commands import cli
+from factcheck.db import make_engine
 from factcheck.domain.agreement import tables_from_counts
 from factcheck.domain.blind import agreement_page, blind_label_counts
 from factcheck.domain.scales import DEFAULT_SCALE_NAME, PRESET_SCALES
@@ -541,3 +542,24 @@ def test_every_foreign_key_has_an_index(empty_database, factcheck):
         assert missing == []
     finally:
         engine.dispose()
+
+
+def test_a_worker_reading_while_another_creates_the_database_sees_it_new_or_made(tmp_path, monkeypatch):
+    """gunicorn workers start on a new SQLite file at once; one may finish creating it between
+    another's two reads (its tables, its revision): that one must not take it for a database made
+    before revisions (0.1.0) and stop."""
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    engine = make_engine(url)
+    real_inspect = schema.inspect
+
+    def inspect_while_another_worker_creates_it(connection):
+        alembic.upgrade(schema.alembic_config(url), "head")  # the other worker, done meanwhile
+        monkeypatch.setattr(schema, "inspect", real_inspect)
+        return real_inspect(connection)
+
+    monkeypatch.setattr(schema, "inspect", inspect_while_another_worker_creates_it)
+    try:
+        schema.check_database(engine, create_new=True)
+    finally:
+        engine.dispose()
+    assert revision_of(url) == head_revision()
