@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_REFRESH_EACH_REQUEST": False,
     # Pages kept in each server process's memory and served again until something on them changes
     # (factcheck.views.page_cache); 0 turns this off.
-    "PAGE_CACHE_MB": 64,
+    "PAGE_CACHE_MB": 8,  # a worker stays within 120 MB (bench/README.md, "Memory per worker")
     # After this many failed logins for one username within the window, its logins are refused.
     "LOGIN_MAX_FAILURES": 10,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,  # failures older than this no longer count
