@@ -6,6 +6,7 @@ bound to this app, and ours) and, for `split`, factcheck.extract.command.
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
@@ -62,7 +63,15 @@ class Factcheck(click.Group):
             formatter.write_dl(rows)
 
 
+def _set_debug(_ctx: click.Context, _param: click.Parameter, value: bool | None) -> None:
+    """As Flask's own --debug: the app is made in debug mode (FLASK_DEBUG), for any command."""
+    if value is not None:
+        os.environ["FLASK_DEBUG"] = "1" if value else "0"
+
+
 @click.group(cls=Factcheck)
+@click.option("--debug/--no-debug", default=None, expose_value=False, is_eager=True, callback=_set_debug,
+              help="Set debug mode.")
 @click.version_option(_version(), prog_name="factcheck", message="%(prog)s %(version)s")
 def cli() -> None:
     """factcheck: split news articles into claims, review them, export verdict reports."""

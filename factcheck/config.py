@@ -61,6 +61,16 @@ def bundled(name: str) -> Path:
     return packaged if packaged.is_dir() else package_dir.parent / name
 
 
+def _create_once(path: Path, text: str) -> None:
+    """Write `text` to a new file at `path` (mode 0600), unless a file is there already."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(handle, "w") as file:
+        file.write(text)
+
+
 def _instance_secret(instance: Path) -> str:
     """Read, or create once, a random secret kept beside the database (survives restarts)."""
     path = instance / "secret_key"
@@ -76,6 +86,8 @@ def _instance_secret(instance: Path) -> str:
             os.link(written, path)
         except FileExistsError:
             pass
+        except OSError:  # a file system without hard links: create the file only if it is not there
+            _create_once(path, Path(written).read_text())
         finally:
             os.unlink(written)
     return path.read_text().strip()

@@ -343,3 +343,15 @@ def test_the_overview_is_paged_and_filtered_by_assignee_in_a_fixed_number_of_que
     assert only_rob.select_one("nav.pages") is None
     nobody = html(editor.get(f"/assignments?reviewer={user_id(db, 'eddie')}"))
     assert "Nothing is assigned to this person" in nobody.get_text()
+
+
+def test_an_article_assigned_twice_to_the_same_person_queues_its_claims_once(app, editor, rita, db):
+    from factcheck.models import Assignment
+    from tests.conftest import store_articles
+
+    [article_id] = store_articles(app, 1)
+    db.add_all([Assignment(article_id=article_id, reviewer_id=user_id(db, "rita")) for _ in range(2)])  # a double submit
+    db.commit()
+    page = html(rita.get("/queue"))
+    assert len(page.select("table.queue tbody tr")) == 2
+    assert "2 claims" in page.select_one("section.queue-article h2 .meta").get_text()

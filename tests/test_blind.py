@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from factcheck.domain.blind import OWN_BLIND_ARTICLE
 from factcheck.domain.scales import DEFAULT_SCALE_NAME
@@ -447,3 +447,40 @@ def test_the_agreement_page_is_drawn_again_when_what_it_counts_changes(app, team
     with counted_queries(app) as after:
         assert pair_row()[1:3] == ["4", "50%"]
     assert len(after) == len(four)
+
+
+def test_two_reviewers_giving_verdicts_on_one_claim_at_once_are_counted_as_a_pair(app, db):
+    """The second waits for the first's commit before it reads the claim's verdicts, so the pair
+    is counted whichever commits first."""
+    import threading
+
+    from factcheck.domain.agreement import tables_from_counts
+    from factcheck.domain.blind import agreement_page, blind_label_counts, give_verdict
+    from factcheck.models import Assignment, User
+    from tests.conftest import make_user, store_articles
+
+    first, second = make_user(app, "ann"), make_user(app, "ben")
+    [article_id] = store_articles(app, 1)
+    db.get(Article, article_id).blind_review = True
+    db.add_all(Assignment(article_id=article_id, reviewer_id=r.id) for r in (first, second))
+    db.commit()
+    claim_id = claims_of(db, article_id)[0].id
+    true = rating(db, "True").id
+    engine = app.extensions["factcheck.engine"]
+    with Session(engine) as one:
+        give_verdict(one, one.get(Claim, claim_id), one.get(User, first.id), true, "")  # not committed yet
+
+        def other_reviewer() -> None:
+            with Session(engine) as two:
+                give_verdict(two, two.get(Claim, claim_id), two.get(User, second.id), true, "")
+                two.commit()
+
+        thread = threading.Thread(target=other_reviewer)
+        thread.start()
+        thread.join(timeout=0.5)  # it waits on the first's stamps
+        one.commit()
+        thread.join(timeout=10)
+    db.expire_all()
+    kept, _ = agreement_page(db, 1)
+    afresh = tables_from_counts(*(blind_label_counts(db, by, [article_id]) for by in ("pair", "article", "month")))
+    assert kept == afresh and kept.by_pair[(first.id, second.id)].n == 1

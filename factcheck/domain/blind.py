@@ -23,8 +23,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
+from factcheck.domain import changes
 from factcheck.domain.agreement import AgreementTables, BlindRating, LabelCount, tables_from_counts
 from factcheck.domain.assignments import is_assigned
+from factcheck.domain.changes import BLIND, article_scope
 from factcheck.domain.claims import claims_for_article, rows_by_claim, update_claim
 from factcheck.domain.paging import Page, page_of
 from factcheck.domain.scales import ratings_for_scale
@@ -131,6 +133,9 @@ def give_verdict(session: Session, claim: Claim, user: User, verdict_id: int | N
     rationale = rationale.replace("\r\n", "\n")
     if len(rationale) > RATIONALE_MAX_CHARS:
         raise InvalidInput(f"The rationale is {len(rationale):,} characters; the limit is {RATIONALE_MAX_CHARS:,}.")
+    # Two reviewers giving their verdicts on one claim at once must each see the other's: the
+    # stamps first, so the second waits for the first's commit before reading the claim's verdicts.
+    changes.lock(session, [article_scope(claim.article_id), BLIND])
     verdicts = verdicts_for_claims(session, [claim.id])[claim.id]
     others = [v for v in verdicts if v.reviewer_id != user.id]
     verdict = next((v for v in verdicts if v.reviewer_id == user.id), None)
@@ -144,7 +149,7 @@ def give_verdict(session: Session, claim: Claim, user: User, verdict_id: int | N
     verdict.given = utcnow()
     counts.update(_pairs_of(verdict, others))
     session.add(verdict)
-    session.flush()  # the verdict first: its stamps are taken before the counts' rows (changes.py)
+    session.flush()
     _count_pairs(session, claim.article_id, counts)
     return verdict
 
@@ -372,7 +377,7 @@ def _month(session: Session, moment: ColumnElement) -> ColumnElement[str]:
     seven characters (much cheaper than strftime over many rows)."""
     if session.get_bind().dialect.name == "sqlite":
         return func.substr(moment, 1, 7)
-    return func.to_char(moment, "YYYY-MM")
+    return func.to_char(func.timezone("UTC", moment), "YYYY-MM")  # in UTC, whatever the server's zone
 
 
 def blind_ratings(session: Session) -> list[BlindRating]:

@@ -120,6 +120,13 @@ def _bump_once(session: OrmSession, scopes: Iterable[str]) -> None:
         done.update(new)
 
 
+def lock(session: Session, scopes: Iterable[str]) -> None:
+    """Bump these stamps now, before reading what a change depends on: their rows stay locked to
+    this transaction, so another writer of the same scopes waits for its commit and then reads
+    what it wrote (PostgreSQL's row lock; SQLite's one writer)."""
+    _bump_once(session, scopes)
+
+
 def _transaction_over(session: OrmSession, *_args: object) -> None:
     session.info.pop(_BUMPED, None)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, or_, union_all
+from sqlalchemy import and_, case, false, func, or_, union
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
@@ -73,7 +73,7 @@ def queue_claims(user_id: int) -> Any:
         .join(Assignment, col(Assignment.claim_id) == Claim.id)
         .where(Assignment.reviewer_id == user_id, ~article_assigned, *pending)
     )
-    return aliased(Claim, union_all(by_article, by_claim).subquery("queue"))
+    return aliased(Claim, union(by_article, by_claim).subquery("queue"))  # once, if assigned twice
 
 
 def queue_for(session: Session, user: User, page: int = 1) -> QueuePage:

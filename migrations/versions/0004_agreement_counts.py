@@ -31,8 +31,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("grouping", "group_key", "first_label_id", "second_label_id"),
     )
-    # The month of the later verdict: SQLite keeps times as ISO text.
-    month = "substr({0}, 1, 7)" if op.get_bind().dialect.name == "sqlite" else "to_char({0}, 'YYYY-MM')"
+    # The month of the later verdict, in UTC: SQLite keeps times as ISO text (UTC); PostgreSQL's
+    # to_char would use the server's time zone.
+    month = "substr({0}, 1, 7)" if op.get_bind().dialect.name == "sqlite" else "to_char(({0}) AT TIME ZONE 'UTC', 'YYYY-MM')"
     later = "CASE WHEN a.given >= b.given THEN a.given ELSE b.given END"
     groups = {
         "pair": "CAST(a.reviewer_id AS VARCHAR(20)) || '-' || CAST(b.reviewer_id AS VARCHAR(20))",
