@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, or_, union
+from sqlalchemy import and_, case, false, func, or_, union_all
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
@@ -58,9 +58,8 @@ def queue_claims(user_id: int) -> Any:
     reads the assigned claims only, however many claims are stored."""
     pending = (col(Claim.dismissed) == false(), col(Claim.status).not_in([ClaimStatus(s) for s in SIGNED_OFF_STATUSES]))
     whole_article = and_(Assignment.reviewer_id == user_id, col(Assignment.claim_id).is_(None))
-    by_article = (
-        select(Claim).join(Assignment, col(Assignment.article_id) == Claim.article_id).where(whole_article, *pending)
-    )
+    # IN, not a join: an article assigned twice to the same person (a double submit) lists its claims once.
+    by_article = select(Claim).where(col(Claim.article_id).in_(select(Assignment.article_id).where(whole_article)), *pending)
     whole = aliased(Assignment)
     article_assigned = (
         select(whole.id)
@@ -73,7 +72,7 @@ def queue_claims(user_id: int) -> Any:
         .join(Assignment, col(Assignment.claim_id) == Claim.id)
         .where(Assignment.reviewer_id == user_id, ~article_assigned, *pending)
     )
-    return aliased(Claim, union(by_article, by_claim).subquery("queue"))  # once, if assigned twice
+    return aliased(Claim, union_all(by_article, by_claim).subquery("queue"))
 
 
 def queue_for(session: Session, user: User, page: int = 1) -> QueuePage:
