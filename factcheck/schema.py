@@ -21,7 +21,7 @@ from alembic.util import CommandError
 from sqlalchemy import Engine, inspect
 
 from factcheck.config import bundled
-from factcheck.errors import DatabaseOutOfDate, MigrationFailed  # noqa: F401 (raised here; imported from here too)
+from factcheck.errors import DatabaseOutOfDate
 
 MIGRATIONS_DIR = bundled("migrations")
 VERSION_TABLE = "alembic_version"

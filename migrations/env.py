@@ -21,7 +21,8 @@ from sqlmodel import SQLModel
 
 import factcheck.models  # noqa: F401 (the tables, on SQLModel.metadata)
 from factcheck.db import make_engine
-from factcheck.schema import READ_ONLY, MigrationFailed
+from factcheck.errors import MigrationFailed
+from factcheck.schema import READ_ONLY
 
 #: How long a migration waits for another one (or a writer) to let go of a SQLite database.
 SQLITE_WAIT_MS = 60_000

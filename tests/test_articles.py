@@ -93,7 +93,7 @@ def test_home_shows_a_page_of_articles_newest_first_with_links_to_the_others(app
     assert len(html(client.get("/?page=x%00")).select("table.articles tbody tr")) == ARTICLES_PER_PAGE
 
 
-def test_home_takes_as_many_queries_for_a_thousand_articles_as_for_one(app, client):
+def test_home_takes_as_many_queries_for_a_hundred_articles_as_for_one(app, client):
     """The home page reads one page of articles and their counts, never the whole table."""
     store_articles(app, 1)
     client.get("/")

@@ -37,6 +37,10 @@ class Kappa:
         return self.n > 0 and self.value is None
 
 
+#: Kappa where there are no pairs at all.
+NO_PAIRS = Kappa(0, None, None, None)
+
+
 def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> Kappa:
     """Cohen's kappa for two raters: one (first rater's label, second rater's label) per item."""
     return kappa_of_counts(Counter(pairs))
@@ -46,7 +50,7 @@ def kappa_of_counts(counts: Mapping[tuple[Hashable, Hashable], int]) -> Kappa:
     """Cohen's kappa from how many items got each (first rater's label, second rater's label)."""
     n = sum(counts.values())
     if n == 0:
-        return Kappa(0, None, None, None)
+        return NO_PAIRS
     observed = sum(number for (a, b), number in counts.items() if a == b) / n
     first: Counter[Hashable] = Counter()
     second: Counter[Hashable] = Counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func
 from sqlalchemy.orm import defer
@@ -63,10 +63,12 @@ def articles_with_progress(session: Session, page: int = 1) -> Page[ArticleProgr
     )
     articles = page_of(session, query, page, ARTICLES_PER_PAGE)
     progress = {a.id: ArticleProgress(a) for a in articles.rows}
+    if not progress:
+        return replace(articles, rows=[])
     shown = col(Claim.article_id).in_(list(progress))
     totals = session.exec(
         select(Claim.article_id, Claim.status, func.count()).where(shown).group_by(Claim.article_id, Claim.status)
-    ).all() if progress else []
+    ).all()
     for article_id, status, count in totals:
         progress[article_id].total += count
         row = progress[article_id]
@@ -82,17 +84,17 @@ def articles_with_progress(session: Session, page: int = 1) -> Page[ArticleProgr
         .where(shown)
         .group_by(Claim.article_id, Rating.label, Rating.position)
         .order_by(Rating.position)
-    ).all() if progress else []
+    ).all()
     for article_id, label, _position, count in mix:
         progress[article_id].with_verdict += count
         progress[article_id].verdicts[label] = count
     concluded = session.exec(
         select(Claim.article_id, func.count()).where(shown, Claim.conclusion != "").group_by(Claim.article_id)
-    ).all() if progress else []
+    ).all()
     for article_id, count in concluded:
         progress[article_id].with_verdict += count
         progress[article_id].verdicts["Conclusion"] = count
-    return Page(list(progress.values()), articles.number, articles.pages, articles.total, articles.offset)
+    return replace(articles, rows=list(progress.values()))
 
 
 def content_hash(text: str) -> str:

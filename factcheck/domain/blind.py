@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
@@ -79,15 +77,8 @@ def own_verdicts(session: Session, user: User, article_id: int) -> dict[int, Bli
 
 def settled_claim_ids(session: Session, article_id: int) -> set[int]:
     """Claims of the article whose blind verdicts an editor has settled."""
-    return settled_claim_ids_in(session, [article_id])
-
-
-def settled_claim_ids_in(session: Session, article_ids: list[int]) -> set[int]:
-    """Claims of these articles whose blind verdicts an editor has settled (one query)."""
-    if not article_ids:
-        return set()
     query = select(BlindVerdict.claim_id).where(
-        col(BlindVerdict.article_id).in_(article_ids), col(BlindVerdict.settled).is_not(None)
+        BlindVerdict.article_id == article_id, col(BlindVerdict.settled).is_not(None)
     )
     return set(session.exec(query).all())
 
@@ -150,7 +141,7 @@ def give_verdict(session: Session, claim: Claim, user: User, verdict_id: int | N
     counts.update(_pairs_of(verdict, others))
     session.add(verdict)
     session.flush()
-    _count_pairs(session, claim.article_id, counts)
+    _count_pairs(session, counts)
     return verdict
 
 
@@ -171,7 +162,7 @@ def _pairs_of(verdict: BlindVerdict, others: list[BlindVerdict]) -> list[tuple[s
     return found
 
 
-def _count_pairs(session: Session, article_id: int, counts: Counter[tuple[str, str, int, int]]) -> None:
+def _count_pairs(session: Session, counts: Counter[tuple[str, str, int, int]]) -> None:
     """Add these changes to the agreement counts (one upsert; in a fixed order, so two writers
     never wait on each other's rows in opposite orders)."""
     rows = [
@@ -179,16 +170,9 @@ def _count_pairs(session: Session, article_id: int, counts: Counter[tuple[str, s
         for (grouping, key, first, second), change in sorted(counts.items())
         if change
     ]
-    if not rows:
-        return
-    table = AgreementCount.__table__
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.grouping, table.c.group_key, table.c.first_label_id, table.c.second_label_id],
-        set_={"n": table.c.n + statement.excluded.n},
-    )
-    session.execute(statement.execution_options(article_id=article_id))
+    # On the connection: give_verdict has locked the article's and the blind stamps already.
+    key = ["grouping", "group_key", "first_label_id", "second_label_id"]
+    changes.add_counts(session.connection(), AgreementCount.__table__, rows, key=key, counter="n")
 
 
 def settle_with(session: Session, claim: Claim, blind_verdict_id: int | None, editor: User) -> None:
@@ -297,18 +281,6 @@ def accept_agreements(session: Session, article: Article, editor: User) -> tuple
     return settled, skipped
 
 
-def _verdict_pairs() -> tuple[Any, Any, Any]:
-    """Two reviewers' blind verdicts on the same claim (the lower reviewer id first): the two
-    verdicts, and a function that makes the query of these columns from them."""
-    first, second = aliased(BlindVerdict), aliased(BlindVerdict)
-
-    def query(*columns: Any) -> Any:
-        paired = and_(second.claim_id == first.claim_id, first.reviewer_id < second.reviewer_id)
-        return select(*columns).select_from(first).join(second, paired)
-
-    return first, second, query
-
-
 def blind_label_counts(session: Session, by: str, article_ids: list[int] | None = None) -> list[LabelCount]:
     """Every two reviewers' blind verdicts on the same claims, counted afresh in SQL by the two labels
     and `by`: "pair" (of reviewers), "month" (of the later verdict) or "article" (of these articles
@@ -359,7 +331,7 @@ def agreement_page(session: Session, page: int) -> tuple[AgreementTables, Page[A
             for c in session.exec(rows)
         ]
 
-    tables = tables_from_counts(counts("pair"), counts("article", shown) if shown else [], counts("month"))
+    tables = tables_from_counts(counts("pair"), counts("article", shown), counts("month"))
     return tables, articles
 
 

@@ -22,8 +22,9 @@ read (a, s): factcheck.views.page_cache serves it again until then, across proce
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, event, select
+from sqlalchemy import Connection, Table, bindparam, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState
@@ -63,15 +64,20 @@ def stamps(session: Session, scopes: Iterable[str]) -> tuple[tuple[str, int], ..
 def bump(connection: Connection, scopes: Iterable[str]) -> None:
     """Count one more change in each scope (creating its stamp on its first change); sorted, so
     two PostgreSQL transactions lock the stamps they share in the same order."""
-    values = [{"scope": scope, "version": 1} for scope in sorted(set(scopes))]
-    if not values:
+    rows = [{"scope": scope, "version": 1} for scope in sorted(set(scopes))]
+    add_counts(connection, ChangeStamp.__table__, rows, key=["scope"], counter="version")
+
+
+def add_counts(connection: Connection, table: Table, rows: list[dict[str, Any]], *, key: list[str], counter: str) -> None:
+    """Insert these rows, or add each one's `counter` to that of the row stored with the same
+    `key` (its unique columns): one INSERT ... ON CONFLICT DO UPDATE, on SQLite and PostgreSQL.
+    Rows are written in the order given: callers keep it fixed, so writers lock them alike."""
+    if not rows:
         return
-    table = ChangeStamp.__table__
     insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(values)
-    connection.execute(
-        statement.on_conflict_do_update(index_elements=[table.c.scope], set_={"version": table.c.version + 1})
-    )
+    statement = insert(table).values(rows)
+    added = {counter: table.c[counter] + statement.excluded[counter]}
+    connection.execute(statement.on_conflict_do_update(index_elements=[table.c[name] for name in key], set_=added))
 
 
 def _flushed_scopes(session: OrmSession) -> set[str]:

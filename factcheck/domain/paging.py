@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import func, literal_column
 from sqlmodel import Session, select
 
+from factcheck.forms import is_digits
+
 Row = TypeVar("Row")
 
 
@@ -26,7 +28,7 @@ class Page(Generic[Row]):
 def page_number(value: str | None) -> int:
     """A `page` query argument as a page number: 1 for anything that is not a positive number."""
     value = (value or "").strip()
-    return max(1, int(value)) if value.isdigit() and value.isascii() and len(value) < 10 else 1
+    return max(1, int(value)) if is_digits(value) else 1
 
 
 def count(session: Session, query: Any) -> int:

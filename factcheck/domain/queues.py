@@ -15,6 +15,9 @@ from factcheck.domain.paging import Page, page_of
 from factcheck.models import Article, Assignment, BlindVerdict, Claim, User
 from factcheck.vocabulary import SIGNED_OFF_STATUSES, ClaimStatus
 
+#: The statuses of claims that need nothing more from their reviewer, as SQL compares them.
+SIGNED_OFF = [status for status in ClaimStatus if status.signed_off]
+
 
 def is_finished(claim: Claim) -> bool:
     """True once a claim is approved or published: it needs nothing more from its reviewer."""
@@ -56,7 +59,7 @@ def queue_claims(user_id: int) -> Any:
     them, directly or through their article, not dismissed and not yet approved or published.
     Each kind of assignment leads to its claims by an index (a union of the two), so the query
     reads the assigned claims only, however many claims are stored."""
-    pending = (col(Claim.dismissed) == false(), col(Claim.status).not_in([ClaimStatus(s) for s in SIGNED_OFF_STATUSES]))
+    pending = (col(Claim.dismissed) == false(), col(Claim.status).not_in(SIGNED_OFF))
     whole_article = and_(Assignment.reviewer_id == user_id, col(Assignment.claim_id).is_(None))
     # IN, not a join: an article assigned twice to the same person (a double submit) lists its claims once.
     by_article = select(Claim).where(col(Claim.article_id).in_(select(Assignment.article_id).where(whole_article)), *pending)
@@ -158,7 +161,7 @@ def _progress_columns() -> tuple[Any, ...]:
         .exists()
     )
     theirs = or_(and_(has_verdict_sql(), col(Claim.submitted_by_id) == Assignment.reviewer_id), blind_given)
-    finished = col(Claim.status).in_([ClaimStatus(s) for s in SIGNED_OFF_STATUSES])
+    finished = col(Claim.status).in_(SIGNED_OFF)
     return (
         func.count(Claim.id),
         func.coalesce(func.sum(case((finished, 1), else_=0)), 0),

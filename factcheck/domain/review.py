@@ -24,6 +24,7 @@ from factcheck.domain.assignments import TeamView, assignments_with_users, team_
 from factcheck.domain.blind import BlindView, blind_view
 from factcheck.domain.claims import has_verdict_sql, sources_for_claims
 from factcheck.domain.history import comment_threads
+from factcheck.domain.paging import page_number
 from factcheck.domain.permissions import claim_access
 from factcheck.domain.scales import all_scales, ratings_for_scale
 from factcheck.domain.workflow import is_editor
@@ -70,7 +71,7 @@ class Filters:
             sort=sort if sort in SORTS else "position",
             dismissed=dismissed if dismissed in DISMISSED else "",
             show=SHOW_ALL if args.get("show", "") == SHOW_ALL else "",
-            page=max(1, int(page)) if is_digits(page) else 1,
+            page=page_number(page),
         )
 
     def args(self, **changes: Any) -> dict[str, str]:
@@ -368,27 +369,10 @@ class ReviewPage(ClaimCard):
     part: TextPart
     assignees: dict[int, list[str]]  # claim id -> who has it (whole-article assignees for every claim)
 
-    # The names the templates have always used for these.
     @property
     def claims(self) -> list[Claim]:
-        """The rows of the list."""
+        """The rows of the list (the name the templates use)."""
         return self.listing.rows
-
-    @property
-    def total(self) -> int:
-        return self.counts.total
-
-    @property
-    def dismissed_count(self) -> int:
-        return self.counts.dismissed
-
-    @property
-    def with_verdict(self) -> int:
-        return self.counts.with_verdict
-
-    @property
-    def status_counts(self) -> dict[ClaimStatus, int]:
-        return self.counts.statuses
 
 
 def claim_card(

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from factcheck.db import commit_changes, get_session
 from factcheck.domain.accounts import users_by_id
-from factcheck.domain.agreement import Kappa, describe
+from factcheck.domain.agreement import NO_PAIRS, describe
 from factcheck.domain.articles import get_article
 from factcheck.domain.blind import (
     SignedOff,
@@ -158,4 +158,4 @@ def _agreement_page(number: int) -> Response:
     session = get_session()
     tables, articles = agreement_page(session, number)
     return render("blind/agreement.html", tables=tables, articles=articles, users=users_by_id(session), describe=describe,
-                  no_pairs=Kappa(0, None, None, None))
+                  no_pairs=NO_PAIRS)

@@ -30,26 +30,19 @@ SOURCE_FIELD_LABELS = {"url": "URL", "title": "Title", "publisher": "Publisher",
                        "stance": "Stance", "accessed": "Accessed on"}
 
 
-def card_response(claim: Claim, **extra: Any) -> Response:
-    """After a change to a claim that may move it in the list (its check-worthiness): for htmx
-    the list with the claim's editor open (its row, the text part and the progress line redrawn
-    with it); without JavaScript, back to the review page at the claim's editor."""
-    if not wants_fragment():
-        return redirect(claim_url(claim, page_filters()), code=303)
-    commit_changes()  # the change is made: what follows only draws it
-    session = get_session()
-    return list_response(session, get_article(session, claim.article_id), open_claim=claim, **extra)
-
-
-def saved_card(claim: Claim, **extra: Any) -> Response:
-    """After a change made in a claim's editor (a save, a source, a comment): for htmx the editor,
-    its row, its mark in the text and the progress line (views.review.saved_response); without
+def card_response(claim: Claim, *, moved: bool = False, **extra: Any) -> Response:
+    """After a change made in a claim's editor: for htmx the editor, its row, its mark in the text
+    and the progress line (views.review.saved_response), or, when the change may move the claim
+    in the list (`moved`: its check-worthiness), the whole list with the editor open; without
     JavaScript, back to the review page at the claim's editor."""
     if not wants_fragment():
         return redirect(claim_url(claim, page_filters()), code=303)
     commit_changes()  # the change is made: what follows only draws it
     session = get_session()
-    return saved_response(session, get_article(session, claim.article_id), claim, **extra)
+    article = get_article(session, claim.article_id)
+    if moved:
+        return list_response(session, article, open_claim=claim, **extra)
+    return saved_response(session, article, claim, **extra)
 
 
 def card_refused(
@@ -113,7 +106,7 @@ def update(claim_id: int) -> Response:
         version=_version(form.get("version")),
         reason=form.get("reason", ""),
     )
-    return saved_card(claim)
+    return card_response(claim)
 
 
 def _verdict_id(value: str) -> int | None:
@@ -140,7 +133,7 @@ def add_source_view(claim_id: int) -> Response:
     session = get_session()
     claim = get_claim(session, claim_id)
     add_source(session, claim, _source_from(request.form), acting_user_id())
-    return saved_card(claim)
+    return card_response(claim)
 
 
 def _source_from(form: Any) -> SourceCreate:
@@ -169,7 +162,7 @@ def remove_source_view(claim_id: int, source_id: int) -> Response:
     session = get_session()
     claim = get_claim(session, claim_id)
     remove_source(session, claim, get_source(session, claim, source_id), acting_user_id())
-    return saved_card(claim)
+    return card_response(claim)
 
 
 @bp.post("/rationale/preview")

@@ -12,7 +12,7 @@ from factcheck.domain.workflow import MIN_SOURCES_LIMIT, set_min_sources
 from factcheck.errors import FactcheckError
 from factcheck.forms import is_digits
 from factcheck.views.auth import current_user
-from factcheck.views.claims import card_refused, saved_card
+from factcheck.views.claims import card_refused, card_response
 from factcheck.views.web import refused_with, render
 
 bp = Blueprint("editorial", __name__)
@@ -29,7 +29,7 @@ def add_comment_view(claim_id: int) -> Response:
     session = get_session()
     claim = get_claim(session, claim_id)
     add_comment(session, claim, current_user(), request.form.get("body", ""))
-    return saved_card(claim, open_comments=claim.id)
+    return card_response(claim, open_comments=claim.id)
 
 
 @bp.get("/approval-rules")

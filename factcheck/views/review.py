@@ -24,6 +24,7 @@ from factcheck.domain.review import (
     SORTS,
     UNSCORED,
     ClaimCard,
+    Counts,
     Filters,
     assignee_names,
     claim_card,
@@ -38,7 +39,7 @@ from factcheck.domain.shaping import default_split, split_points
 from factcheck.domain.workflow import seen_digest
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.forms import is_digits
-from factcheck.models import Article, Claim
+from factcheck.models import Article, Claim, User
 from factcheck.views.auth import current_user, may
 from factcheck.views.page_cache import served_again
 from factcheck.views.web import refused_with, render, wants_fragment
@@ -92,6 +93,17 @@ def _shared(page: ClaimCard, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _progress(counts: Counts) -> dict[str, Any]:
+    """The article's claim counts as the progress line (review/_progress.html) names them."""
+    return {"total": counts.total, "with_verdict": counts.with_verdict, "dismissed_count": counts.dismissed,
+            "status_counts": counts.statuses}
+
+
+def _may_bulk(session: Session, user: User | None, article: Article) -> bool:
+    """Whether the list offers this user its bulk changes."""
+    return user is not None and may_use(session, user, "review.bulk", {"article_id": article.id})
+
+
 def card_context(session: Session, article: Article, filters: Filters, claim: Claim, **extra: Any) -> dict[str, Any]:
     """What the review page's `claim_card` block takes to draw one claim's editor alone: that
     claim's data, not the list's or the text's."""
@@ -114,16 +126,7 @@ def review_context(
     page = review_page(
         session, article, filters, user, with_team=may("assignments.create"), open_claim=open_claim, part=part
     )
-    return _shared(
-        page,
-        claims=page.claims,
-        total=page.total,
-        dismissed_count=page.dismissed_count,
-        with_verdict=page.with_verdict,
-        status_counts=page.status_counts,
-        bulk=user is not None and may_use(session, user, "review.bulk", {"article_id": article.id}),
-        **extra,
-    )
+    return _shared(page, claims=page.claims, bulk=_may_bulk(session, user, article), **_progress(page.counts), **extra)
 
 
 def list_response(
@@ -145,19 +148,15 @@ def saved_response(session: Session, article: Article, claim: Claim, **extra: An
     a comment): for htmx, the editor, and out of band its row, its mark in the text part shown
     (that of the reviewer's page) and the progress line: what the one claim costs to draw."""
     args = page_args()
-    counts = claim_counts(session, article.id)
     user = current_user()
     context = card_context(
         session,
         article,
         Filters.from_args(args),
         claim,
-        total=counts.total,
-        with_verdict=counts.with_verdict,
-        dismissed_count=counts.dismissed,
-        status_counts=counts.statuses,
+        **_progress(claim_counts(session, article.id)),
         assignees=assignee_names(session, article),
-        bulk=user is not None and may_use(session, user, "review.bulk", {"article_id": article.id}),
+        bulk=_may_bulk(session, user, article),
         marked=(_int(args.get("part")) or part_of(claim.position)) == part_of(claim.position),
         **extra,
     )

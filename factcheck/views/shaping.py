@@ -121,7 +121,7 @@ def worth_checking(claim_id: int) -> Response:
     if value not in WORTH_VALUES:
         raise InvalidInput(f"Unknown check-worthiness call {value!r}.")
     set_worth_checking(session, claim, WORTH_VALUES[value], user_id=acting_user_id())
-    return card_response(claim)
+    return card_response(claim, moved=True)
 
 
 def _shaped(article: Article, focus: Iterable[Claim | None]) -> Response:
