@@ -17,14 +17,17 @@ from factcheck.errors import DatabaseOutOfDate
 #: Every command and the line `factcheck --help` shows for it: its own short help
 #: (tests/test_cli.py checks that they agree).
 COMMANDS = {
+    "archive": "The archive of published fact-checks that new claims are matched against.",
     "create-user": "Add a user.",
     "db": "Schema revisions (Alembic): upgrade, downgrade, current, history, revision, check.",
     "export": "Export an article: the Markdown report (md) or the full record that `import` restores (json).",
     "import": "Import articles from files, folders and web addresses; print each new article's id.",
     "init-db": "Create the tables and the preset rating scales, or bring them up to date (`factcheck db upgrade`).",
+    "match": "Print the earlier checks a claim matches, best first.",
     "permissions": "Print who may do what, as the Markdown table in the README.",
     "routes": "Show the routes for the app.",
     "run": "Run a development server.",
+    "search": "The full-text indexes search and matching read.",
     "shell": "Run a shell in the app context.",
     "split": 'Split an article into claims: one JSON object {"start", "end", "text"} per line.',
 }

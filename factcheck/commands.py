@@ -22,6 +22,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo
 
 from factcheck.app import create_app
+from factcheck.archive.command import archive_group
 from factcheck.db import transaction
 from factcheck.domain.accounts import HashParameters, create_user, find_user
 from factcheck.domain.articles import get_article
@@ -30,6 +31,7 @@ from factcheck.domain.permissions import permission_table
 from factcheck.domain.records import article_record
 from factcheck.errors import FactcheckError, MigrationFailed
 from factcheck.extract.command import split_command
+from factcheck.matching.command import match_command
 from factcheck.report import record_json, report_markdown
 from factcheck.schema import (
     alembic_config,
@@ -38,6 +40,7 @@ from factcheck.schema import (
     head_revision,
     out_of_date,
 )
+from factcheck.search.command import search_group
 from factcheck.vocabulary import Role
 
 # ScriptInfo.data key: False while a `factcheck db` command builds the app.
@@ -79,6 +82,9 @@ def _engine():  # noqa: ANN202 (an Engine)
 
 
 cli.add_command(split_command)
+cli.add_command(search_group)
+cli.add_command(archive_group)
+cli.add_command(match_command)
 
 
 @cli.command("import")

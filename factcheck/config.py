@@ -15,6 +15,10 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: sqlite file instance/factcheck.sqlite
     "SECRET_KEY": None,  # None: generated once into instance/secret_key
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # uploads and form posts, bytes
+    "ARCHIVE_UPLOAD_MAX_MB": 64,  # an archive file uploaded on the Archive page (the CLI has no limit)
+    # Claims still under review whose earlier checks are looked for again after an archive import:
+    # the newest this many (the upload page's import waits for it; the CLI's shows a summary).
+    "MATCH_REFRESH_LIMIT": 2000,
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     # Importing from a URL refuses loopback/private/link-local hosts unless this is true
     # (tests serve pages on 127.0.0.1; an intranet deployment may want it too).

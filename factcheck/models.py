@@ -168,7 +168,8 @@ class ClaimRevision(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
     # What changed. Reviews: verdict | conclusion | rationale | status | source_added | source_removed;
-    # shaping (factcheck.domain.shaping): created | split | merged | dismissed | restored | worth_checking.
+    # shaping (factcheck.domain.shaping): created | split | merged | dismissed | restored | worth_checking;
+    # seen before (factcheck.domain.seen_before): linked | unlinked.
     field: str
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
@@ -224,3 +225,60 @@ class ChangeStamp(SQLModel, table=True):
 
     scope: str = Field(primary_key=True, max_length=40)
     version: int = 0
+
+
+class ArchiveEntry(SQLModel, table=True):
+    """A fact-check published anywhere (by this newsroom or another), imported into the archive
+    (factcheck.archive) so new claims can be matched against it. `key` is its id as imported: the
+    JSON-lines `id`, or a ClaimReview's `@id`, else its `url`; re-importing a file updates by it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=300)
+    claim: str = Field(sa_column=Column(Text, nullable=False))
+    title: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    url: str | None = Field(default=None, max_length=2000, index=True)  # re-imports without an id match by it
+    published: dt.date | None = None
+    rating: str | None = Field(default=None, max_length=200)  # the verdict label, as published
+    rating_value: float | None = None
+    best_rating: float | None = None
+    worst_rating: float | None = None
+    publisher: str | None = Field(default=None, max_length=200)
+    claimant: str | None = Field(default=None, max_length=200)
+    appearance: str | None = Field(default=None, max_length=2000)  # where the claim was seen
+    imported: dt.datetime = Field(default_factory=utcnow)
+    updated: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
+class ClaimMatch(SQLModel, table=True):
+    """An earlier check that may be of the same claim: an archive entry, or a claim of another
+    article with an approved or published verdict. Found when the claim's article is imported
+    and again when the archive grows or a reviewer asks (factcheck.matching.store), best first by
+    `position`; `score` is the ranker's 0-1 closeness."""
+
+    __table_args__ = (UniqueConstraint("claim_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    position: int
+    archive_entry_id: int | None = Field(default=None, foreign_key="archiveentry.id", index=True, ondelete="CASCADE")
+    other_claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True, ondelete="CASCADE")
+    score: float
+    model: str = Field(default="", max_length=40)  # which ranker found it
+    found: dt.datetime = Field(default_factory=utcnow)
+
+
+class ClaimLink(SQLModel, table=True):
+    """A reviewer saying a claim is the same claim as an earlier check ("same claim as…"): shown
+    on the card, in the claim's history and in the report. `ref` names the earlier check as the
+    `factcheck match` contract does: `archive:<key>` or `claim:<id>`."""
+
+    __table_args__ = (UniqueConstraint("claim_id", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=320)
+    archive_entry_id: int | None = Field(default=None, foreign_key="archiveentry.id", index=True, ondelete="CASCADE")
+    other_claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    created: dt.datetime = Field(default_factory=utcnow)

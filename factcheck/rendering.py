@@ -1,4 +1,4 @@
-"""Reviewer Markdown to safe HTML: the one place in factcheck that turns HTML into Markup.
+"""Reviewer Markdown (and search snippets) to safe HTML: the one place in factcheck that turns HTML into Markup.
 
 Python-Markdown renders, nh3 sanitizes against an allowlist, and only then is the result marked
 safe. The sanitizer is the guarantee; the Markdown set-up (raw HTML escaped, images shown as links,
@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import secrets
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
 from collections.abc import Callable
 
@@ -133,6 +134,31 @@ def render_markdown(text: str, *, limit: int = RATIONALE_MAX_CHARS) -> Markup:
         # Never let one odd rationale break a page: show it as escaped text, and say so in the log.
         log.exception("Markdown rendering failed; showing the text unformatted")
         return Markup("<p>{}</p>").format(source)
+
+
+def highlight_marks() -> tuple[str, str]:
+    """A fresh pair of strings for a full-text index to put around the words a search found
+    (factcheck.search): random each time, so no stored text can hold them and forge a mark."""
+    token = secrets.token_hex(6)
+    return f"\ue000{token}>", f"<{token}\ue001"
+
+
+def highlighted(text: str, marks: tuple[str, str]) -> Markup:
+    """A search snippet as HTML: its text escaped, the words between `marks` in <mark>."""
+    start, end = marks
+    html, open_mark = [], False
+    for piece in re.split(f"({re.escape(start)}|{re.escape(end)})", text):
+        if piece == start and not open_mark:
+            html.append("<mark>")
+            open_mark = True
+        elif piece == end and open_mark:
+            html.append("</mark>")
+            open_mark = False
+        elif piece not in marks:
+            html.append(str(escape(piece)))
+    if open_mark:
+        html.append("</mark>")
+    return Markup("".join(html))
 
 
 def _clean_characters(text: str) -> str:

@@ -27,6 +27,17 @@ MIGRATIONS_DIR = bundled("migrations")
 VERSION_TABLE = "alembic_version"
 
 
+#: The full-text indexes (migrations/versions/0005): made and kept in step by SQL of each database's
+#: own (FTS5 tables and their shadow tables, tsvector columns and GIN indexes), not by the models.
+SEARCH_INDEX_NAMES = ("claim_search", "archive_search", "claimsearch", "search_document", "ix_archiveentry_search_document")
+
+
+def include_object(_object: object, name: str | None, _type: str, _reflected: bool, _compare_to: object) -> bool:
+    """Whether Alembic's autogenerate compares this table, column or index with the models: all
+    but the full-text indexes."""
+    return not (name or "").startswith(SEARCH_INDEX_NAMES)
+
+
 #: Config attribute: the command only reads (current, history, check, revision): migrations/env.py
 #: then takes no write lock and rolls back whatever Alembic did (such as creating its version table).
 READ_ONLY = "factcheck.read_only"

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlmodel import SQLModel
 
 import factcheck.models  # noqa: F401 (the tables, on SQLModel.metadata)
+from factcheck import schema
 from factcheck.db import make_engine
 from factcheck.errors import MigrationFailed
 from factcheck.schema import READ_ONLY
@@ -61,6 +62,7 @@ def run_migrations(connection: Connection, writes: bool = True) -> None:
         target_metadata=SQLModel.metadata,
         render_as_batch=sqlite,  # SQLite alters most of a table by copying it
         compare_type=True,
+        include_object=schema.include_object,  # the full-text indexes are SQL of each database's own
         transactional_ddl=True,  # on SQLite too: the engine above makes its DDL transactional
     )
     with context.begin_transaction():

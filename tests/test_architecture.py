@@ -19,7 +19,11 @@ WEB = ("flask", "werkzeug", "htmx_flask", "jinja2_fragments")
 DATABASE = ("sqlalchemy", "sqlmodel", "alembic", "psycopg")
 #: Modules free of the web and the database: text in, text out.
 PURE = ("factcheck.extract", "factcheck.ingest", "factcheck.report", "factcheck.errors", "factcheck.vocabulary",
-        "factcheck.forms", "factcheck.rendering")
+        "factcheck.forms", "factcheck.rendering", "factcheck.search.query", "factcheck.matching.text",
+        "factcheck.matching.ranker", "factcheck.archive.formats")
+#: The newsroom's memory on the database, beside the domain and under the same rule: no Flask.
+#: Their `command` modules are the CLI's, as factcheck.extract.command is.
+MEMORY = ("factcheck.search", "factcheck.matching", "factcheck.archive")
 
 
 def module_name(path: Path) -> str:
@@ -85,6 +89,11 @@ def test_pure_modules_use_neither_the_web_nor_the_database(name):
 
 @pytest.mark.parametrize("name", [m for m in MODULES if in_layer(m, ("factcheck.domain",))])
 def test_the_domain_never_uses_flask(name):
+    assert offenders(name, WEB + ("factcheck.views", "factcheck.app", "factcheck.cli", "factcheck.db")) == []
+
+
+@pytest.mark.parametrize("name", [m for m in MODULES if in_layer(m, MEMORY) and not m.endswith(".command")])
+def test_search_matching_and_the_archive_never_use_flask(name):
     assert offenders(name, WEB + ("factcheck.views", "factcheck.app", "factcheck.cli", "factcheck.db")) == []
 
 

@@ -75,7 +75,7 @@ def differences(url: str) -> list:
     """What Alembic's autogenerate finds between the models and the database (nothing, when they agree)."""
     engine = create_engine(url)
     with engine.connect() as connection:
-        found = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        found = compare_metadata(MigrationContext.configure(connection, opts={"include_object": schema.include_object}), SQLModel.metadata)
     engine.dispose()
     return found
 
@@ -123,8 +123,13 @@ def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, f
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == f"The database is at revision {head_revision()} (the latest)."
     result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
-    assert "Tables and columns added after revision 0003 are dropped, with every row in them." in result.output
+    assert "Tables and columns added after revision 0004 are dropped, with every row in them." in result.output
     assert revision_of(empty_database) == head_revision()  # nothing dropped
+    assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
+    assert revision_of(empty_database) == "0004"
+    engine = create_engine(empty_database)
+    assert not {"archiveentry", "claimmatch", "claimlink", "claim_search", "claimsearch"} & set(inspect(engine).get_table_names())
+    engine.dispose()
     assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
     assert revision_of(empty_database) == "0003"
     engine = create_engine(empty_database)
@@ -249,7 +254,8 @@ def test_current_and_history_name_the_revisions(empty_database, factcheck):
     factcheck(empty_database, "db", "upgrade")
     assert factcheck(empty_database, "db", "current").stdout.split()[:2] == [head_revision(), "(head)"]
     history = factcheck(empty_database, "db", "history").stdout
-    assert "0003 -> 0004 (head) (current), Agreement counts: the agreement page's figures kept up to date" in history
+    assert "0004 -> 0005 (head) (current), The newsroom's memory: the archive of fact-checks" in history
+    assert "0003 -> 0004, Agreement counts: the agreement page's figures kept up to date" in history
     assert "0002 -> 0003, Indexes on the foreign keys that had none" in history
     assert "0001 -> 0002, Change stamps: a counter per article" in history
     assert "<base> -> 0001, Baseline: the schema of factcheck 0.1.0" in history
@@ -385,7 +391,11 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
     result = factcheck(release_database, "db", "upgrade")
     assert result.exit_code == 0, result.output
     # Its two claims with two blind verdicts each are counted: by pair, article and month.
-    assert row_counts(release_database) == {**before, "changestamp": 0, "agreementcount": 6}
+    after = row_counts(release_database)
+    # Every claim is in the search index, made by the migration (FTS5 on SQLite, tsvectors on PostgreSQL).
+    assert after.get("claim_search", after.get("claimsearch")) == 30
+    kept = {t: n for t, n in after.items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
+    assert kept == {**before, "changestamp": 0, "agreementcount": 6, "archiveentry": 0, "claimmatch": 0, "claimlink": 0}
     assert differences(release_database) == []
     engine = create_engine(release_database)
     with Session(engine) as session:
@@ -399,7 +409,9 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
     for article_id, record in expected.items():
         exported = factcheck(release_database, "export", article_id, "--format", "json")
         assert exported.exit_code == 0, exported.output
-        assert json.loads(exported.stdout) == record
+        # The same record, and each claim with the earlier checks linked to it: none, before there were links.
+        with_links = {**record, "claims": [{**claim, "same_claim_as": []} for claim in record["claims"]]}
+        assert json.loads(exported.stdout) == with_links
     # Its people can still log in, with the passwords they had, and review.
     app = create_app({"DATABASE_URL": release_database, "SECRET_KEY": "x"})
     client = app.test_client()
@@ -480,6 +492,14 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
         DROP TABLE alembic_version;
         DROP TABLE changestamp;
         DROP TABLE agreementcount;
+        DROP TABLE claimlink;
+        DROP TABLE claimmatch;
+        DROP TABLE archiveentry;
+        DROP TABLE claim_search;
+        DROP TABLE archive_search;
+        """
+        + "".join(f"DROP TRIGGER IF EXISTS {name};" for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        + """
         ALTER TABLE claim DROP COLUMN conclusion;
         ALTER TABLE ratingscale DROP COLUMN free_text;
         ALTER TABLE ratingscale DROP COLUMN preset;
@@ -520,7 +540,8 @@ def test_a_database_at_the_baseline_gains_the_change_stamps(empty_database, fact
         create_app({"DATABASE_URL": empty_database, "SECRET_KEY": "x"})
     before = row_counts(empty_database)
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
-    assert row_counts(empty_database) == {**before, "changestamp": 0, "agreementcount": 0}
+    after = {t: n for t, n in row_counts(empty_database).items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
+    assert after == {**before, "changestamp": 0, "agreementcount": 0, "archiveentry": 0, "claimmatch": 0, "claimlink": 0}
     assert differences(empty_database) == []
 
 

@@ -45,7 +45,8 @@ FORM = {
 #: What an allowed request with FORM gets, by endpoint: the exact outcome, not just "not 403".
 #: The 4xx ones are refusals on the merits that FORM cannot avoid: the passage 0-5 overlaps claim 1,
 #: the world has no blind review to give or settle a verdict in, no one's password is FORM's, and
-#: FORM ticks no claim for a bulk change.
+#: FORM ticks no claim for a bulk change, uploads no archive file and names no earlier check to
+#: link, unlink or start from.
 ALLOWED = {
     "static": 200, "web.htmx_js": 200,
     "auth.login_form": 200, "auth.login": 401, "auth.logout": 303, "auth.password_form": 200, "auth.change_password": 422,
@@ -62,6 +63,8 @@ ALLOWED = {
     "assignments.blind_switch": 303,
     "blind.give": 409, "blind.board": 200, "blind.settle_claim": 422, "blind.accept": 303, "blind.agreement": 200,
     "users.index": 200, "users.create": 303, "users.update": 303, "users.reset_password": 303,
+    "search.index": 200, "archive.index": 200, "archive.upload": 422,
+    "seen_before.link": 422, "seen_before.unlink": 404, "seen_before.start": 422, "seen_before.refresh": 303,
 }
 
 

@@ -16,6 +16,7 @@ from factcheck.domain.paging import Page, page_of
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.extract import ClaimSpan, parse_header, split_claims
 from factcheck.forms import ArticleCreate
+from factcheck.matching.store import store_matches
 from factcheck.models import Article, Claim, Rating, RatingScale
 from factcheck.vocabulary import ClaimStatus
 
@@ -115,7 +116,8 @@ def find_duplicate(session: Session, text: str, urls: Iterable[str] = ()) -> Art
 
 
 def create_article(session: Session, submitted: ArticleCreate, scale: RatingScale) -> Article:
-    """Store a new article and its claims; a header line becomes title and date, not a claim."""
+    """Store a new article and its claims, with the earlier checks each claim matches; a header
+    line becomes title and date, not a claim."""
     header = parse_header(submitted.text)
     body = submitted.text[header.end :]
     # Split the whole text once: split_claims skips the same header itself. Splitting `body`
@@ -140,11 +142,14 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
     )
     session.add(article)
     session.flush()
+    claims = []
     for position, span in enumerate(spans):
         claim = Claim(article_id=article.id, position=position, start=span.start, end=span.end, text=span.text)
         score_claim(claim)
         session.add(claim)
+        claims.append(claim)
     session.flush()
+    store_matches(session, claims)  # seen before: earlier checks of each claim, stored with it
     return article
 
 

@@ -164,7 +164,7 @@ def update_claim(
     if new_status != claim.status:
         changes.append(("status", claim.status.value, new_status.value))
         claim.status = new_status
-    return _record(session, claim, changes, user_id)
+    return record_changes(session, claim, changes, user_id)
 
 
 def new_source(claim: Claim, submitted: SourceCreate) -> Source:
@@ -193,7 +193,7 @@ def add_source(session: Session, claim: Claim, submitted: SourceCreate, user_id:
             )
     source = new_source(claim, submitted)
     session.add(source)
-    _record(session, claim, [("source_added", None, _describe(source))], user_id)
+    record_changes(session, claim, [("source_added", None, _describe(source))], user_id)
     return source
 
 
@@ -208,7 +208,7 @@ def remove_source(session: Session, claim: Claim, source: Source, user_id: int |
             f"Claim {claim.position + 1} is {claim.status.label.lower()}: reopen it with a correction "
             "(change its status, giving a reason) before you remove a source."
         )
-    _record(session, claim, [("source_removed", _describe(source), None)], user_id)
+    record_changes(session, claim, [("source_removed", _describe(source), None)], user_id)
     session.delete(source)
 
 
@@ -216,9 +216,10 @@ def _describe(source: Source) -> str:
     return f"{source.url} ({source.stance.value})" + (f" — {source.title}" if source.title else "")
 
 
-def _record(
+def record_changes(
     session: Session, claim: Claim, changes: list[tuple[str, str | None, str | None]], user_id: int | None = None
 ) -> list[ClaimRevision]:
+    """Record changes to a claim in its history: (field, before, after) each, by `user_id`."""
     now = utcnow()
     revisions = [
         ClaimRevision(claim_id=claim.id, field=f, before=b, after=a, changed=now, user_id=user_id)

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from factcheck.domain.claims import claims_for_article, new_source, score_claim, sources_for_claims
 from factcheck.domain.history import corrections_for_claims
 from factcheck.domain.scales import all_scales, create_scale, default_scale, ratings_for_scale
+from factcheck.domain.seen_before import links_for_claims
 from factcheck.errors import InvalidInput
 from factcheck.forms import (
     CONCLUSION_MAX_CHARS,
@@ -24,6 +25,7 @@ from factcheck.forms import (
     SourceCreate,
     validation_message,
 )
+from factcheck.matching.store import store_matches
 from factcheck.models import Article, Claim, Correction, Rating, RatingScale
 from factcheck.rendering import RATIONALE_MAX_CHARS
 from factcheck.vocabulary import ClaimStatus
@@ -41,6 +43,7 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
     claims = [c for c in claims_for_article(session, article.id) if not c.dismissed]
     sources = sources_for_claims(session, [c.id for c in claims])
     corrections = corrections_for_claims(session, [c.id for c in claims])
+    links = links_for_claims(session, [c.id for c in claims])
     return {
         "format": FORMAT,
         "article": {
@@ -90,6 +93,18 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
                     }
                     for k in corrections.get(c.id, [])
                 ],
+                # Earlier checks a reviewer linked as the same claim (factcheck.domain.seen_before).
+                "same_claim_as": [
+                    {
+                        "ref": m.ref,
+                        "claim": m.claim,
+                        "verdict": m.verdict,
+                        "publisher": m.publisher,
+                        "published": m.published.isoformat() if m.published else None,
+                        "url": m.url,
+                    }
+                    for m in links.get(c.id, [])
+                ],
             }
             for c in claims
         ],
@@ -133,9 +148,12 @@ def import_record(session: Session, record: Any, scale: RatingScale | None = Non
     )
     session.add(article)
     session.flush()
-    for position, entry in enumerate(claims):
+    stored = [
         _import_claim(session, article, position, _mapping(entry, f"claims[{position}]"), ratings, scale.free_text)
+        for position, entry in enumerate(claims)
+    ]
     session.flush()
+    store_matches(session, stored)  # seen before, as for an article pasted or imported from a file
     return article
 
 
@@ -146,7 +164,7 @@ def _import_claim(
     entry: dict[str, Any],
     ratings: dict[str, Rating],
     free_text: bool,
-) -> None:
+) -> Claim:
     where = f"claims[{position}]"
     start, end = entry.get("start"), entry.get("end")
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(article.text)):
@@ -197,6 +215,7 @@ def _import_claim(
         except ValidationError as error:
             raise InvalidInput(f"{where}.sources[{number}]: {validation_message(error)}") from None
         session.add(new_source(claim, submitted))  # as added in the page, without a history entry
+    return claim
 
 
 def scale_for_record(session: Session, record: dict[str, Any]) -> RatingScale:

@@ -27,6 +27,7 @@ from factcheck.domain.history import comment_threads
 from factcheck.domain.paging import page_number
 from factcheck.domain.permissions import claim_access
 from factcheck.domain.scales import all_scales, ratings_for_scale
+from factcheck.domain.seen_before import SeenBefore, seen_before
 from factcheck.domain.workflow import is_editor
 from factcheck.extract.checkworthy import decision_threshold
 from factcheck.forms import CONCLUSION_MAX_CHARS, is_digits
@@ -353,6 +354,7 @@ class ClaimCard:
     refusal: str | None = None  # why this user may not change the open claim, if they may not
     review_refusal: str | None = None  # why they may not change its verdict, rationale or status
     has_next: bool = False  # whether a claim follows the open one (to merge with)
+    seen_before: SeenBefore | None = None  # the open claim's earlier checks: linked, then matched
     conclusion_max: int = CONCLUSION_MAX_CHARS
     statuses: list[ClaimStatus] = field(default_factory=lambda: list(ClaimStatus))
     kinds: list[ClaimKind] = field(default_factory=lambda: list(ClaimKind))
@@ -398,6 +400,7 @@ def claim_card(
         refusal=access.refusal if access else None,
         review_refusal=access.review_refusal if access else None,
         has_next=open_claim is not None and _has_next(session, open_claim),
+        seen_before=seen_before(session, open_claim) if open_claim is not None else None,
     )
 
 

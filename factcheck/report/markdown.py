@@ -113,6 +113,16 @@ def _corrections(corrections: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _earlier(earlier: dict[str, Any]) -> str:
+    """An earlier check linked as the same claim: its claim, who rated it what and when, its link."""
+    parts = [f"“{escape(_one_line(earlier['claim']))}”"]
+    who = earlier.get("publisher") or ("this newsroom" if str(earlier.get("ref", "")).startswith("claim:") else "")
+    rated = f"rated {escape(_one_line(earlier['verdict']))}" if earlier.get("verdict") else ""
+    parts += [part for part in (escape(_one_line(who)), rated, earlier.get("published") or "") if part]
+    line = " — ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]
+    return f"{line} ({_link('fact-check', earlier['url'])})" if earlier.get("url") else line
+
+
 def _claim_section(number: int, claim: dict[str, Any]) -> list[str]:
     status = claim["status"].replace("_", " ")
     what = "Verdict" if claim["verdict"] else "Conclusion"
@@ -121,6 +131,8 @@ def _claim_section(number: int, claim: dict[str, Any]) -> list[str]:
     rationale = claim["rationale"].strip()
     lines += [rationale, ""] if rationale else ["_No rationale written._", ""]
     lines += _corrections(claim.get("corrections") or [])
+    for earlier in claim.get("same_claim_as") or []:
+        lines += [f"**Same claim as:** {_earlier(earlier)}", ""]
     if claim["sources"]:
         lines += ["**Sources**", ""]
         for source in claim["sources"]:

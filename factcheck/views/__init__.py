@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask
 
 from factcheck.views import (
+    archive,
     articles,
     assignments,
     auth,
@@ -21,6 +22,8 @@ from factcheck.views import (
     page_cache,
     review,
     scales,
+    search,
+    seen_before,
     shaping,
     users,
     web,
@@ -34,5 +37,6 @@ def init_app(app: Flask) -> None:
     page_cache.init_app(app)
     # After the CSRF check: a form that did not come from factcheck is told so first.
     app.before_request(auth.check_rules)
-    for blueprint in (articles, review, claims, shaping, export, scales, assignments, blind, editorial, users):
+    for blueprint in (articles, review, claims, shaping, export, scales, assignments, blind, editorial, users, search,
+                      seen_before, archive):
         app.register_blueprint(blueprint.bp)

@@ -208,8 +208,19 @@ def _package_asset(package: str, path: str) -> Response:
     return response
 
 
+#: Endpoints that take files bigger than MAX_CONTENT_LENGTH, and the setting (MB) that caps them.
+LARGE_UPLOADS = {"archive.upload": "ARCHIVE_UPLOAD_MAX_MB"}
+
+
+def _upload_limit() -> None:
+    setting = LARGE_UPLOADS.get(request.endpoint or "")
+    if setting:
+        request.max_content_length = int(current_app.config[setting]) * 1024 * 1024
+
+
 def init_app(app: Flask) -> None:
     """Register CSRF checking, headers, the error handlers, template helpers and the asset route."""
+    app.before_request(_upload_limit)  # before the CSRF check, which reads the form
     app.before_request(_check_csrf)
     app.after_request(_security_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token

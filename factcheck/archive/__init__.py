@@ -1,0 +1,1 @@
+"""The archive of fact-checks published elsewhere: reading ClaimReview JSON-LD and JSON-lines files (pure, no database)."""

@@ -1,0 +1,222 @@
+"""Seen before, on the database: earlier checks of a claim found, stored, linked and reused.
+
+Finding is two stages. The database's full-text index offers candidates (factcheck.search's
+FTS5 tables or tsvectors, queried with an OR of the claim's rarest words: bounded however big
+the archive), from the archive and from other articles' claims with an approved or published
+verdict; the ranker (factcheck.matching.ranker) orders them and scores each 0-1. A claim's best
+matches are stored (ClaimMatch) when its article is imported, and again when the archive grows
+or a reviewer asks, so a card only reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, text
+from sqlmodel import Session, col, select
+
+from factcheck.matching.ranker import Candidate, model_version, rank
+from factcheck.matching.text import first_stage_terms
+from factcheck.models import ArchiveEntry, Claim, ClaimMatch
+from factcheck.search import query
+from factcheck.vocabulary import ClaimStatus
+
+#: Candidates the full-text index offers the ranker, from the archive and from verified claims.
+ARCHIVE_CANDIDATES = 60
+CLAIM_CANDIDATES = 20
+#: Words of the claim the first stage looks for (its rarest): what bounds that stage's work.
+FIRST_STAGE_TERMS = 10
+#: Matches kept for each claim, and the least score a kept one needs (weaker ones are noise). On
+#: the CLEF 2022 dev queries against the 14,231 Snopes fact-checks, 0.1 keeps every right first
+#: match (178 of 178) and 37 of the 811 wrong ones in the top 5 (bench/README.md, "Claim matching").
+KEPT_PER_CLAIM = 5
+MIN_SCORE = 0.1
+#: Characters of a verified claim's rationale the ranker reads as its summary.
+RATIONALE_CHARS = 600
+
+SIGNED_OFF = (ClaimStatus.APPROVED.name, ClaimStatus.PUBLISHED.name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Match:
+    """An earlier check, as `factcheck match` prints it and a card shows it."""
+
+    ref: str  # "archive:<key as imported>" or "claim:<id>"
+    score: float
+    claim: str
+    verdict: str | None
+    url: str | None  # the published fact-check; for a claim, None (its review page is in-app)
+    publisher: str | None = None  # the archive entry's publisher, or the claim's outlet
+    title: str = ""  # the fact-check's title, or the claim's article's
+    published: dt.date | None = None
+    archive_entry_id: int | None = None
+    claim_id: int | None = None  # the earlier claim
+    article_id: int | None = None  # its article
+
+    def as_json(self) -> dict[str, object]:
+        """The `factcheck match` contract's fields, in its order."""
+        return {"ref": self.ref, "score": round(self.score, 4), "claim": self.claim, "verdict": self.verdict, "url": self.url}
+
+
+def find_matches(session: Session, text_: str, *, top: int = 10, exclude_article_id: int | None = None) -> list[Match]:
+    """The best `top` earlier checks of a claim's text, best first (none for text without words)."""
+    terms = first_stage_terms(text_, limit=FIRST_STAGE_TERMS)
+    fts5, tsquery = query.any_of(terms)
+    if not fts5:
+        return []
+    offered = {}
+    for found in (_archive_candidates(session, fts5, tsquery), _claim_candidates(session, fts5, tsquery, exclude_article_id)):
+        # Each source's own first-stage order: the ranker reads a candidate's place in it.
+        offered |= {o.ref: (o, Candidate(o.ref, o.claim, o.title, o.summary, position)) for position, o in enumerate(found)}
+    ranked = rank(text_, [candidate for _, candidate in offered.values()])
+    return _described(session, [(offered[candidate.ref][0], score) for candidate, score in ranked[:top]])
+
+
+@dataclass(frozen=True)
+class _Offered:
+    ref: str
+    claim: str
+    title: str
+    summary: str
+    archive_entry_id: int | None = None
+    claim_id: int | None = None
+
+
+def _archive_candidates(session: Session, fts5: str, tsquery: str) -> list[_Offered]:
+    if session.get_bind().dialect.name == "sqlite":
+        statement = (
+            "SELECT e.id, e.key, e.claim, e.title, e.summary FROM (SELECT rowid, rank FROM archive_search "
+            "WHERE archive_search MATCH :q ORDER BY rank LIMIT :n) f JOIN archiveentry e ON e.id = f.rowid ORDER BY f.rank"
+        )
+        params = {"q": fts5, "n": ARCHIVE_CANDIDATES}
+    else:
+        statement = (
+            "SELECT e.id, e.key, e.claim, e.title, e.summary FROM archiveentry e, to_tsquery('english', :q) q "
+            "WHERE e.search_document @@ q ORDER BY ts_rank(e.search_document, q) DESC, e.id LIMIT :n"
+        )
+        params = {"q": tsquery, "n": ARCHIVE_CANDIDATES}
+    return [
+        _Offered(f"archive:{key}", claim, title, summary, archive_entry_id=entry_id)
+        for entry_id, key, claim, title, summary in session.execute(text(statement), params)
+    ]
+
+
+def _claim_candidates(session: Session, fts5: str, tsquery: str, exclude_article_id: int | None) -> list[_Offered]:
+    params: dict[str, object] = {"n": CLAIM_CANDIDATES, "article": exclude_article_id or 0, "chars": RATIONALE_CHARS}
+    if session.get_bind().dialect.name == "sqlite":
+        statement = (
+            "SELECT c.id, c.text, a.title, substr(c.rationale || ' ' || c.conclusion, 1, :chars) "
+            "FROM claim_search JOIN claim c ON c.id = claim_search.rowid JOIN article a ON a.id = c.article_id "
+            f"WHERE claim_search MATCH :q AND c.status IN {SIGNED_OFF} AND NOT c.dismissed AND c.article_id <> :article "
+            "ORDER BY bm25(claim_search, 4.0, 1.0, 0.0, 0.5) LIMIT :n"
+        )
+        params["q"] = "{claim rationale article} : (" + fts5 + ")"
+    else:
+        statement = (
+            "SELECT c.id, c.text, a.title, substr(c.rationale || ' ' || c.conclusion, 1, :chars) "
+            "FROM claimsearch cs JOIN claim c ON c.id = cs.claim_id JOIN article a ON a.id = c.article_id, "
+            "to_tsquery('english', :q) q "
+            f"WHERE cs.document @@ q AND c.status IN {SIGNED_OFF} AND NOT c.dismissed AND c.article_id <> :article "
+            "ORDER BY ts_rank(cs.document, q) DESC, c.id LIMIT :n"
+        )
+        params["q"] = tsquery
+    return [
+        _Offered(f"claim:{claim_id}", claim, title, summary, claim_id=claim_id)
+        for claim_id, claim, title, summary in session.execute(text(statement), params)
+    ]
+
+
+def _described(session: Session, best: Sequence[tuple[_Offered, float]]) -> list[Match]:
+    """The ranked candidates with what a reader needs to judge them: verdict, publisher, date, link."""
+    entries = {e.id: e for e in session.exec(select(ArchiveEntry).where(
+        col(ArchiveEntry.id).in_([o.archive_entry_id for o, _ in best if o.archive_entry_id is not None])))}
+    claims = _claims_described(session, [o.claim_id for o, _ in best if o.claim_id is not None])
+    matches = []
+    for offered, score in best:
+        if offered.archive_entry_id is not None:
+            entry = entries[offered.archive_entry_id]
+            matches.append(Match(
+                ref=f"archive:{entry.key}", score=score, claim=entry.claim, verdict=entry.rating, url=entry.url,
+                publisher=entry.publisher, title=entry.title, published=entry.published, archive_entry_id=entry.id,
+            ))
+        else:
+            claim_text, verdict, title, outlet, published, article_id = claims[offered.claim_id]
+            matches.append(Match(
+                ref=f"claim:{offered.claim_id}", score=score, claim=claim_text, verdict=verdict, url=None,
+                publisher=outlet or None, title=title, published=published, claim_id=offered.claim_id, article_id=article_id,
+            ))
+    return matches
+
+
+def _claims_described(session: Session, claim_ids: list[int]) -> dict[int, tuple]:
+    if not claim_ids:
+        return {}
+    rows = session.execute(
+        text(
+            "SELECT c.id, c.text, coalesce((SELECT label FROM rating r WHERE r.id = c.verdict_id), nullif(c.conclusion, '')), "
+            "a.title, a.outlet, a.published, a.id FROM claim c JOIN article a ON a.id = c.article_id "
+            f"WHERE c.id IN ({', '.join(str(int(i)) for i in claim_ids)})"
+        )
+    )
+    found = {}
+    for claim_id, claim_text, verdict, title, outlet, published, article_id in rows:
+        if published is not None and not isinstance(published, dt.date):
+            published = dt.date.fromisoformat(str(published))
+        found[claim_id] = (claim_text, verdict, title, outlet, published, article_id)
+    return found
+
+
+def store_matches(session: Session, claims: Iterable[Claim]) -> int:
+    """Find and store the best matches of each claim (replacing the ones stored); how many stored."""
+    model = model_version()
+    claims = [claim for claim in claims if not claim.dismissed]
+    if not claims:
+        return 0
+    session.execute(delete(ClaimMatch).where(col(ClaimMatch.claim_id).in_([c.id for c in claims])))
+    stored = 0
+    for claim in claims:
+        found = find_matches(session, claim.text, top=KEPT_PER_CLAIM, exclude_article_id=claim.article_id)
+        for position, match in enumerate(m for m in found if m.score >= MIN_SCORE):
+            session.add(ClaimMatch(
+                claim_id=claim.id, position=position, archive_entry_id=match.archive_entry_id,
+                other_claim_id=match.claim_id, score=match.score, model=model,
+            ))
+            stored += 1
+    session.flush()
+    return stored
+
+
+def refresh_open_claims(session: Session, limit: int) -> int:
+    """Look again for matches of the newest `limit` claims not yet signed off (after the archive
+    grew); how many claims were looked at."""
+    open_statuses = [s for s in ClaimStatus if not s.signed_off]
+    newest_open = select(Claim).where(col(Claim.status).in_(open_statuses), ~col(Claim.dismissed))
+    claims = session.exec(newest_open.order_by(col(Claim.id).desc()).limit(limit)).all()
+    store_matches(session, claims)
+    return len(claims)
+
+
+def stored_matches(session: Session, claim_id: int) -> list[Match]:
+    """The matches stored for a claim, best first (what its card shows)."""
+    rows = session.exec(select(ClaimMatch).where(ClaimMatch.claim_id == claim_id).order_by(col(ClaimMatch.position))).all()
+    offered = [
+        (_Offered("", "", "", "", archive_entry_id=row.archive_entry_id, claim_id=row.other_claim_id), row.score)
+        for row in rows
+    ]
+    return _described(session, offered)
+
+
+def match_of_ref(session: Session, ref: str) -> Match | None:
+    """The earlier check a ref names (`archive:<key>` or `claim:<id>`), unscored; None if there is none."""
+    kind, _, name = ref.partition(":")
+    if kind == "archive":
+        entry = session.exec(select(ArchiveEntry).where(ArchiveEntry.key == name)).first()
+        offered = _Offered(ref, "", "", "", archive_entry_id=entry.id) if entry else None
+    elif kind == "claim" and name.isascii() and name.isdigit() and len(name) < 12:
+        offered = _Offered(ref, "", "", "", claim_id=int(name)) if session.get(Claim, int(name)) else None
+    else:
+        offered = None
+    return _described(session, [(offered, 0.0)])[0] if offered else None
+

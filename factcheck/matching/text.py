@@ -1,0 +1,228 @@
+"""Text for claim matching: tweet boilerplate stripped, words folded and stemmed, query terms chosen.
+
+Pure Python (standard library only). The ranker and the training script read text through the
+same functions here, so training and run time cannot disagree. `first_stage_terms` picks the words
+a full-text OR query should look for, weighed by the idf values shipped in the model file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
+from typing import NamedTuple
+
+from factcheck.matching.model import load_model
+
+#: Longest text read: a claim or tweet is a few hundred characters; more is pasted noise.
+MAX_CHARS = 20_000
+#: Longest word offered to the database: anything longer is a pasted hash or base64, not a word.
+MAX_TERM = 40
+
+_URL = re.compile(r"(?:https?://|www\.)\S*|pic\.twitter\.com/\S*|\b\S+\.(?:com|org|net)/\S*", re.IGNORECASE)
+_BARE_SITE = re.compile(r"\.(?:com|org|net)/")
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# "— Name (@handle) January 14, 2020": how a copied tweet signs off, sometimes mid-text (quote tweets).
+_SIGNATURE = re.compile(r"[—–]\s*([^—–\n]{0,80}?)\s*\(@\w{1,20}\)\s*" + _MONTH + r"\s+\d{1,2},\s+\d{4}")
+_TAG = re.compile(r"[#@]([^\W_]\w*)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|_+")
+_WORD = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+# Function words and tweet chatter ("rt", "lol"); "s" and "t" are what is left of "Trump's" and "don't".
+STOPWORDS = frozenset(
+    """
+    a about above after again against ago all almost also am an and any anyone are aren as at be
+    became because been before being below between both but by can cannot could couldn did didn do
+    does doesn doing don done down during each either else even ever every few for from further get
+    gets getting got had hadn has hasn have haven having he her here hers herself him himself his
+    how however i if in into is isn it its itself just let ll me might more most much must mustn my
+    myself need no nor not now of off on once one only or other our ours ourselves out over own
+    per re really s same say says said shall she should shouldn since so some still such t than
+    that the their theirs them themselves then there these they this those though through thus to
+    too under until up upon us ve very was wasn we were weren what when where whether which while
+    who whom whose why will with won would wouldn yet you your yours yourself yourselves
+    rt via amp lol lmao omg yes yeah oh ok okay please thank thanks like
+    d m y im ive id youre theyre thats whats dont doesnt didnt isnt wasnt cant wont
+    """.split()
+)
+# Words that end in "s" or "ing" without it being a suffix ("news" is not "new").
+_KEEP = frozenset(
+    "news always perhaps series species thanks lens bias during thing nothing something everything anything"
+    " king ring sing bring spring string wing".split()
+)
+
+
+class Token(NamedTuple):
+    """One word: `surface` lower-cased and folded as written, `stem` the form matched on."""
+
+    surface: str
+    stem: str
+    capital: bool  # written with a leading capital (a name, or the start of a sentence)
+    content: bool  # not a stopword nor a lone letter
+    number: bool  # has a digit in it ("2020", "5g", "118th")
+
+
+def clean(text: str) -> str:
+    """The text without URLs, picture links, tweet signatures or control characters; hashtags split.
+
+    "#AustralianFires" and "@realDonaldTrump" become "Australian Fires" and "real Donald Trump".
+    """
+    text = text[:MAX_CHARS]
+    # The checks in front spare fact-check texts, which rarely have any of these, four regex passes.
+    if not text.isprintable():
+        text = _CONTROL.sub(" ", text)
+    if "(@" in text:
+        text = _SIGNATURE.sub(" ", text)
+    if "/" in text and ("://" in text or "www." in text or "pic.twitter" in text or _BARE_SITE.search(text)):
+        text = _URL.sub(" ", text)
+    if "#" in text or "@" in text:
+        text = _TAG.sub(lambda match: " " + _CAMEL.sub(" ", match.group(1)) + " ", text)
+    return text
+
+
+def signature_names(text: str) -> list[str]:
+    """The display names in a copied tweet's sign-off ("— Ilhan Omar (@IlhanMN) January 6, 2020")."""
+    if "(@" not in text:
+        return []
+    return [match.group(1) for match in _SIGNATURE.finditer(_CONTROL.sub(" ", text[:MAX_CHARS])) if match.group(1)]
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics or compatibility forms (é → e, ² → 2), like FTS5's unicode61."""
+    word = word.lower()
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def stem(word: str) -> str:
+    """A light English suffix stripper: plurals, -ing, -ed, -ly, a final -e ("vaccinated" → "vaccinat").
+
+    Deliberately weaker than Porter's: it merges only forms that nearly always mean the same thing
+    (a stronger stripper of -ion, -ous, -ful... did not rank better on the training queries).
+    """
+    if len(word) <= 3 or not word.isalpha() or word in _KEEP:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix):
+            base = word[: -len(suffix)]
+            if len(base) >= 3 and any(vowel in base for vowel in "aeiouy"):
+                if base.endswith("i") and suffix == "ed":
+                    base = base[:-1] + "y"
+                elif len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                    base = base[:-1]
+                word = base
+            break
+    if word.endswith("ly") and len(word) > 5:
+        word = word[:-2]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+# Words as written → their tokens. Bounded: texts repeat their words, and a worker lives long.
+_WORDS_MAX = 200_000
+
+
+class _PerWord(dict):
+    """Written word → what one reading of its tokens gives, worked out on first sight and kept.
+
+    Looking words up with `map(table.__getitem__, words)` runs in C but for new words, which is
+    what makes analysing a hundred candidates cheap. Bounded: past _WORDS_MAX new words are
+    worked out every time.
+    """
+
+    def __init__(self, derive: Callable[[tuple[Token, ...]], object]) -> None:
+        super().__init__()
+        self.derive = derive
+
+    def __missing__(self, written: str) -> object:
+        found = self.derive(_word(written))
+        if len(self) < _WORDS_MAX:
+            self[written] = found
+        return found
+
+
+def _first(found: Iterable[str]) -> str:
+    # A written word is one token but when folding splits it ("½" is "1⁄2"): its first then.
+    return next(iter(found), "")
+
+
+_TOKENS = _PerWord(lambda found: found)
+#: Per written word, "" when it has none: its content stem; that stem if written with a capital;
+#: that stem if it has a digit; its folded content surface.
+CONTENT_STEM = _PerWord(lambda found: _first(token.stem for token in found if token.content))
+CAPITAL_STEM = _PerWord(lambda found: _first(token.stem for token in found if token.content and token.capital))
+NUMBER_STEM = _PerWord(lambda found: _first(token.stem for token in found if token.content and token.number))
+CONTENT_SURFACE = _PerWord(lambda found: _first(token.surface for token in found if token.content))
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` after `clean`, as written: runs of letters and digits."""
+    return _WORD.findall(clean(text))
+
+
+def pick(table: _PerWord, written: Iterable[str]) -> list[str]:
+    """What `table` holds for each written word that has it, in order: `pick(CONTENT_STEM, words(text))`."""
+    return list(filter(None, map(table.__getitem__, written)))
+
+
+def tokens(text: str) -> list[Token]:
+    """The words of `text` after `clean`, folded and stemmed, stopwords included (see Token.content).
+
+    Words split at anything not a letter or digit: "McDonald's" gives "mcdonald" and "s".
+    """
+    return list(chain.from_iterable(map(_TOKENS.__getitem__, words(text))))
+
+
+def _word(written: str) -> tuple[Token, ...]:
+    surface = fold(written)
+    capital = written[0].isupper()
+    if surface.isalnum():
+        return (_token(surface, capital),)
+    # Folding can split a word ("½" becomes "1⁄2").
+    return tuple(_token(part, capital) for part in _WORD.findall(surface))
+
+
+def _token(surface: str, capital: bool) -> Token:
+    meaningful = surface not in STOPWORDS and (len(surface) > 1 or surface.isdigit())
+    return Token(surface, stem(surface), capital, meaningful, _DIGIT.search(surface) is not None)
+
+
+def content(found: Iterable[Token]) -> list[Token]:
+    """The tokens that carry meaning: no stopwords, no lone letters."""
+    return [token for token in found if token.content]
+
+
+def first_stage_terms(
+    text: str, limit: int = 12, idf: Mapping[str, float] | None = None, unknown: float | None = None
+) -> list[str]:
+    """The query's most informative words for a full-text OR query, rarest first, at most `limit`.
+
+    Each term is a lower-case run of letters and digits (no quotes, spaces or operators), so it
+    can be quoted into an FTS5 MATCH or a PostgreSQL tsquery as it is; one term per stem. Words
+    are weighed by the shipped idf of their stem, and a word the archive never used counts as
+    rare. Stopwords, URLs, hashtag marks and tweet sign-offs are left out.
+    """
+    if idf is None:
+        model = load_model()
+        idf, unknown = model["idf"], model["unknown_idf"]
+    if unknown is None:
+        unknown = max(idf.values(), default=1.0)
+    chosen: dict[str, tuple[float, int, str]] = {}
+    for position, token in enumerate(content(tokens(text))):
+        if token.stem in chosen or len(token.surface) > MAX_TERM or not token.surface.isalnum():
+            continue
+        chosen[token.stem] = (-idf.get(token.stem, unknown), position, token.surface)
+    best = sorted(chosen.values())[: max(limit, 0)]
+    return [surface for _weight, _position, surface in best]

@@ -1,0 +1,55 @@
+"""The Archive page: what the archive of published fact-checks holds, and uploading more (editors)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from factcheck.archive.formats import FormatError
+from factcheck.archive.store import ImportSummary, archive_size, import_archive, recent_entries
+from factcheck.db import get_session, rollback
+from factcheck.errors import InvalidInput
+from factcheck.matching.store import refresh_open_claims
+from factcheck.views.web import render
+
+bp = Blueprint("archive", __name__)
+
+#: Claims under review looked at again after an upload, at most (MATCH_REFRESH_LIMIT caps it too):
+#: about 30 ms each, so the page answers within seconds; `factcheck archive import` looks at more.
+UPLOAD_REFRESH_LIMIT = 200
+
+
+def _page(*, summary: ImportSummary | None = None, name: str = "", error: str | None = None, looked: int = 0,
+          status: int = 200) -> Response:
+    session = get_session()
+    count, latest = archive_size(session)
+    return render("archive/index.html", count=count, latest=latest, entries=recent_entries(session), summary=summary,
+                  name=name, error=error, looked=looked, status=status, refused_whole=status == 422 and summary is not None,
+                  upload_max_mb=current_app.config["ARCHIVE_UPLOAD_MAX_MB"])
+
+
+@bp.get("/archive")
+def index() -> Response:
+    """How many fact-checks the archive holds, the latest ones, and the upload form."""
+    return _page()
+
+
+@bp.post("/archive")
+def upload() -> Response:
+    """Import an uploaded archive file: stored whole, or (with bad records, unless the editor
+    chose to skip them) refused whole with each bad record listed."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _page(error="Choose a file to upload: ClaimReview JSON-LD or JSON lines.", status=422)
+    skip_invalid = request.form.get("skip_invalid") == "1"
+    session = get_session()
+    try:
+        summary = import_archive(session, upload.stream, upload.filename, skip_invalid=skip_invalid)
+    except (FormatError, InvalidInput) as error:
+        rollback()
+        return _page(error=str(error), name=upload.filename, status=422)
+    if summary.refused and not skip_invalid:
+        rollback()
+        return _page(summary=summary, name=upload.filename, status=422)
+    limit = min(UPLOAD_REFRESH_LIMIT, current_app.config["MATCH_REFRESH_LIMIT"])
+    looked = refresh_open_claims(session, limit) if summary.stored else 0
+    return _page(summary=summary, name=upload.filename, looked=looked)
