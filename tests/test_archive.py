@@ -155,3 +155,14 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(app, client, db):
     response = post(client, "/archive", {"file": (io.BytesIO(big), "big.jsonl")}, content_type="multipart/form-data")
     assert response.status_code == 413
     assert entries(db) == {}
+
+
+def test_a_file_of_nothing_but_bad_records_is_refused_after_a_thousand(runner, db, tmp_path):
+    junk = tmp_path / "junk.jsonl"
+    junk.write_text("{}\n" * 50_000, encoding="utf-8")
+    result = runner.invoke(args=["archive", "import", "--skip-invalid", str(junk)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"factcheck archive import: {junk}: more than 1,000 bad records (the first: line 1: needs an id (\"id\")); is it the right file?."
+    ]
+    assert entries(db) == {}

@@ -132,6 +132,8 @@ def test_filters_narrow_the_results(app, client, seed_article, db):
         ("q=" + "word " * 70, "A search can be at most 300 characters long."),
         ("q=" + "a " * 13, "A search can have at most 12 words or phrases."),
         ("q=***", "Type a word to search for"),
+        ("q=Russia&verdict=%00", "A search or a filter cannot hold control characters."),
+        ("q=Russia&outlet=a%00b", "A search or a filter cannot hold control characters."),
     ],
 )
 def test_bad_filters_and_queries_get_a_message_not_an_error(client, seed_article, args, message):
@@ -177,6 +179,9 @@ def test_results_come_a_page_at_a_time_and_counting_stops_at_a_cap(app, client, 
     assert second.select_one("ol.hits")["start"] == "21"
     next_link = html(first).select_one("nav.pages a[rel=next]")["href"]
     assert "q=mayor" in next_link and "page=2" in next_link
+    # The pager keeps the query and the filters, nothing else the address brings.
+    odd = html(client.get("/search?q=mayor&endpoint=x&_external=1&_anchor=y"))
+    assert odd.select_one("nav.pages a[rel=next]")["href"] == "/search?page=2&q=mayor"
     monkeypatch.setattr(search, "MAX_COUNTED", 10)
     capped = client.get("/search?q=mayor&page=9")
     assert "More than 10 found" in capped.get_data(as_text=True)

@@ -111,7 +111,7 @@ def test_starting_from_a_match_drafts_the_verdict_and_rationale(client, archived
     flu = db.get(type(flu), flu.id)
     assert flu.verdict_id == rating(db, "False").id  # the default scale has the label
     assert flu.status == ClaimStatus.IN_PROGRESS  # a draft: still to be reviewed and approved
-    assert flu.rationale == "Seen before: AFP Fact Check rated it “False” on 2020-02-14: “Drinking hot water cures the flu\\.” (archive:afp-2020-77)."
+    assert flu.rationale == "Seen before: AFP Fact Check rated it “False” on 2020-02-14: “Drinking hot water cures the flu\\.” (archive:afp\\-2020\\-77)."
     assert flu.version == before + 1
     assert db.exec(select(ClaimLink.ref).where(ClaimLink.claim_id == flu.id)).all() == ["archive:afp-2020-77"]
     # A label this scale lacks: the verdict is left to the reviewer, the rationale still cites it.
@@ -129,13 +129,58 @@ def test_starting_from_a_match_is_refused_on_a_signed_off_claim_and_on_an_old_ve
     flu = claim_with(db, article_id, "hot water")
     stale = post(client, f"/claims/{flu.id}/start-from", {"ref": "archive:afp-2020-77", "version": str(flu.version + 5)}, htmx=True)
     assert stale.status_code == 409
+    assert post(client, f"/claims/{flu.id}/start-from", {"ref": "archive:afp-2020-77", "version": "x"}, htmx=True).status_code == 422
+    assert post(client, f"/claims/{flu.id}/links", {"ref": "archive:nope"}, htmx=True).status_code == 404
+    assert post(client, f"/claims/{flu.id}/links", {"ref": "x" * 400}, htmx=True).status_code == 422
+    assert post(client, f"/claims/{flu.id}/links", {"ref": "archive:a\x00b"}, htmx=True).status_code == 422
+    assert post(client, f"/claims/{flu.id}/links", {"ref": f"claim:{2**40}"}, htmx=True).status_code == 404
+    assert post(client, f"/claims/{flu.id}/links", {"ref": f"claim:{flu.id}"}, htmx=True).status_code == 422
     db.execute(text("UPDATE claim SET status = 'APPROVED' WHERE id = :c"), {"c": flu.id})
     db.commit()
     refused = post(client, f"/claims/{flu.id}/start-from", {"ref": "archive:afp-2020-77", "version": str(flu.version)}, htmx=True)
     assert refused.status_code == 409 and "Make a correction instead" in refused.get_data(as_text=True)
-    assert post(client, f"/claims/{flu.id}/links", {"ref": "archive:nope"}, htmx=True).status_code == 404
-    assert post(client, f"/claims/{flu.id}/links", {"ref": "x" * 400}, htmx=True).status_code == 422
-    assert post(client, f"/claims/{flu.id}/links", {"ref": f"claim:{flu.id}"}, htmx=True).status_code == 422
+    linking = post(client, f"/claims/{flu.id}/links", {"ref": "archive:afp-2020-77"}, htmx=True)
+    assert linking.status_code == 409 and "change with a correction" in linking.get_data(as_text=True)
+    assert db.exec(select(ClaimLink)).all() == []
+
+
+def test_a_merge_keeps_the_links_of_both_claims(client, archived, db):
+    article_id = paste(client)
+    flu, anaconda = claim_with(db, article_id, "hot water"), claim_with(db, article_id, "anaconda")
+    assert anaconda.position == flu.position + 1
+    post(client, f"/claims/{flu.id}/links", {"ref": "archive:afp-2020-77"}, htmx=True)
+    post(client, f"/claims/{anaconda.id}/links", {"ref": "archive:snopes-1001"}, htmx=True)
+    post(client, f"/claims/{anaconda.id}/links", {"ref": "archive:afp-2020-77"}, htmx=True)
+    assert post(client, f"/claims/{flu.id}/merge", htmx=True).status_code == 200
+    db.expire_all()
+    assert sorted(db.exec(select(ClaimLink.ref).where(ClaimLink.claim_id == flu.id)).all()) == ["archive:afp-2020-77", "archive:snopes-1001"]
+    assert len(db.exec(select(ClaimLink)).all()) == 2
+
+
+def test_the_citation_and_the_report_keep_hostile_archive_data_inert(client, runner, db, tmp_path):
+    feed = tmp_path / "hostile.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "[Official correction](https://evil.example/phish)", "claim": "Drinking hot water cures the flu.", "rating": "False"},
+        {"id": "e2", "claim": "A viral video shows a 10-metre anaconda crossing a river.",
+         "url": "https://a.example/x>)[INJECTED](https://evil.example/)"},
+    ]), encoding="utf-8")
+    assert runner.invoke(args=["archive", "import", str(feed)]).exit_code == 0
+    article_id = paste(client)
+    flu, anaconda = claim_with(db, article_id, "hot water"), claim_with(db, article_id, "anaconda")
+    post(client, f"/claims/{flu.id}/start-from", {"ref": "archive:[Official correction](https://evil.example/phish)",
+                                                  "version": str(flu.version)}, htmx=True)
+    post(client, f"/claims/{anaconda.id}/start-from", {"ref": "archive:e2", "version": str(anaconda.version)}, htmx=True)
+    db.expire_all()
+    anaconda = db.get(type(anaconda), anaconda.id)
+    assert "(https://a.example/x%3E%29[INJECTED]" not in anaconda.rationale  # the citation's link is encoded
+    assert "https://a.example/x%3E%29%5BINJECTED%5D%28https://evil.example/%29" in anaconda.rationale
+    post(client, f"/claims/{anaconda.id}", {"verdict": str(rating(db, "False").id), "rationale": anaconda.rationale,
+                                            "status": "in_progress"}, htmx=True)
+    page = html(client.get(f"/articles/{article_id}?claim={flu.id}"))
+    assert not page.select(".rationale-preview a[href^='https://evil.example']")
+    report = client.get(f"/articles/{article_id}/report.md").get_data(as_text=True)
+    assert "](https://evil.example/phish)" not in report
+    assert "<https://a.example/x%3E)[INJECTED](https://evil.example/)>" in report
 
 
 def test_a_reviewer_not_assigned_may_read_the_matches_but_not_use_them(app, client, archived, db):
@@ -213,6 +258,16 @@ def test_match_batch_keeps_the_json_lines_contract(runner, archived):
     assert out[2] == {"id": None, "error": "not a JSON object"} and out[3]["error"] == '"text" must be a non-empty string'
     assert out[4] == {"id": "q5", "matches": []}
     assert result.stderr.splitlines() == ["factcheck match: line 4: not a JSON object", 'factcheck match: line 5: "text" must be a non-empty string']
+
+
+def test_match_batch_refuses_what_it_cannot_write_back_and_echoes_number_ids(runner, archived):
+    lines = '{"id": "\\ud800", "text": "hot water"}\n{"id": 1.5, "text": "hot water cures flu"}\n{"id": "s", "text": "hot \\udfff water"}\n'
+    result = runner.invoke(args=["match", "--batch"], input=lines)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[0] == {"id": None, "error": '"id" must be a string or a number'}
+    assert out[1]["id"] == 1.5 and out[1]["matches"][0]["ref"] == "archive:afp-2020-77"
+    assert out[2] == {"id": "s", "error": '"text" has a NUL character or a lone surrogate'}
 
 
 def test_match_needs_text_or_batch(runner):

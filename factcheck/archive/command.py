@@ -8,11 +8,15 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from factcheck.archive.store import ImportSummary, import_archive
 from factcheck.db import transaction
 from factcheck.errors import FactcheckError
-from factcheck.matching.store import refresh_open_claims
+from factcheck.matching.store import open_claims, refresh_claims
+
+#: Claims whose matches are looked for again in one transaction, after an import.
+REFRESH_BATCH = 50
 
 
 @click.group("archive", cls=AppGroup)
@@ -40,9 +44,13 @@ def import_command(files: tuple[Path, ...], skip_invalid: bool) -> None:
     for path in files:
         try:
             summary = _import_file(engine, path, skip_invalid)
-        except (OSError, FactcheckError) as error:
+        except (OSError, FactcheckError, SQLAlchemyError) as error:
             failed = True
-            message = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            if isinstance(error, SQLAlchemyError):
+                why = str(getattr(error, "orig", None) or error).splitlines()[0]
+                message = f"the database refused it, nothing was stored: {why}"
+            else:
+                message = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             named = message if message.startswith(str(path)) else f"{path}: {message}"
             click.echo(f"factcheck archive import: {named}", err=True)
             continue
@@ -50,6 +58,7 @@ def import_command(files: tuple[Path, ...], skip_invalid: bool) -> None:
             click.echo(f"factcheck archive import: {path}: {refused}", err=True)
         if summary.refused and not skip_invalid:
             failed = True
+            total.refused += summary.refused
             click.echo(
                 f"factcheck archive import: {path}: refused whole, nothing stored: {len(summary.refused)} bad "
                 f"record{'s' if len(summary.refused) != 1 else ''} (--skip-invalid stores the others).",
@@ -67,7 +76,12 @@ def import_command(files: tuple[Path, ...], skip_invalid: bool) -> None:
         click.echo(f"In all: {total.line()}")
     if total.stored:
         with transaction(engine) as session:
-            looked = refresh_open_claims(session, current_app.config["MATCH_REFRESH_LIMIT"])
+            claim_ids = open_claims(session, current_app.config["MATCH_REFRESH_LIMIT"])
+        # A transaction per batch: each finds its matches (reading), then writes them in a moment.
+        for start in range(0, len(claim_ids), REFRESH_BATCH):
+            with transaction(engine) as session:
+                refresh_claims(session, claim_ids[start : start + REFRESH_BATCH])
+        looked = len(claim_ids)
         click.echo(f"Looked again for earlier checks of {looked} claim{'s' if looked != 1 else ''} under review.")
     if failed:
         sys.exit(1)

@@ -725,6 +725,8 @@ def _url(value: Any, key: str) -> str | None:
         web = False
     if not web:
         raise _Refusal(f'"{key}" must be an http:// or https:// address: {_shown(url)}')
+    if len(url.encode("utf-8")) > URL_MAX_CHARS:  # the index on it holds about 2,700 bytes
+        raise _Refusal(f'"{key}" is longer than {URL_MAX_CHARS:,} bytes: {_shown(url)}')
     return url
 
 

@@ -4,7 +4,7 @@ whole or not at all, each updated in place when imported again (by its id, else 
 `import_archive` reads the file once, storing records in batches as it goes, in the caller's
 transaction: a file with a bad record is refused by rolling that transaction back, so nothing of
 it is kept, unless the caller asks to skip bad records. The CLI (`factcheck archive import`) and
-the upload page both call it; then `refresh_open_claims` looks again for matches of the claims
+the upload page both call it; then `refresh_claims` looks again for matches of the claims
 still under review (factcheck.matching.store).
 """
 
@@ -17,11 +17,14 @@ from typing import BinaryIO
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from factcheck.archive.formats import ArchiveRecord, ReadProgress, RecordError, read_records
+from factcheck.archive.formats import ArchiveRecord, FormatError, ReadProgress, RecordError, read_records
 from factcheck.models import ArchiveEntry, utcnow
 
 #: Records stored in one round trip.
 BATCH = 500
+#: Bad records listed before a file is refused as not an archive at all (a wrong file would
+#: otherwise list millions of them).
+MAX_REFUSED = 1000
 #: The fields a re-import compares and updates.
 FIELDS = (
     "claim",
@@ -79,6 +82,9 @@ def import_archive(
     for item in read_records(stream, name, progress=reading):
         if isinstance(item, RecordError):
             summary.refused.append(item)
+            if len(summary.refused) > MAX_REFUSED:
+                raise FormatError(name, f"more than {MAX_REFUSED:,} bad records (the first: {summary.refused[0]}); "
+                                  "is it the right file?")
         elif not summary.refused or skip_invalid:
             batch.append(item)
             if len(batch) >= BATCH:

@@ -16,7 +16,7 @@ from factcheck.domain.paging import Page, page_of
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.extract import ClaimSpan, parse_header, split_claims
 from factcheck.forms import ArticleCreate
-from factcheck.matching.store import store_matches
+from factcheck.matching.store import matches_of, store_matches
 from factcheck.models import Article, Claim, Rating, RatingScale
 from factcheck.vocabulary import ClaimStatus
 
@@ -127,6 +127,8 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
     ]
     if not spans:
         raise InvalidInput("No sentences found in the article text.")
+    # Earlier checks of each claim, found before the first write: only reads, however long they take.
+    found = matches_of(session, [(span.text, None) for span in spans])
     title = submitted.title or header.title or _title_from(spans[0].text)
     article = Article(
         title=title,
@@ -149,7 +151,7 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
         session.add(claim)
         claims.append(claim)
     session.flush()
-    store_matches(session, claims)  # seen before: earlier checks of each claim, stored with it
+    store_matches(session, claims, found)  # seen before: earlier checks of each claim, stored with it
     return article
 
 

@@ -57,7 +57,7 @@ def links_for_claims(session: Session, claim_ids: list[int]) -> dict[int, list[M
 
 def _match(session: Session, claim: Claim, ref: str) -> Match:
     ref = ref.strip()
-    if not ref or len(ref) > REF_MAX_CHARS:
+    if not ref or len(ref) > REF_MAX_CHARS or not ref.isprintable():
         raise InvalidInput("Choose an earlier check from the claim's matches.")
     match = match_of_ref(session, ref)
     if match is None:
@@ -65,6 +65,12 @@ def _match(session: Session, claim: Claim, ref: str) -> Match:
     if match.claim_id == claim.id:
         raise InvalidInput("A claim cannot be the same claim as itself.")
     return match
+
+
+def _refuse_signed_off(claim: Claim) -> None:
+    if claim.status.signed_off:
+        raise Conflict(f"Claim {claim.position + 1} is {claim.status.label.lower()}: its links to earlier checks "
+                       "change with a correction (reopen it first).")
 
 
 def describe(match: Match) -> str:
@@ -76,7 +82,9 @@ def describe(match: Match) -> str:
 
 
 def link_match(session: Session, claim: Claim, ref: str, user: User | None) -> ClaimLink:
-    """Record that a claim is the same claim as an earlier check (Conflict if it is already linked)."""
+    """Record that a claim is the same claim as an earlier check (Conflict if it is already linked,
+    or signed off: its report would change outside a correction)."""
+    _refuse_signed_off(claim)
     match = _match(session, claim, ref)
     if session.exec(select(ClaimLink).where(ClaimLink.claim_id == claim.id, ClaimLink.ref == match.ref)).first():
         raise Conflict("This claim is already linked to that earlier check.")
@@ -92,6 +100,9 @@ def link_match(session: Session, claim: Claim, ref: str, user: User | None) -> C
 
 def unlink_match(session: Session, claim: Claim, ref: str, user: User | None) -> None:
     """Take back a link (recorded in the history too)."""
+    _refuse_signed_off(claim)
+    if not ref.strip().isprintable():
+        raise InvalidInput("Choose a linked earlier check.")
     link = session.exec(select(ClaimLink).where(ClaimLink.claim_id == claim.id, ClaimLink.ref == ref.strip())).first()
     if link is None:
         raise NotFound("This claim is not linked to that earlier check.")
@@ -108,7 +119,7 @@ def citation(match: Match) -> str:
     verdict = f" rated it “{_markdown_text(match.verdict)}”" if match.verdict else " checked it"
     when = f" on {match.published.isoformat()}" if match.published else ""
     name = _markdown_text(match.title or match.claim)
-    where = f": [{name}]({_markdown_url(match.url)})" if match.url else f": “{name}” ({match.ref})"
+    where = f": [{name}]({_markdown_url(match.url)})" if match.url else f": “{name}” ({_markdown_text(match.ref)})"
     return f"Seen before: {who}{verdict}{when}{where}."
 
 

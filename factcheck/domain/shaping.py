@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select, update
 from factcheck.domain.claims import claims_for_article, has_verdict, score_claim
 from factcheck.domain.workflow import claim_version
 from factcheck.errors import InvalidInput
-from factcheck.models import Article, BlindVerdict, Claim, ClaimRevision, Comment, Correction, Source, utcnow
+from factcheck.models import Article, BlindVerdict, Claim, ClaimLink, ClaimRevision, Comment, Correction, Source, utcnow
 
 # A claim not yet numbered: below every real position, above the ones _renumber parks claims at.
 UNNUMBERED = -1
@@ -154,6 +154,22 @@ def merge_with_next(session: Session, claim: Claim, user_id: int | None = None) 
             .values(claim_id=claim.id)
             .execution_options(article_id=article.id)
         )
+    # Its links to earlier checks too (one per earlier check), and links other claims made to it.
+    kept = set(session.exec(select(ClaimLink.ref).where(ClaimLink.claim_id == claim.id)).all())
+    for link in session.exec(select(ClaimLink).where(ClaimLink.claim_id == following.id)).all():
+        if link.ref in kept:
+            session.delete(link)
+        else:
+            link.claim_id = claim.id
+            session.add(link)
+    for link in session.exec(select(ClaimLink).where(ClaimLink.other_claim_id == following.id)).all():
+        owner = session.exec(select(ClaimLink).where(ClaimLink.claim_id == link.claim_id, ClaimLink.ref == f"claim:{claim.id}"))
+        if owner.first() is not None:
+            session.delete(link)
+        else:
+            link.other_claim_id, link.ref = claim.id, f"claim:{claim.id}"
+            session.add(link)
+    session.flush()
     claim.end = following.end
     claim.text = article.text[claim.start : claim.end]
     session.delete(following)

@@ -76,13 +76,24 @@ def _read_line(line: bytes) -> tuple[object, str, str]:
     if not isinstance(value, dict):
         return None, "", 'not a JSON object {"id": ..., "text": ...}'
     query_id = value.get("id")
-    if not isinstance(query_id, str | int) or isinstance(query_id, bool):
+    if not isinstance(query_id, str | int | float) or isinstance(query_id, bool) or not _is_text(query_id):
         return None, "", '"id" must be a string or a number'
     claim_text = value.get("text")
     if not isinstance(claim_text, str) or not claim_text.strip():
         return query_id, "", '"text" must be a non-empty string'
     if len(claim_text) > MAX_TEXT_CHARS:
         return query_id, "", f'"text" is longer than {MAX_TEXT_CHARS} characters'
-    if "\x00" in claim_text:
-        return query_id, "", '"text" has a NUL character'
+    if "\x00" in claim_text or not _is_text(claim_text):
+        return query_id, "", '"text" has a NUL character or a lone surrogate'
     return query_id, claim_text, ""
+
+
+def _is_text(value: object) -> bool:
+    """Whether a string can be written back as UTF-8 (no lone surrogates); True for numbers."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -36,6 +36,9 @@ MIN_SCORE = 0.1
 #: Characters of a verified claim's rationale the ranker reads as its summary.
 RATIONALE_CHARS = 600
 
+#: The largest id a database integer column holds (PostgreSQL's integer): larger ones name nothing.
+MAX_ID = 2**31 - 1
+
 SIGNED_OFF = (ClaimStatus.APPROVED.name, ClaimStatus.PUBLISHED.name)
 
 
@@ -168,17 +171,29 @@ def _claims_described(session: Session, claim_ids: list[int]) -> dict[int, tuple
     return found
 
 
-def store_matches(session: Session, claims: Iterable[Claim]) -> int:
-    """Find and store the best matches of each claim (replacing the ones stored); how many stored."""
-    model = model_version()
-    claims = [claim for claim in claims if not claim.dismissed]
-    if not claims:
+def matches_of(session: Session, texts: Sequence[tuple[str, int | None]]) -> list[list[Match]]:
+    """The matches worth keeping of each (claim text, its article's id): this only reads, so a
+    caller finds them before it takes SQLite's write lock (matching takes far longer than storing)."""
+    return [
+        [m for m in find_matches(session, claim_text, top=KEPT_PER_CLAIM, exclude_article_id=article_id) if m.score >= MIN_SCORE]
+        for claim_text, article_id in texts
+    ]
+
+
+def store_matches(session: Session, claims: Iterable[Claim], found: Sequence[list[Match]] | None = None) -> int:
+    """Store the best matches of each claim, replacing the ones stored (`found`: from matches_of,
+    in the claims' order; else found now, all before the first write); how many stored."""
+    claims = list(claims)
+    if found is None:
+        found = matches_of(session, [(c.text, c.article_id) for c in claims])
+    kept = [(claim, matches) for claim, matches in zip(claims, found, strict=True) if not claim.dismissed]
+    if not kept:
         return 0
-    session.execute(delete(ClaimMatch).where(col(ClaimMatch.claim_id).in_([c.id for c in claims])))
+    model = model_version()
+    session.execute(delete(ClaimMatch).where(col(ClaimMatch.claim_id).in_([c.id for c, _ in kept])))
     stored = 0
-    for claim in claims:
-        found = find_matches(session, claim.text, top=KEPT_PER_CLAIM, exclude_article_id=claim.article_id)
-        for position, match in enumerate(m for m in found if m.score >= MIN_SCORE):
+    for claim, matches in kept:
+        for position, match in enumerate(matches):
             session.add(ClaimMatch(
                 claim_id=claim.id, position=position, archive_entry_id=match.archive_entry_id,
                 other_claim_id=match.claim_id, score=match.score, model=model,
@@ -188,12 +203,17 @@ def store_matches(session: Session, claims: Iterable[Claim]) -> int:
     return stored
 
 
-def refresh_open_claims(session: Session, limit: int) -> int:
-    """Look again for matches of the newest `limit` claims not yet signed off (after the archive
-    grew); how many claims were looked at."""
+def open_claims(session: Session, limit: int) -> list[int]:
+    """The ids of the newest `limit` claims neither signed off nor dismissed: whose matches are
+    looked for again when the archive grows."""
     open_statuses = [s for s in ClaimStatus if not s.signed_off]
-    newest_open = select(Claim).where(col(Claim.status).in_(open_statuses), ~col(Claim.dismissed))
-    claims = session.exec(newest_open.order_by(col(Claim.id).desc()).limit(limit)).all()
+    newest_open = select(Claim.id).where(col(Claim.status).in_(open_statuses), ~col(Claim.dismissed))
+    return list(session.exec(newest_open.order_by(col(Claim.id).desc()).limit(limit)).all())
+
+
+def refresh_claims(session: Session, claim_ids: Sequence[int]) -> int:
+    """Look again for the matches of these claims (all found before anything is written)."""
+    claims = session.exec(select(Claim).where(col(Claim.id).in_(list(claim_ids)))).all()
     store_matches(session, claims)
     return len(claims)
 
@@ -214,7 +234,7 @@ def match_of_ref(session: Session, ref: str) -> Match | None:
     if kind == "archive":
         entry = session.exec(select(ArchiveEntry).where(ArchiveEntry.key == name)).first()
         offered = _Offered(ref, "", "", "", archive_entry_id=entry.id) if entry else None
-    elif kind == "claim" and name.isascii() and name.isdigit() and len(name) < 12:
+    elif kind == "claim" and name.isascii() and name.isdigit() and int(name) <= MAX_ID:
         offered = _Offered(ref, "", "", "", claim_id=int(name)) if session.get(Claim, int(name)) else None
     else:
         offered = None

@@ -30,8 +30,10 @@ def _quote(text: str) -> str:
 
 
 def _link(text: str, url: str) -> str:
-    # Angle brackets keep URLs with parentheses or underscores intact.
-    return f"[{escape(_one_line(text))}](<{url}>)"
+    # Angle brackets keep URLs with parentheses or underscores intact; what could end them (or
+    # the link) is percent-encoded, so an address cannot write Markdown of its own.
+    target = "".join(f"%{ord(c):02X}" if c in "<>\\" or ord(c) <= 32 or ord(c) == 127 else c for c in url)
+    return f"[{escape(_one_line(text))}](<{target}>)"
 
 
 def report_markdown(record: dict[str, Any]) -> str:

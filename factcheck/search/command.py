@@ -20,7 +20,8 @@ def reindex_command() -> None:
     """Rebuild the search indexes of claims and of the archive from the stored rows.
 
     The indexes are kept in step by the database itself; this is for after restoring a backup
-    made without them, or copying rows in by hand. One transaction: searches go on meanwhile.
+    made without them, or copying rows in by hand. One transaction: searches meanwhile see the
+    indexes as they were until it ends.
     """
     with transaction(current_app.extensions["factcheck.engine"]) as session:
         counts = reindex(session)

@@ -6,9 +6,9 @@ from flask import Blueprint, Response, current_app, request
 
 from factcheck.archive.formats import FormatError
 from factcheck.archive.store import ImportSummary, archive_size, import_archive, recent_entries
-from factcheck.db import get_session, rollback
+from factcheck.db import commit_changes, get_session, rollback
 from factcheck.errors import InvalidInput
-from factcheck.matching.store import refresh_open_claims
+from factcheck.matching.store import open_claims, refresh_claims
 from factcheck.views.web import render
 
 bp = Blueprint("archive", __name__)
@@ -50,6 +50,9 @@ def upload() -> Response:
     if summary.refused and not skip_invalid:
         rollback()
         return _page(summary=summary, name=upload.filename, status=422)
-    limit = min(UPLOAD_REFRESH_LIMIT, current_app.config["MATCH_REFRESH_LIMIT"])
-    looked = refresh_open_claims(session, limit) if summary.stored else 0
+    looked = 0
+    if summary.stored:
+        commit_changes()  # the archive is stored; finding matches again reads before it writes
+        limit = min(UPLOAD_REFRESH_LIMIT, current_app.config["MATCH_REFRESH_LIMIT"])
+        looked = refresh_claims(session, open_claims(session, limit))
     return _page(summary=summary, name=upload.filename, looked=looked)

@@ -21,10 +21,14 @@ bp = Blueprint("search", __name__)
 
 #: Where a search looks: the claims (default) or the archive.
 SCOPES = {"claims": "Claims", "archive": "Archive of fact-checks"}
+#: What the pager's links keep of the address: the query and the filters, nothing else.
+LINK_KEYS = ("q", "in", "verdict", "status", "outlet", "reviewer", "from", "to")
 
 
 def filters_from(args: Any) -> Filters:
     """The filters a search address carries; InvalidInput (one line) for one that is not a filter."""
+    if any(not value.isprintable() for value in args.values()):
+        raise InvalidInput("A search or a filter cannot hold control characters.")
     status = args.get("status", "")
     if status and status not in ClaimStatus._value2member_map_:
         raise InvalidInput(f"There is no status {status!r}: choose one from the list.")
@@ -77,6 +81,6 @@ def index() -> Response:
             results = search_archive(session, args["q"], number=number)
         else:
             results = search_claims(session, args["q"], filters_from(args), number=number)
-    link_args = {k: v for k, v in args.items() if k != "page" and v}
+    link_args = {k: v for k, v in args.items() if k in LINK_KEYS and v}
     return render("search/index.html", blocks=["results"], args=args, link_args=link_args, results=results, scope=scope,
                   error=None, **_choices(session))

@@ -8,9 +8,8 @@ from factcheck.db import get_session
 from factcheck.domain.articles import get_article
 from factcheck.domain.claims import get_claim
 from factcheck.domain.seen_before import link_match, look_again, start_from, unlink_match
-from factcheck.forms import is_digits
 from factcheck.views.auth import current_user
-from factcheck.views.claims import card_refused, card_response
+from factcheck.views.claims import _version, card_refused, card_response
 from factcheck.views.web import refused_with
 
 bp = Blueprint("seen_before", __name__)
@@ -42,9 +41,8 @@ def start(claim_id: int) -> Response:
     """Draft the claim's verdict and rationale from an earlier check (`ref`), and link them."""
     session = get_session()
     claim = get_claim(session, claim_id)
-    version = request.form.get("version", "").strip()
     start_from(session, get_article(session, claim.article_id), claim, request.form.get("ref", ""), current_user(),
-               int(version) if is_digits(version) and len(version) < 12 else None)
+               _version(request.form.get("version")))
     return card_response(claim)
 
 
