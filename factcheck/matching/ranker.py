@@ -119,7 +119,7 @@ class _Archived:
 class _Memo(dict):
     """word → derive(word), worked out on first sight and kept (up to `limit` words)."""
 
-    def __init__(self, derive: Callable[[str], Any], limit: int = 200_000) -> None:
+    def __init__(self, derive: Callable[[str], Any], limit: int = 50_000) -> None:
         super().__init__()
         self.derive = derive
         self.limit = limit
@@ -134,7 +134,7 @@ class _Memo(dict):
 class Analyser:
     """Computes the features of candidates against a text, with one model's idf tables."""
 
-    def __init__(self, model: Mapping, cache_size: int = 4096) -> None:
+    def __init__(self, model: Mapping, cache_size: int = 2048) -> None:
         self.idf: Mapping[str, float] = model["idf"]
         self.unknown: float = model["unknown_idf"]
         self.gram_idf: Mapping[str, float] = model["gram_idf"]

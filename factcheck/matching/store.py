@@ -24,10 +24,10 @@ from factcheck.search import query
 from factcheck.vocabulary import ClaimStatus
 
 #: Candidates the full-text index offers the ranker, from the archive and from verified claims.
-ARCHIVE_CANDIDATES = 60
+ARCHIVE_CANDIDATES = 100
 CLAIM_CANDIDATES = 20
 #: Words of the claim the first stage looks for (its rarest): what bounds that stage's work.
-FIRST_STAGE_TERMS = 10
+FIRST_STAGE_TERMS = 12
 #: Matches kept for each claim, and the least score a kept one needs (weaker ones are noise). On
 #: the CLEF 2022 dev queries against the 14,231 Snopes fact-checks, 0.1 keeps every right first
 #: match (178 of 178) and 37 of the 811 wrong ones in the top 5 (bench/README.md, "Claim matching").

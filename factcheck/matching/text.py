@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from itertools import chain
+from operator import itemgetter
 from typing import NamedTuple
 
 from factcheck.matching.model import load_model
@@ -20,7 +21,9 @@ MAX_CHARS = 20_000
 #: Longest word offered to the database: anything longer is a pasted hash or base64, not a word.
 MAX_TERM = 40
 
-_URL = re.compile(r"(?:https?://|www\.)\S*|pic\.twitter\.com/\S*|\b\S+\.(?:com|org|net)/\S*", re.IGNORECASE)
+# A picture link is often glued to the word before it ("#GE19pic.twitter.com/hv9mk4xrNJ").
+_PICTURE = re.compile(r"pic\.twitter\.com/\S*", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)\S*|\b[\w.-]+\.(?:com|org|net)/\S*", re.IGNORECASE)
 _BARE_SITE = re.compile(r"\.(?:com|org|net)/")
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 # "— Name (@handle) January 14, 2020": how a copied tweet signs off, sometimes mid-text (quote tweets).
@@ -76,8 +79,11 @@ def clean(text: str) -> str:
         text = _CONTROL.sub(" ", text)
     if "(@" in text:
         text = _SIGNATURE.sub(" ", text)
-    if "/" in text and ("://" in text or "www." in text or "pic.twitter" in text or _BARE_SITE.search(text)):
-        text = _URL.sub(" ", text)
+    if "/" in text:
+        if "pic.twitter" in text:
+            text = _PICTURE.sub(" ", text)
+        if "://" in text or "www." in text or _BARE_SITE.search(text):
+            text = _URL.sub(" ", text)
     if "#" in text or "@" in text:
         text = _TAG.sub(lambda match: " " + _CAMEL.sub(" ", match.group(1)) + " ", text)
     return text
@@ -100,7 +106,7 @@ def fold(word: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A light English suffix stripper: plurals, -ing, -ed, -ly, a final -e ("vaccinated" → "vaccinat").
+    """A light English suffix stripper: plurals, -ly, -ing, -ed, a final -e ("vaccinated" → "vaccinat").
 
     Deliberately weaker than Porter's: it merges only forms that nearly always mean the same thing
     (a stronger stripper of -ion, -ous, -ful... did not rank better on the training queries).
@@ -113,58 +119,60 @@ def stem(word: str) -> str:
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    if word.endswith("ly") and len(word) > 5:
+        word = word[:-2]
     for suffix in ("ing", "ed"):
         if word.endswith(suffix):
             base = word[: -len(suffix)]
             if len(base) >= 3 and any(vowel in base for vowel in "aeiouy"):
                 if base.endswith("i") and suffix == "ed":
                     base = base[:-1] + "y"
-                elif len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                elif len(base) > 3 and base[-1] == base[-2] and base[-1] not in "flsz":
                     base = base[:-1]
                 word = base
             break
-    if word.endswith("ly") and len(word) > 5:
-        word = word[:-2]
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     return word
 
 
 # Words as written → their tokens. Bounded: texts repeat their words, and a worker lives long.
-_WORDS_MAX = 200_000
+#: Distinct written words remembered; past that a new word is read again each time it comes.
+WORDS_KEPT = 100_000
 
 
-class _PerWord(dict):
-    """Written word → what one reading of its tokens gives, worked out on first sight and kept.
+class _Words(dict):
+    """Written word → its reading: (tokens, content stem, capital stem, number stem, content surface).
 
-    Looking words up with `map(table.__getitem__, words)` runs in C but for new words, which is
-    what makes analysing a hundred candidates cheap. Bounded: past _WORDS_MAX new words are
-    worked out every time.
+    Worked out on first sight and kept. The last four are "" when the word has none ("the" has no
+    content stem, "vote" no capital one). Looked up with `map(table.__getitem__, words)`, which
+    runs in C but for new words: what makes analysing a hundred candidates cheap.
     """
 
-    def __init__(self, derive: Callable[[tuple[Token, ...]], object]) -> None:
-        super().__init__()
-        self.derive = derive
+    def __missing__(self, written: str) -> tuple:
+        found = _word(written)
+        meaningful = [token for token in found if token.content]
+        # Folding can split a written word ("½" is "1⁄2"): its first content token speaks for it.
+        first = meaningful[0] if meaningful else None
+        reading = (
+            found,
+            first.stem if first else "",
+            first.stem if first and first.capital else "",
+            first.stem if first and first.number else "",
+            first.surface if first else "",
+        )
+        if len(self) < WORDS_KEPT:
+            self[written] = reading
+        return reading
 
-    def __missing__(self, written: str) -> object:
-        found = self.derive(_word(written))
-        if len(self) < _WORDS_MAX:
-            self[written] = found
-        return found
 
-
-def _first(found: Iterable[str]) -> str:
-    # A written word is one token but when folding splits it ("½" is "1⁄2"): its first then.
-    return next(iter(found), "")
-
-
-_TOKENS = _PerWord(lambda found: found)
-#: Per written word, "" when it has none: its content stem; that stem if written with a capital;
-#: that stem if it has a digit; its folded content surface.
-CONTENT_STEM = _PerWord(lambda found: _first(token.stem for token in found if token.content))
-CAPITAL_STEM = _PerWord(lambda found: _first(token.stem for token in found if token.content and token.capital))
-NUMBER_STEM = _PerWord(lambda found: _first(token.stem for token in found if token.content and token.number))
-CONTENT_SURFACE = _PerWord(lambda found: _first(token.surface for token in found if token.content))
+_READINGS = _Words()
+_TOKENS = itemgetter(0)
+#: What `pick` can take from each written word.
+CONTENT_STEM = itemgetter(1)
+CAPITAL_STEM = itemgetter(2)
+NUMBER_STEM = itemgetter(3)
+CONTENT_SURFACE = itemgetter(4)
 
 
 def words(text: str) -> list[str]:
@@ -172,9 +180,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(clean(text))
 
 
-def pick(table: _PerWord, written: Iterable[str]) -> list[str]:
-    """What `table` holds for each written word that has it, in order: `pick(CONTENT_STEM, words(text))`."""
-    return list(filter(None, map(table.__getitem__, written)))
+def pick(part: itemgetter, written: Iterable[str]) -> list[str]:
+    """One part of each written word's reading, where it has one: `pick(CONTENT_STEM, words(text))`."""
+    return list(filter(None, map(part, map(_READINGS.__getitem__, written))))
 
 
 def tokens(text: str) -> list[Token]:
@@ -182,7 +190,7 @@ def tokens(text: str) -> list[Token]:
 
     Words split at anything not a letter or digit: "McDonald's" gives "mcdonald" and "s".
     """
-    return list(chain.from_iterable(map(_TOKENS.__getitem__, words(text))))
+    return list(chain.from_iterable(map(_TOKENS, map(_READINGS.__getitem__, words(text)))))
 
 
 def _word(written: str) -> tuple[Token, ...]:
