@@ -22,14 +22,16 @@ are printed. PostgreSQL's tables are then VACUUM ANALYZEd (what autovacuum would
 --runs calls (each in a session of its own) after a warm-up, beside a peer in the same run:
 
 - search: `search_claims` and `search_archive` (the search page: count up to 1,001, one page of
-  20, highlighted) for a mix of queries made from the seeds (a common word, two, a rare one,
-  three words of one claim, a quoted phrase, a prefix, and for claims a status filter and a date
-  range); peer: the bare full-text query, `... MATCH ? LIMIT 20` (FTS5) or
-  `... @@ to_tsquery(...) LIMIT 20` (PostgreSQL), alternating with it;
-- matching one claim: `find_matches` (first stage, then the ranker) for the CheckThat! dev and
-  dev-test tweets; peers: the first stage's two statements alone, and the bare OR query unranked;
-- a 300-sentence article: `create_article` with its matching, and with `store_matches` replaced by
-  a no-op, alternately (rolled back each time);
+  20, highlighted) for a mix of queries made from the seeds (one of the 150 commonest words, two,
+  a word of only 2 or 3 seeds, three words of one claim, a quoted phrase, a prefix of 3 to 5
+  letters, and for claims a status filter and a 180-day range); peer: the bare full-text query,
+  `... MATCH ? LIMIT 20` (FTS5) or `... @@ to_tsquery(...) LIMIT 20` (PostgreSQL), alternating
+  with it; the slowest query of each kind over the target is run again with its statements' plans;
+- matching one claim: `find_matches` for the 401 CheckThat! dev and dev-test tweets, with the time
+  its SQL statements take (read as they run, so the first stage timed is the matcher's own, however
+  its code changes); peers: its first-stage statements run again alone, and the bare OR unranked;
+- a 300-sentence article: `create_article`, with its matching and with the matcher (`matches_of`,
+  `store_matches` in factcheck.domain.articles) replaced by no-ops, alternately, rolled back;
 - archive import: `import_archive` of --import-rows new records (JSON lines, committed) into a copy
   of the database, the same file again (every record unchanged), and the peer: the same rows by
   raw `executemany`; then the copy is dropped;
@@ -41,9 +43,11 @@ archive, over the whole mix), matching one claim p95 at most 50 ms, and matching
 
     .venv/bin/python bench/archive_scale.py [--rows 1000000] [--database sqlite|postgresql|both]
         [--data ../shared/data] [--runs 200] [--import-rows N] [--article-runs 3]
-        [--wait-model SECONDS] [--cache-dir /tmp/factcheck-archive-scale] [--build-only] [--keep-server]
+        [--parts size,search,import,matching,article] [--explain 3] [--wait-model SECONDS]
+        [--cache-dir /tmp/factcheck-archive-scale] [--build-only] [--keep-server]
 
-`--rows 20000` runs in a few minutes. The matcher's model (factcheck/matching/matcher_model.json)
+`--rows 20000` runs in about 3 minutes (databases built in 10-15 s); 1,000,000 about 90 minutes
+once built (SQLite about 5 minutes to build, PostgreSQL about 10). The matcher's model (factcheck/matching/matcher_model.json)
 is needed for the matching figures and the article's: without it they are left out, unless
 --wait-model gives it time to appear. Data: CLEF 2022 CheckThat! task 2A (../shared/data's README).
 """
