@@ -66,12 +66,7 @@ def import_command(files: tuple[Path, ...], skip_invalid: bool) -> None:
             )
             continue
         click.echo(f"{path}: {summary.line()} ({summary.shape})")
-        total.added, total.updated, total.unchanged = (
-            total.added + summary.added,
-            total.updated + summary.updated,
-            total.unchanged + summary.unchanged,
-        )
-        total.refused += summary.refused
+        total.add(summary)
     if len(files) > 1:
         click.echo(f"In all: {total.line()}")
     if total.stored:

@@ -57,6 +57,13 @@ class ImportSummary:
     def stored(self) -> int:
         return self.added + self.updated
 
+    def add(self, other: ImportSummary) -> None:
+        """Count another file's import in this one (the CLI's "In all" line)."""
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.refused += other.refused
+
     def line(self) -> str:
         """The summary line: added, updated, refused."""
         return f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, refused {len(self.refused)}"

@@ -18,7 +18,7 @@ from factcheck.domain.claims import record_changes
 from factcheck.domain.scales import get_scale, ratings_for_scale
 from factcheck.domain.workflow import save_review
 from factcheck.errors import Conflict, InvalidInput, NotFound
-from factcheck.matching.store import Match, match_of_ref, store_matches, stored_matches
+from factcheck.matching.store import Match, earlier_checks, match_of_ref, store_matches, stored_matches
 from factcheck.models import Article, Claim, ClaimLink, User
 from factcheck.vocabulary import ClaimStatus
 
@@ -36,22 +36,21 @@ class SeenBefore:
 
 def seen_before(session: Session, claim: Claim) -> SeenBefore:
     """A claim's linked and matched earlier checks (a few rows: read, never computed, here)."""
-    linked = session.exec(select(ClaimLink.ref).where(ClaimLink.claim_id == claim.id).order_by(col(ClaimLink.id))).all()
-    links = [match for ref in linked if (match := match_of_ref(session, ref)) is not None]
-    refs = set(linked)
+    links = links_for_claims(session, [claim.id]).get(claim.id, [])
+    refs = {link.ref for link in links}
     return SeenBefore(links, [m for m in stored_matches(session, claim.id) if m.ref not in refs])
 
 
 def links_for_claims(session: Session, claim_ids: list[int]) -> dict[int, list[Match]]:
-    """The earlier checks linked to each claim, in the order they were linked (for the record)."""
+    """The earlier checks linked to each claim, in the order they were linked (for the card and
+    the record), in three queries however many claims and links."""
     if not claim_ids:
         return {}
     rows = session.exec(select(ClaimLink).where(col(ClaimLink.claim_id).in_(claim_ids)).order_by(col(ClaimLink.id))).all()
     found: dict[int, list[Match]] = {}
-    for row in rows:
-        match = match_of_ref(session, row.ref)
-        if match is not None:
-            found.setdefault(row.claim_id, []).append(match)
+    described = earlier_checks(session, [(row.archive_entry_id, row.other_claim_id, 1.0) for row in rows])
+    for row, match in zip(rows, described, strict=True):
+        found.setdefault(row.claim_id, []).append(match)
     return found
 
 

@@ -221,11 +221,14 @@ def refresh_claims(session: Session, claim_ids: Sequence[int]) -> int:
 def stored_matches(session: Session, claim_id: int) -> list[Match]:
     """The matches stored for a claim, best first (what its card shows)."""
     rows = session.exec(select(ClaimMatch).where(ClaimMatch.claim_id == claim_id).order_by(col(ClaimMatch.position))).all()
-    offered = [
-        (_Offered("", "", "", "", archive_entry_id=row.archive_entry_id, claim_id=row.other_claim_id), row.score)
-        for row in rows
-    ]
-    return _described(session, offered)
+    return earlier_checks(session, [(row.archive_entry_id, row.other_claim_id, row.score) for row in rows])
+
+
+def earlier_checks(session: Session, named: Sequence[tuple[int | None, int | None, float]]) -> list[Match]:
+    """The earlier checks named by (archive entry id, claim id, score) rows, as stored matches and
+    links keep them, described in two queries however many there are."""
+    return _described(session, [(_Offered("", "", "", "", archive_entry_id=entry, claim_id=claim), score)
+                                for entry, claim, score in named])
 
 
 def match_of_ref(session: Session, ref: str) -> Match | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from markupsafe import Markup
 from sqlalchemy import text
@@ -107,7 +107,6 @@ class Results(Page):
     """A page of hits; `more` when there are more than MAX_COUNTED (then `total` is MAX_COUNTED)."""
 
     more: bool = False
-    terms: list[query.Term] = field(default_factory=list)
 
 
 def _snippet(value: str | None, marks: tuple[str, str]) -> Markup | None:
@@ -188,7 +187,7 @@ def search_claims(
             status=ClaimStatus[status], verdict=label or conclusion or None, claim=highlighted(claim, marks),
             rationale=_snippet(rationale, marks), sources=_snippet(sources, marks),
         ))
-    return Results(rows, number, pages, total, offset, more=more, terms=terms)
+    return Results(rows, number, pages, total, offset, more=more)
 
 
 def search_archive(session: Session, text_: str, number: int = 1, per_page: int = PER_PAGE) -> Results:
@@ -230,7 +229,7 @@ def search_archive(session: Session, text_: str, number: int = 1, per_page: int 
         )
         for entry_id, key, url, published, rating, publisher, claim, title, summary in session.execute(text(statement), params)
     ]
-    return Results(rows, number, pages, total, offset, more=more, terms=terms)
+    return Results(rows, number, pages, total, offset, more=more)
 
 
 def reindex(session: Session) -> dict[str, int]:

@@ -12,6 +12,7 @@ from factcheck.db import get_session
 from factcheck.domain.paging import page_number
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.forms import is_digits, parse_date
+from factcheck.matching.store import MAX_ID
 from factcheck.models import Rating, User
 from factcheck.search.store import Filters, search_archive, search_claims
 from factcheck.views.web import refused_with, render
@@ -33,7 +34,7 @@ def filters_from(args: Any) -> Filters:
     if status and status not in ClaimStatus._value2member_map_:
         raise InvalidInput(f"There is no status {status!r}: choose one from the list.")
     reviewer = args.get("reviewer", "").strip()
-    if reviewer and not is_digits(reviewer):
+    if reviewer and not (is_digits(reviewer) and int(reviewer) <= MAX_ID):
         raise InvalidInput("Choose the reviewer from the list.")
     published_from = parse_date(args.get("from", ""), "The first publication date")
     published_to = parse_date(args.get("to", ""), "The last publication date")
@@ -43,7 +44,7 @@ def filters_from(args: Any) -> Filters:
         verdict=args.get("verdict", "").strip()[:200],
         status=ClaimStatus(status) if status else None,
         outlet=args.get("outlet", "").strip()[:200],
-        reviewer_id=int(reviewer) if reviewer and len(reviewer) < 12 else None,
+        reviewer_id=int(reviewer) if reviewer else None,
         published_from=published_from,
         published_to=published_to,
     )
