@@ -32,6 +32,7 @@ from factcheck.domain.records import article_record
 from factcheck.errors import FactcheckError, MigrationFailed
 from factcheck.extract.command import split_command
 from factcheck.matching.command import match_command
+from factcheck.matching.queue import match_queued
 from factcheck.report import record_json, report_markdown
 from factcheck.schema import (
     alembic_config,
@@ -95,8 +96,9 @@ def import_command(sources: tuple[str, ...]) -> None:
     SOURCES are .txt/.md/.html/.docx files (split into claims), .json exports (restored),
     folders (their files of those kinds, recursively) and http(s) addresses (fetched, and the
     article extracted from the page). Each article is stored in its own transaction: one that
-    fails is reported and stores nothing; one already stored is skipped. Errors, skipped
-    duplicates and a summary go to stderr; the exit status is 1 if any import failed.
+    fails is reported and stores nothing; one already stored is skipped. Then the new claims'
+    earlier checks are found (seen before). Errors, skipped duplicates and a summary go to stderr;
+    the exit status is 1 if any import failed.
     """
     items = expand_sources(sources)
     imported, duplicates, failures = 0, 0, 0
@@ -123,6 +125,8 @@ def import_command(sources: tuple[str, ...]) -> None:
                 continue
             imported += 1
             click.echo(article.id)
+    if imported:
+        match_queued(_engine())  # after the imports are stored: each is kept even if this fails
     for line in report:
         click.echo(f"factcheck import: {line}", err=True)
     if len(items) > 1:

@@ -19,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
     # Claims still under review whose earlier checks are looked for again after an archive import:
     # the newest this many (the upload page's import waits for it; the CLI's shows a summary).
     "MATCH_REFRESH_LIMIT": 2000,
+    # New claims' earlier checks are found by a background thread of each web process once the
+    # import has answered; False leaves them to be found as each claim is opened.
+    "MATCH_IN_BACKGROUND": True,
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     # Importing from a URL refuses loopback/private/link-local hosts unless this is true
     # (tests serve pages on 127.0.0.1; an intranet deployment may want it too).

@@ -23,12 +23,16 @@ from sqlmodel import Session, create_engine
 
 from factcheck import schema
 from factcheck.domain import changes
+from factcheck.matching import index, queue
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection.
-    Sessions bump change stamps from now on (factcheck.domain.changes)."""
+    Sessions bump change stamps (factcheck.domain.changes), keep the first stage's words in step
+    (factcheck.matching.index) and queue new claims for matching (factcheck.matching.queue) from now on."""
     changes.watch()
+    index.watch()
+    queue.watch()
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
@@ -51,6 +55,8 @@ def get_session() -> Session:
     """The current request's session, opened on first use; committed or rolled back at its end."""
     if "db_session" not in g:
         g.db_session = Session(current_app.extensions["factcheck.engine"], expire_on_commit=False)
+        # Claims the request queues are matched by this process's background thread once committed.
+        g.db_session.info[queue.IN_BACKGROUND] = current_app.config["MATCH_IN_BACKGROUND"]
     return g.db_session
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from factcheck.vocabulary import ClaimKind, ClaimStatus, Role, Stance
@@ -125,7 +125,8 @@ class Article(SQLModel, table=True):
 class Claim(SQLModel, table=True):
     """One claim: an exact span `article.text[start:end]` with its review."""
 
-    __table_args__ = (UniqueConstraint("article_id", "position"),)
+    # ix_claim_status: search's status filter reads claims by status, newest first, from the index alone.
+    __table_args__ = (UniqueConstraint("article_id", "position"), Index("ix_claim_status", "status", "dismissed", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
@@ -248,6 +249,34 @@ class ArchiveEntry(SQLModel, table=True):
     appearance: str | None = Field(default=None, max_length=2000)  # where the claim was seen
     imported: dt.datetime = Field(default_factory=utcnow)
     updated: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
+class ArchiveTerm(SQLModel, table=True):
+    """A rare word (a stem) of an archived fact-check's claim and title: the first stage of "seen
+    before" looks a claim's rare words up here (factcheck.matching.index keeps it in step)."""
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    term: str = Field(primary_key=True, max_length=40)
+    archive_entry_id: int = Field(primary_key=True, foreign_key="archiveentry.id", index=True, ondelete="CASCADE")
+
+
+class ClaimTerm(SQLModel, table=True):
+    """A rare word of a claim with an approved or published verdict, not dismissed: the other
+    claims a new claim may repeat (factcheck.matching.index keeps it in step)."""
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    term: str = Field(primary_key=True, max_length=40)
+    claim_id: int = Field(primary_key=True, foreign_key="claim.id", index=True, ondelete="CASCADE")
+
+
+class MatchQueue(SQLModel, table=True):
+    """A claim whose earlier checks are to be looked for: queued when its article is stored or the
+    archive grows, taken off when its matches are stored (factcheck.matching.queue)."""
+
+    claim_id: int = Field(primary_key=True, foreign_key="claim.id", ondelete="CASCADE")
+    queued: dt.datetime = Field(default_factory=utcnow)
 
 
 class ClaimMatch(SQLModel, table=True):

@@ -23,6 +23,10 @@ from factcheck.models import Article, Claim, Rating, RatingScale, User
 from factcheck.schema import alembic_config
 from tests.postgres import Rows, new_database_rows, postgres_schema, reset_tables
 
+# No background matcher outliving its test, in any app a test starts (here or in a subprocess):
+# claims' matches are found as each card opens, or by tests calling match_queued.
+os.environ.setdefault("FACTCHECK_MATCH_IN_BACKGROUND", "false")
+
 DATA = Path(__file__).parent / "data"
 
 

@@ -10,7 +10,6 @@ import hashlib
 import importlib.util
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import pytest
 
 from factcheck.matching import model as shipped
 from factcheck.matching.ranker import Analyser, Candidate, clear_cache, rank, score_row
-from factcheck.matching.text import MAX_TERM, clean, first_stage_terms, signature_names, stem, tokens
+from factcheck.matching.text import MAX_TERM, best_by_terms, clean, query_terms, signature, signature_names, stem, tokens
 
 REPO = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "data" / "claim_matching"
@@ -138,52 +137,43 @@ def test_tokens_fold_diacritics_and_split_possessives():
 # --- first stage -----------------------------------------------------------------------------
 
 
-def test_first_stage_terms_pick_the_rare_words_and_skip_boilerplate():
-    terms = first_stage_terms(TWEET)
+def test_query_terms_pick_the_rare_words_and_skip_boilerplate():
+    terms = [word for word, _weight in query_terms(TWEET)]
     assert {"anaconda", "brazil"} <= set(terms)
     for boilerplate in ("pic", "twitter", "0ejtwjys1j", "wildlifedaily", "march", "2021", "the", "a"):
         assert boilerplate not in terms
 
 
-def test_first_stage_terms_are_rarest_first_one_per_stem():
-    terms = first_stage_terms("Trump says the vaccines, the vaccine and a vaccine shed anaconda venom", limit=20)
+def test_query_terms_are_rarest_first_one_per_stem_and_weighed_by_the_shipped_idf():
+    found = query_terms("Trump says the vaccines, the vaccine and a vaccine shed anaconda venom", limit=20)
     model = shipped.load_model()
-    weights = [model["idf"].get(stem(term), model["unknown_idf"]) for term in terms]
-    assert weights == sorted(weights, reverse=True)
-    assert len({stem(term) for term in terms}) == len(terms)
-    assert sum(term.startswith("vaccin") for term in terms) == 1 and "anaconda" in terms
+    assert [weight for _word, weight in found] == [round(model["idf"].get(word, model["unknown_idf"]) * 1000) for word, _ in found]
+    assert [weight for _word, weight in found] == sorted((weight for _word, weight in found), reverse=True)
+    words = [word for word, _weight in found]
+    assert len(set(words)) == len(words) and words.count("vaccin") == 1 and "anaconda" in words
+    assert signature("Trump says the vaccines, the vaccine and a vaccine shed anaconda venom", limit=20) == words
 
 
 @pytest.mark.parametrize("text", [TWEET, *HOSTILE])
 @pytest.mark.parametrize("limit", [0, 1, 12, 40])
-def test_first_stage_terms_are_safe_and_bounded(text, limit):
-    terms = first_stage_terms(text, limit)
-    assert len(terms) <= limit
-    assert len(set(terms)) == len(terms)
-    for term in terms:
-        assert SAFE_TERM.fullmatch(term) and term == term.lower() and len(term) <= MAX_TERM
+def test_first_stage_words_are_bounded(text, limit):
+    for words in ([word for word, _ in query_terms(text, limit)], signature(text, limit)):
+        assert len(words) <= limit and len(set(words)) == len(words)
+        assert all(0 < len(word) <= MAX_TERM and word == word.lower() for word in words)
 
 
-@pytest.mark.parametrize("text", [TWEET, *HOSTILE])
-def test_first_stage_terms_quote_safely_into_fts5(text):
-    connection = sqlite3.connect(":memory:")
-    connection.execute(
-        "CREATE VIRTUAL TABLE archive_fts USING fts5(claim, title, summary, tokenize='porter unicode61 remove_diacritics 2')"
-    )
-    connection.executemany(
-        "INSERT INTO archive_fts(claim, title, summary) VALUES (?, ?, ?)",
-        [(c.claim, c.title, c.summary) for c in (ANACONDA, FRIES, BABY)],
-    )
-    terms = first_stage_terms(text)
-    if terms:
-        match = " OR ".join(f'"{term}"' for term in terms)
-        connection.execute("SELECT rowid FROM archive_fts WHERE archive_fts MATCH ? ORDER BY bm25(archive_fts) LIMIT 100", (match,))
+def test_best_by_terms_adds_the_weights_and_reads_the_newest_postings_of_a_word():
+    postings = {"ferry": [1, 2, 3, 4], "zanzibar": [2, 4, 5], "sank": [9]}
+    weights = [("zanzibar", 3000), ("ferry", 1000), ("absent", 5000)]
+    assert best_by_terms(postings, weights, depth=10, per_term=10) == [4, 2, 5, 3, 1]
+    assert best_by_terms(postings, weights, depth=2, per_term=2) == [4, 5]  # ferry's newest two: 3, 4
 
 
 def test_hostile_text_is_cut_fast():
     started = time.perf_counter()
     for text in HOSTILE:
-        first_stage_terms(text)
+        query_terms(text)
+        signature(text)
     assert time.perf_counter() - started < 2.0
 
 
@@ -311,8 +301,8 @@ def test_training_reads_quoted_query_lines(tmp_path):
 def test_runtime_needs_neither_numpy_nor_the_web_nor_the_database():
     code = (
         "import sys; from factcheck.matching.ranker import Candidate, rank;"
-        "from factcheck.matching.text import first_stage_terms;"
-        "first_stage_terms('Taxes rose 5%.'); rank('Taxes rose 5%.', [Candidate('a', 'Taxes rose.')]);"
+        "from factcheck.matching.text import query_terms;"
+        "query_terms('Taxes rose 5%.'); rank('Taxes rose 5%.', [Candidate('a', 'Taxes rose.')]);"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in"
         " {'numpy', 'sklearn', 'scipy', 'flask', 'sqlalchemy', 'sqlmodel', 'snowballstemmer'}))"
     )

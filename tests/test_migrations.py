@@ -123,8 +123,13 @@ def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, f
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == f"The database is at revision {head_revision()} (the latest)."
     result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
-    assert "Tables and columns added after revision 0004 are dropped, with every row in them." in result.output
+    assert "Tables and columns added after revision 0005 are dropped, with every row in them." in result.output
     assert revision_of(empty_database) == head_revision()  # nothing dropped
+    assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
+    assert revision_of(empty_database) == "0005"
+    engine = create_engine(empty_database)
+    assert not {"archiveterm", "claimterm", "matchqueue"} & set(inspect(engine).get_table_names())
+    engine.dispose()
     assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
     assert revision_of(empty_database) == "0004"
     engine = create_engine(empty_database)
@@ -254,7 +259,8 @@ def test_current_and_history_name_the_revisions(empty_database, factcheck):
     factcheck(empty_database, "db", "upgrade")
     assert factcheck(empty_database, "db", "current").stdout.split()[:2] == [head_revision(), "(head)"]
     history = factcheck(empty_database, "db", "history").stdout
-    assert "0004 -> 0005 (head) (current), The newsroom's memory: the archive of fact-checks" in history
+    assert "0005 -> 0006 (head) (current), The first stage of \"seen before\" as an index of rare words" in history
+    assert "0004 -> 0005, The newsroom's memory: the archive of fact-checks" in history
     assert "0003 -> 0004, Agreement counts: the agreement page's figures kept up to date" in history
     assert "0002 -> 0003, Indexes on the foreign keys that had none" in history
     assert "0001 -> 0002, Change stamps: a counter per article" in history
@@ -395,7 +401,8 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
     # Every claim is in the search index, made by the migration (FTS5 on SQLite, tsvectors on PostgreSQL).
     assert after.get("claim_search", after.get("claimsearch")) == 30
     kept = {t: n for t, n in after.items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
-    assert kept == {**before, "changestamp": 0, "agreementcount": 6, "archiveentry": 0, "claimmatch": 0, "claimlink": 0}
+    assert kept == {**before, "changestamp": 0, "agreementcount": 6, "archiveentry": 0, "claimmatch": 0, "claimlink": 0,
+                    "archiveterm": 0, "claimterm": 0, "matchqueue": 0}
     assert differences(release_database) == []
     engine = create_engine(release_database)
     with Session(engine) as session:
@@ -492,6 +499,10 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
         DROP TABLE alembic_version;
         DROP TABLE changestamp;
         DROP TABLE agreementcount;
+        DROP TABLE matchqueue;
+        DROP INDEX ix_claim_status;
+        DROP TABLE claimterm;
+        DROP TABLE archiveterm;
         DROP TABLE claimlink;
         DROP TABLE claimmatch;
         DROP TABLE archiveentry;
@@ -541,7 +552,8 @@ def test_a_database_at_the_baseline_gains_the_change_stamps(empty_database, fact
     before = row_counts(empty_database)
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
     after = {t: n for t, n in row_counts(empty_database).items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
-    assert after == {**before, "changestamp": 0, "agreementcount": 0, "archiveentry": 0, "claimmatch": 0, "claimlink": 0}
+    assert after == {**before, "changestamp": 0, "agreementcount": 0, "archiveentry": 0, "claimmatch": 0, "claimlink": 0,
+                     "archiveterm": 0, "claimterm": 0, "matchqueue": 0}
     assert differences(empty_database) == []
 
 

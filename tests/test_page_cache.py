@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from factcheck import create_app
 from factcheck.domain.changes import SITE, article_scope, stamps
+from factcheck.matching.queue import match_queued
 from factcheck.models import Article, ChangeStamp, Claim
 from tests.conftest import FAST_HASHING, claims_of, create_seed_article, html, log_in, login_as, post, rating
 from tests.teamwork import assign, user_id
@@ -22,8 +23,11 @@ def stamp_of(db: Session, *scopes: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def two_articles(client, seed_text) -> tuple[int, int]:
-    return create_seed_article(client, seed_text), create_seed_article(client, "The mayor said crime fell 40% in 2025.")
+def two_articles(app, client, seed_text) -> tuple[int, int]:
+    articles = create_seed_article(client, seed_text), create_seed_article(client, "The mayor said crime fell 40% in 2025.")
+    # The background matcher has been: opening a claim stores nothing more (a first open would).
+    match_queued(app.extensions["factcheck.engine"])
+    return articles
 
 
 def test_each_kind_of_change_bumps_its_article_and_nothing_else(app, client, db, two_articles):

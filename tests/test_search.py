@@ -5,11 +5,12 @@ rows on both databases (the suite's second pass runs this module on PostgreSQL).
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from factcheck.models import ArchiveEntry, Article
 from factcheck.search import store as search
+from factcheck.vocabulary import ClaimStatus
 from tests.conftest import claims_of, html, login_as, post, rating, store_articles
 
 
@@ -228,6 +229,49 @@ def test_reindex_rebuilds_the_indexes_from_the_rows(app, runner, seed_article, d
         assert search.search_claims(session, "Kyiv").total == 0
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"Indexed {len(claims_of(db, seed_article))} claims and 0 archive entries."
+    assert result.output.splitlines() == [
+        f"Indexed {len(claims_of(db, seed_article))} claims and 0 archive entries.",
+        "Wrote 0 rare words of archive entries and 0 of verified claims.",
+    ]
     with Session(app.extensions["factcheck.engine"]) as session:
         assert search.search_claims(session, "Kyiv").total == 2
+
+
+def test_a_search_matching_more_than_the_window_ranks_only_the_newest_matches(app, db, monkeypatch):
+    # The strongest match is the oldest entry: found while the window holds every match, not once
+    # the newest matches fill it; then the best of those come first, and every page is cut from them.
+    claims = ["Wombat wombat wombat cubes explained."] + [f"A wombat sighting number {n}." for n in range(1, 10)]
+    claims[7] = "A wombat and another wombat seen."
+    entries = [ArchiveEntry(key=f"entry-{n}", claim=claim, title="", summary="") for n, claim in enumerate(claims)]
+    for entry in entries:
+        db.add(entry)
+        db.flush()  # one at a time: ids in this order, the last the newest
+    db.commit()
+    with Session(app.extensions["factcheck.engine"]) as session:
+        everything = search.search_archive(session, "wombat")
+        assert everything.total == 10 and everything.rows[0].entry_id == entries[0].id
+        monkeypatch.setattr(search, "MAX_COUNTED", 4)
+        monkeypatch.setattr(search, "RANK_WINDOW", 6)
+        first, second, past = (search.search_archive(session, "wombat", number=n, per_page=2) for n in (1, 2, 9))
+    assert (first.total, first.more, first.pages) == (4, True, 2)
+    assert first.rows[0].entry_id == entries[7].id
+    assert [r.entry_id for r in past.rows] == [r.entry_id for r in second.rows] and past.number == 2
+    shown = [r.entry_id for r in first.rows + second.rows]
+    assert len(set(shown)) == 4 and set(shown) <= {e.id for e in entries[4:]}
+    assert all("<mark>" in r.claim for r in first.rows + second.rows)
+
+
+def test_the_window_holds_the_newest_matches_after_the_filters(app, db, monkeypatch):
+    store_articles(app, 12)  # the mayor in one claim of each, oldest first
+    mayor = db.execute(text("SELECT id FROM claim WHERE text LIKE 'The mayor%' ORDER BY id")).scalars().all()
+    db.execute(text("UPDATE claim SET status = 'IN_PROGRESS' WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)), {"ids": mayor[:6]})
+    db.commit()
+    monkeypatch.setattr(search, "MAX_COUNTED", 4)
+    monkeypatch.setattr(search, "RANK_WINDOW", 5)
+    with Session(app.extensions["factcheck.engine"]) as session:
+        in_progress = search.Filters(status=ClaimStatus.IN_PROGRESS)
+        pages = [search.search_claims(session, "mayor", in_progress, number=n, per_page=2) for n in (1, 2)]
+    assert [(p.total, p.more, p.pages) for p in pages] == [(4, True, 2)] * 2
+    shown = [hit.claim_id for page in pages for hit in page.rows]
+    assert len(set(shown)) == 4 and set(shown) <= set(mayor[1:6])  # never the oldest, nor one not in progress

@@ -1,10 +1,12 @@
 """Seen before: a new article's claims matched against the archive and against verified claims of
-other articles, stored at import (not computed on page view), shown on the card with one click to
-link and one to start from the earlier verdict; and the `factcheck match` contracts."""
+other articles, queued at import and stored by the matcher (not computed on page view, unless a
+claim opens before its turn), shown on the card with one click to link and one to start from
+the earlier verdict; and the `factcheck match` contracts."""
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from factcheck.matching import store as matching_store
-from factcheck.models import ClaimLink, ClaimMatch, ClaimRevision
+from factcheck.matching.queue import match_queued
+from factcheck.models import ClaimLink, ClaimMatch, ClaimRevision, MatchQueue
 from factcheck.vocabulary import ClaimStatus
 from tests.conftest import claims_of, html, login_as, post, rating
 
@@ -43,8 +46,19 @@ def card(client, claim_id: int):
     return html(client.get(f"/claims/{claim_id}", headers={"HX-Request": "true"}))
 
 
-def test_an_imported_article_stores_the_matches_of_each_claim(client, archived, db):
+def queued_ids(db) -> set[int]:
+    db.rollback()  # see what the app committed
+    return set(db.exec(select(MatchQueue.claim_id)).all())
+
+
+def test_an_imported_article_queues_its_claims_and_the_matcher_stores_their_matches(app, client, archived, db):
     article_id = paste(client)
+    claims = claims_of(db, article_id)
+    # The import answered without matching: every claim waits in the queue, nothing is stored yet.
+    assert queued_ids(db) == {c.id for c in claims}
+    assert not db.exec(select(ClaimMatch)).all()
+    assert match_queued(app.extensions["factcheck.engine"]) == len(claims)
+    assert not queued_ids(db)
     anaconda = claim_with(db, article_id, "anaconda")
     stored = db.exec(select(ClaimMatch).where(ClaimMatch.claim_id == anaconda.id).order_by(ClaimMatch.position)).all()
     assert stored and stored[0].archive_entry_id is not None and 0.5 < stored[0].score <= 1
@@ -58,8 +72,28 @@ def test_an_imported_article_stores_the_matches_of_each_claim(client, archived, 
     assert "No earlier checks found" in card(client, buses.id).select_one(".seen-before").get_text()
 
 
-def test_the_card_reads_stored_matches_and_never_searches(client, archived, db, monkeypatch):
+def test_a_claim_opened_before_the_matcher_came_to_it_is_matched_as_it_opens(client, archived, db):
     article_id = paste(client)
+    anaconda, buses = claim_with(db, article_id, "anaconda"), claim_with(db, article_id, "buses")
+    assert card(client, anaconda.id).select_one(".seen-before .match")["data-ref"] == "archive:snopes-1001"
+    assert anaconda.id not in queued_ids(db) and buses.id in queued_ids(db)
+    assert [m.claim_id for m in db.exec(select(ClaimMatch)).all()] == [anaconda.id]
+
+
+def test_the_background_matcher_stores_the_matches_once_the_import_has_answered(app, client, archived, db):
+    app.config["MATCH_IN_BACKGROUND"] = True
+    article_id = paste(client)
+    deadline = time.monotonic() + 30
+    while queued_ids(db) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not queued_ids(db)
+    anaconda = claim_with(db, article_id, "anaconda")
+    assert db.exec(select(ClaimMatch).where(ClaimMatch.claim_id == anaconda.id)).first().archive_entry_id is not None
+
+
+def test_the_card_reads_stored_matches_and_never_searches(app, client, archived, db, monkeypatch):
+    article_id = paste(client)
+    match_queued(app.extensions["factcheck.engine"])
     anaconda = claim_with(db, article_id, "anaconda")
 
     def searching(*args, **kwargs):
@@ -195,8 +229,9 @@ def test_a_reviewer_not_assigned_may_read_the_matches_but_not_use_them(app, clie
 def test_verified_claims_of_other_articles_are_matched_too(client, db):
     first = paste(client, "Officials said the bridge over the Dnipro river was destroyed on Tuesday. Other news.", "First")
     verified = claim_with(db, first, "bridge")
-    db.execute(text("UPDATE claim SET status = 'PUBLISHED', verdict_id = :v, rationale = 'Satellite images show it standing.' "
-                    "WHERE id = :c"), {"v": rating(db, "False").id, "c": verified.id})
+    verified.status, verified.verdict_id = ClaimStatus.PUBLISHED, rating(db, "False").id
+    verified.rationale = "Satellite images show it standing."
+    db.add(verified)
     db.commit()
     second = paste(client, "The bridge over the Dnipro river was destroyed on Tuesday, officials said. More text here.", "Second")
     repeated = claim_with(db, second, "bridge")

@@ -186,7 +186,9 @@ def test_stored_done_claims_move_to_second_review(app, db, seed_article, runner)
         connection.execute(text("DROP TABLE alembic_version"))
         connection.execute(text("DROP TABLE changestamp"))  # added by later revisions
         connection.execute(text("DROP TABLE agreementcount"))
-        for table in ("claimlink", "claimmatch", "archiveentry", "claim_search", "archive_search"):
+        connection.execute(text("DROP INDEX ix_claim_status"))
+        for table in ("matchqueue", "claimterm", "archiveterm", "claimlink", "claimmatch", "archiveentry", "claim_search",
+                      "archive_search"):
             connection.execute(text(f"DROP TABLE {table}"))
         for (trigger,) in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all():
             connection.execute(text(f"DROP TRIGGER {trigger}"))

@@ -13,10 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from factcheck.archive.store import ImportSummary, import_archive
 from factcheck.db import transaction
 from factcheck.errors import FactcheckError
-from factcheck.matching.store import open_claims, refresh_claims
-
-#: Claims whose matches are looked for again in one transaction, after an import.
-REFRESH_BATCH = 50
+from factcheck.matching.queue import match_queued, requeue_open
 
 
 @click.group("archive", cls=AppGroup)
@@ -71,12 +68,8 @@ def import_command(files: tuple[Path, ...], skip_invalid: bool) -> None:
         click.echo(f"In all: {total.line()}")
     if total.stored:
         with transaction(engine) as session:
-            claim_ids = open_claims(session, current_app.config["MATCH_REFRESH_LIMIT"])
-        # A transaction per batch: each finds its matches (reading), then writes them in a moment.
-        for start in range(0, len(claim_ids), REFRESH_BATCH):
-            with transaction(engine) as session:
-                refresh_claims(session, claim_ids[start : start + REFRESH_BATCH])
-        looked = len(claim_ids)
+            requeue_open(session, current_app.config["MATCH_REFRESH_LIMIT"])
+        looked = match_queued(engine)  # a transaction per batch: finding reads, storing takes a moment
         click.echo(f"Looked again for earlier checks of {looked} claim{'s' if looked != 1 else ''} under review.")
     if failed:
         sys.exit(1)

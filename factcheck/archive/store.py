@@ -4,8 +4,8 @@ whole or not at all, each updated in place when imported again (by its id, else 
 `import_archive` reads the file once, storing records in batches as it goes, in the caller's
 transaction: a file with a bad record is refused by rolling that transaction back, so nothing of
 it is kept, unless the caller asks to skip bad records. The CLI (`factcheck archive import`) and
-the upload page both call it; then `refresh_claims` looks again for matches of the claims
-still under review (factcheck.matching.store).
+the upload page both call it; then the claims still under review are queued to be matched
+again (factcheck.matching.queue).
 """
 
 from __future__ import annotations

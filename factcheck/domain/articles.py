@@ -16,7 +16,6 @@ from factcheck.domain.paging import Page, page_of
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.extract import ClaimSpan, parse_header, split_claims
 from factcheck.forms import ArticleCreate
-from factcheck.matching.store import matches_of, store_matches
 from factcheck.models import Article, Claim, Rating, RatingScale
 from factcheck.vocabulary import ClaimStatus
 
@@ -116,8 +115,8 @@ def find_duplicate(session: Session, text: str, urls: Iterable[str] = ()) -> Art
 
 
 def create_article(session: Session, submitted: ArticleCreate, scale: RatingScale) -> Article:
-    """Store a new article and its claims, with the earlier checks each claim matches; a header
-    line becomes title and date, not a claim."""
+    """Store a new article and its claims (queued for their earlier checks: factcheck.matching.queue);
+    a header line becomes title and date, not a claim."""
     header = parse_header(submitted.text)
     body = submitted.text[header.end :]
     # Split the whole text once: split_claims skips the same header itself. Splitting `body`
@@ -127,8 +126,6 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
     ]
     if not spans:
         raise InvalidInput("No sentences found in the article text.")
-    # Earlier checks of each claim, found before the first write: only reads, however long they take.
-    found = matches_of(session, [(span.text, None) for span in spans])
     title = submitted.title or header.title or _title_from(spans[0].text)
     article = Article(
         title=title,
@@ -151,7 +148,6 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
         session.add(claim)
         claims.append(claim)
     session.flush()
-    store_matches(session, claims, found)  # seen before: earlier checks of each claim, stored with it
     return article
 
 

@@ -25,7 +25,6 @@ from factcheck.forms import (
     SourceCreate,
     validation_message,
 )
-from factcheck.matching.store import store_matches
 from factcheck.models import Article, Claim, Correction, Rating, RatingScale
 from factcheck.rendering import RATIONALE_MAX_CHARS
 from factcheck.vocabulary import ClaimStatus
@@ -148,12 +147,9 @@ def import_record(session: Session, record: Any, scale: RatingScale | None = Non
     )
     session.add(article)
     session.flush()
-    stored = [
+    for position, entry in enumerate(claims):
         _import_claim(session, article, position, _mapping(entry, f"claims[{position}]"), ratings, scale.free_text)
-        for position, entry in enumerate(claims)
-    ]
     session.flush()
-    store_matches(session, stored)  # seen before, as for an article pasted or imported from a file
     return article
 
 

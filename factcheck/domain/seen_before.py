@@ -18,6 +18,7 @@ from factcheck.domain.claims import record_changes
 from factcheck.domain.scales import get_scale, ratings_for_scale
 from factcheck.domain.workflow import save_review
 from factcheck.errors import Conflict, InvalidInput, NotFound
+from factcheck.matching.queue import match_now
 from factcheck.matching.store import Match, earlier_checks, match_of_ref, store_matches, stored_matches
 from factcheck.models import Article, Claim, ClaimLink, User
 from factcheck.vocabulary import ClaimStatus
@@ -35,7 +36,9 @@ class SeenBefore:
 
 
 def seen_before(session: Session, claim: Claim) -> SeenBefore:
-    """A claim's linked and matched earlier checks (a few rows: read, never computed, here)."""
+    """A claim's linked and matched earlier checks: a few rows read, computed only for a claim
+    opened before the background matcher came to it (factcheck.matching.queue)."""
+    match_now(session, claim)
     links = links_for_claims(session, [claim.id]).get(claim.id, [])
     refs = {link.ref for link in links}
     return SeenBefore(links, [m for m in stored_matches(session, claim.id) if m.ref not in refs])
@@ -153,6 +156,8 @@ def start_from(session: Session, article: Article, claim: Claim, ref: str, user:
 
 def look_again(session: Session, claim: Claim) -> int:
     """Find the claim's matches afresh (after the archive or the verified claims changed)."""
+    if match_now(session, claim):  # it was queued: now it is not
+        return len(stored_matches(session, claim.id))
     return store_matches(session, [claim])
 
 

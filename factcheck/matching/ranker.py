@@ -12,6 +12,7 @@ cannot disagree.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -156,7 +157,9 @@ class Analyser:
         if found is None:
             found = _Archived(self, *key)
             if len(self._archived) >= self.cache_size:
-                self._archived.pop(next(iter(self._archived)))
+                # Another thread (the background matcher, a request) may evict the same one first.
+                with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                    del self._archived[next(iter(self._archived))]
             self._archived[key] = found
         return found
 

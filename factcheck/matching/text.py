@@ -1,15 +1,16 @@
 """Text for claim matching: tweet boilerplate stripped, words folded and stemmed, query terms chosen.
 
 Pure Python (standard library only). The ranker and the training script read text through the
-same functions here, so training and run time cannot disagree. `first_stage_terms` picks the words
-a full-text OR query should look for, weighed by the idf values shipped in the model file.
+same functions here, so training and run time cannot disagree. `signature` and `query_terms` pick
+the rare words the first stage indexes and looks up, weighed by the idf values shipped in the
+model file; `best_by_terms` is that lookup in memory, for the training script.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from operator import itemgetter
 from typing import NamedTuple
@@ -212,25 +213,60 @@ def content(found: Iterable[Token]) -> list[Token]:
     return [token for token in found if token.content]
 
 
-def first_stage_terms(
-    text: str, limit: int = 12, idf: Mapping[str, float] | None = None, unknown: float | None = None
-) -> list[str]:
-    """The query's most informative words for a full-text OR query, rarest first, at most `limit`.
+#: Words of an archived fact-check or verified claim the first stage's index keeps: its rarest.
+SIGNATURE_TERMS = 16
+#: Words of a claim the first stage looks up: its rarest.
+QUERY_TERMS = 12
+#: Entries the first stage reads of each word, the newest: bounds its work on a word in many
+#: signatures. At 1,000,000 archive entries (bench/README.md), 5,000 left the right fact-check out
+#: of the candidates for 33% of the tweets, 20,000 for 18%, reading all for 17%.
+TERM_POSTINGS = 20_000
 
-    Each term is a lower-case run of letters and digits (no quotes, spaces or operators), so it
-    can be quoted into an FTS5 MATCH or a PostgreSQL tsquery as it is; one term per stem. Words
-    are weighed by the shipped idf of their stem, and a word the archive never used counts as
-    rare. Stopwords, URLs, hashtag marks and tweet sign-offs are left out.
-    """
+
+def _rarest_stems(text: str, limit: int, idf: Mapping[str, float], unknown: float) -> list[tuple[str, float]]:
+    chosen: dict[str, tuple[float, int]] = {}
+    for position, token in enumerate(content(tokens(text))):
+        if token.stem not in chosen and len(token.stem) <= MAX_TERM:
+            chosen[token.stem] = (-idf.get(token.stem, unknown), position)
+    best = sorted(chosen.items(), key=lambda item: item[1])[: max(limit, 0)]
+    return [(found, -weight) for found, (weight, _position) in best]
+
+
+def _vocabulary(idf: Mapping[str, float] | None, unknown: float | None) -> tuple[Mapping[str, float], float]:
     if idf is None:
         model = load_model()
-        idf, unknown = model["idf"], model["unknown_idf"]
-    if unknown is None:
-        unknown = max(idf.values(), default=1.0)
-    chosen: dict[str, tuple[float, int, str]] = {}
-    for position, token in enumerate(content(tokens(text))):
-        if token.stem in chosen or len(token.surface) > MAX_TERM or not token.surface.isalnum():
-            continue
-        chosen[token.stem] = (-idf.get(token.stem, unknown), position, token.surface)
-    best = sorted(chosen.values())[: max(limit, 0)]
-    return [surface for _weight, _position, surface in best]
+        return model["idf"], model["unknown_idf"]
+    return idf, unknown if unknown is not None else max(idf.values(), default=1.0)
+
+
+def signature(text: str, limit: int = SIGNATURE_TERMS, idf: Mapping[str, float] | None = None,
+              unknown: float | None = None) -> list[str]:
+    """The stems the first stage's index keeps for an earlier check's text: its `limit` rarest
+    by the shipped idf, rarest first (a word the model never met counts as rarest).
+
+    Only the rare words are kept, so however big the archive, a word's list of entries stays
+    short unless the word is rare in general: what bounds the first stage's work."""
+    idf, unknown = _vocabulary(idf, unknown)
+    return [found for found, _weight in _rarest_stems(text, limit, idf, unknown)]
+
+
+def query_terms(text: str, limit: int = QUERY_TERMS, idf: Mapping[str, float] | None = None,
+                unknown: float | None = None) -> list[tuple[str, int]]:
+    """The stems of a claim the first stage looks up, rarest first, each with its weight: the
+    shipped idf in thousandths (whole numbers, so that sums are exact and ties order the same in
+    either database and in the training script)."""
+    idf, unknown = _vocabulary(idf, unknown)
+    return [(found, round(weight * 1000)) for found, weight in _rarest_stems(text, limit, idf, unknown)]
+
+
+def best_by_terms(
+    postings: Mapping[str, Sequence[int]], weights: Iterable[tuple[str, int]], depth: int, per_term: int
+) -> list[int]:
+    """The ids sharing the most weight of `weights`' stems, best first (ties: the higher id), at
+    most `depth`, reading only the highest `per_term` ids of each stem's postings (ascending ids):
+    what the database's first-stage query answers, for the training script."""
+    scores: dict[int, int] = {}
+    for found, weight in weights:
+        for number in postings.get(found, ())[-per_term:]:
+            scores[number] = scores.get(number, 0) + weight
+    return sorted(scores, key=lambda number: (-scores[number], -number))[:depth]

@@ -6,17 +6,12 @@ from flask import Blueprint, Response, current_app, request
 
 from factcheck.archive.formats import FormatError
 from factcheck.archive.store import ImportSummary, archive_size, import_archive, recent_entries
-from factcheck.db import commit_changes, get_session, rollback
+from factcheck.db import get_session, rollback
 from factcheck.errors import InvalidInput
-from factcheck.matching.store import open_claims, refresh_claims
+from factcheck.matching.queue import requeue_open
 from factcheck.views.web import render
 
 bp = Blueprint("archive", __name__)
-
-#: Claims under review looked at again after an upload, at most (MATCH_REFRESH_LIMIT caps it too):
-#: about 30 ms each, so the page answers within seconds; `factcheck archive import` looks at more.
-UPLOAD_REFRESH_LIMIT = 200
-
 
 def _page(*, summary: ImportSummary | None = None, name: str = "", error: str | None = None, looked: int = 0,
           status: int = 200) -> Response:
@@ -50,9 +45,6 @@ def upload() -> Response:
     if summary.refused and not skip_invalid:
         rollback()
         return _page(summary=summary, name=upload.filename, status=422)
-    looked = 0
-    if summary.stored:
-        commit_changes()  # the archive is stored; finding matches again reads before it writes
-        limit = min(UPLOAD_REFRESH_LIMIT, current_app.config["MATCH_REFRESH_LIMIT"])
-        looked = refresh_claims(session, open_claims(session, limit))
+    # Matched again by the background matcher once this commits (factcheck.matching.queue).
+    looked = requeue_open(session, current_app.config["MATCH_REFRESH_LIMIT"]) if summary.stored else 0
     return _page(summary=summary, name=upload.filename, looked=looked)

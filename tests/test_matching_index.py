@@ -1,0 +1,132 @@
+"""The first stage's index of rare words (factcheck.matching.index): kept in step with the archive and
+the verified claims by every flush, rebuilt the same from the rows, and answering exactly what the
+training script emulates, so the ranker is trained on the candidates the app offers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import select
+
+from factcheck.matching import index
+from factcheck.matching.text import QUERY_TERMS, best_by_terms, query_terms, signature
+from factcheck.models import ArchiveEntry, ArchiveTerm, ClaimTerm
+from factcheck.vocabulary import ClaimStatus
+from tests.conftest import claims_of, post
+
+ARCHIVE = Path(__file__).parent / "data" / "archive" / "good.jsonl"
+FIXTURE = Path(__file__).parent / "data" / "claim_matching"
+
+
+def words_of(db, table, owner) -> dict[int, set[str]]:
+    db.rollback()
+    found: dict[int, set[str]] = {}
+    for row in db.exec(select(table)).all():
+        found.setdefault(getattr(row, owner), set()).add(row.term)
+    return found
+
+
+def test_an_archive_import_writes_each_entrys_rare_words_and_a_change_replaces_them(runner, db):
+    assert runner.invoke(args=["archive", "import", str(ARCHIVE)]).exit_code == 0
+    entries = db.exec(select(ArchiveEntry)).all()
+    stored = words_of(db, ArchiveTerm, "archive_entry_id")
+    assert stored == {e.id: set(index.entry_words(e.claim, e.title)) for e in entries if index.entry_words(e.claim, e.title)}
+    entry = entries[0]
+    entry.claim = "Zanzibar zebras yodel quadratically"
+    db.add(entry)
+    db.commit()
+    assert words_of(db, ArchiveTerm, "archive_entry_id")[entry.id] == set(signature(f"{entry.claim} {entry.title}"))
+    db.delete(entry)
+    db.commit()
+    assert entry.id not in words_of(db, ArchiveTerm, "archive_entry_id")
+
+
+def test_a_claim_is_found_by_its_words_only_while_signed_off_and_not_dismissed(client, db):
+    response = post(client, "/articles", {"text": "The Dnipro bridge was destroyed on Tuesday. Other news.", "title": "Bridge"})
+    claim = claims_of(db, int(response.headers["Location"].rsplit("/", 1)[1]))[0]
+    assert claim.id not in words_of(db, ClaimTerm, "claim_id")
+    for status, dismissed, found in [
+        (ClaimStatus.APPROVED, False, True),
+        (ClaimStatus.APPROVED, True, False),
+        (ClaimStatus.PUBLISHED, False, True),
+        (ClaimStatus.IN_PROGRESS, False, False),
+    ]:
+        claim.status, claim.dismissed = status, dismissed
+        db.add(claim)
+        db.commit()
+        assert (claim.id in words_of(db, ClaimTerm, "claim_id")) is found, (status, dismissed)
+    claim.status = ClaimStatus.APPROVED
+    db.add(claim)
+    db.commit()
+    assert words_of(db, ClaimTerm, "claim_id")[claim.id] == set(signature(claim.text))
+
+
+def test_rebuild_writes_what_the_flushes_wrote(client, runner, db):
+    assert runner.invoke(args=["archive", "import", str(ARCHIVE)]).exit_code == 0
+    response = post(client, "/articles", {"text": "The Dnipro bridge was destroyed on Tuesday. Other news.", "title": "Bridge"})
+    claim = claims_of(db, int(response.headers["Location"].rsplit("/", 1)[1]))[0]
+    claim.status = ClaimStatus.PUBLISHED
+    db.add(claim)
+    db.commit()
+    before = words_of(db, ArchiveTerm, "archive_entry_id"), words_of(db, ClaimTerm, "claim_id")
+    db.execute(text("DELETE FROM archiveterm"))
+    db.execute(text("DELETE FROM claimterm"))
+    counts = index.rebuild(db)
+    db.commit()
+    assert (words_of(db, ArchiveTerm, "archive_entry_id"), words_of(db, ClaimTerm, "claim_id")) == before
+    assert counts == {"archive": sum(map(len, before[0].values())), "claims": sum(map(len, before[1].values()))}
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert (words_of(db, ArchiveTerm, "archive_entry_id"), words_of(db, ClaimTerm, "claim_id")) == before
+
+
+@pytest.mark.parametrize("per_term", [3, 5000])
+def test_the_database_answers_what_the_training_script_emulates(runner, db, tmp_path, monkeypatch, per_term):
+    # 112 real fact-checks; the training script's in-memory first stage against the database's.
+    lines = []
+    for line in (FIXTURE / "vclaims.jsonl").read_text(encoding="utf-8").splitlines():
+        fact_check = json.loads(line)
+        lines.append(json.dumps({"id": fact_check["vclaim_id"], "claim": fact_check["vclaim"],
+                                 "title": fact_check.get("title", ""), "summary": ""}))
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text("\n".join(lines), encoding="utf-8")
+    assert runner.invoke(args=["archive", "import", str(archive)]).exit_code == 0
+    monkeypatch.setattr(index, "TERM_POSTINGS", per_term)
+    entries = db.exec(select(ArchiveEntry).order_by(ArchiveEntry.id)).all()
+    postings: dict[str, list[int]] = {}
+    for entry in entries:
+        for word in signature(f"{entry.claim} {entry.title}"):
+            postings.setdefault(word, []).append(entry.id)
+    tweets = [line.split("\t", 1)[1] for line in (FIXTURE / "train_dev_queries.tsv").read_text(encoding="utf-8").splitlines()]
+    compared = 0
+    for tweet in tweets:
+        weights = query_terms(tweet, QUERY_TERMS)
+        expected = best_by_terms(postings, weights, 30, per_term)
+        found = [row[0] for row in index.archive_candidates(db, weights, 30)]
+        assert found == expected, tweet
+        compared += bool(expected)
+    assert compared > 25
+
+
+def test_the_lookup_reads_at_most_term_postings_rows_of_a_word(runner, db, tmp_path, monkeypatch):
+    records = [json.dumps({"id": f"c{n}", "claim": f"Zanzibar ferry number {n} sank"}) for n in range(12)]
+    archive = tmp_path / "ferries.jsonl"
+    archive.write_text("\n".join(records), encoding="utf-8")
+    assert runner.invoke(args=["archive", "import", str(archive)]).exit_code == 0
+    monkeypatch.setattr(index, "TERM_POSTINGS", 4)
+    found = index.archive_candidates(db, query_terms("A ferry sank near Zanzibar"), 100)
+    # Two words, each read for its newest four entries: the newest four entries, no more.
+    assert [row[1] for row in found] == ["c11", "c10", "c9", "c8"]
+
+
+def test_the_app_offers_the_ranker_as_many_candidates_as_it_was_trained_on():
+    from factcheck.matching.model import load_model
+    from factcheck.matching.store import ARCHIVE_CANDIDATES
+    from factcheck.matching.text import SIGNATURE_TERMS, TERM_POSTINGS
+
+    first_stage = load_model()["first_stage"]
+    assert first_stage["depth"] == ARCHIVE_CANDIDATES
+    assert (first_stage["terms"], first_stage["signature"], first_stage["per_term"]) == (QUERY_TERMS, SIGNATURE_TERMS, TERM_POSTINGS)
