@@ -79,6 +79,7 @@ sys.path.insert(1, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402 (after the checkout is put first on the path)
 from archive_jsonl import VCLAIMS, convert  # noqa: E402 (bench/archive_jsonl.py: Snopes to JSON lines)
+from scale import describe_checkout  # noqa: E402 (bench/scale.py: the commit measured)
 from sqlmodel import Session  # noqa: E402
 
 from factcheck.matching.index import entry_words  # noqa: E402
@@ -1358,18 +1359,6 @@ def postgres_copy(cluster: PostgresCluster, url: str) -> Callable[[], tuple[str,
         return cluster.url(copy), drop
 
     return prepare
-
-
-def describe_checkout() -> str:
-    """The commit measured, and how many files differ from it (others may be editing them)."""
-    try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=True).stdout.strip()
-        changed = subprocess.run(["git", "-C", str(ROOT), "status", "--short"], capture_output=True, text=True,
-                                 check=True).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
-        return "factcheck (not a git checkout)"
-    return f"factcheck {commit}" + (f" with {len(changed)} files changed or new" if changed else "")
 
 
 def main(argv: list[str] | None = None) -> int:
