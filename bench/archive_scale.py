@@ -985,12 +985,16 @@ def print_matching(title: str, figures: MatchFigures) -> None:
           f"milliseconds; the first stage is {statistics.median(figures.first_stage.found):,.0f} statements\n")
     print("| what | p50 | p95 | max | × first stage p50 |")
     print("|---|---:|---:|---:|---:|")
+    from factcheck.matching.store import ARCHIVE_CANDIDATES, CLAIM_CANDIDATES
+
     base = statistics.median(figures.first_stage.ms)
     outside = Series(ms=[total - sql for total, sql in zip(figures.find.ms, figures.in_sql.ms, strict=True)])
     for label, series in (("**find_matches**", figures.find),
                           ("… of which in its SQL statements", figures.in_sql),
-                          ("… … the first stage's statement on the archive (rare words, LIMIT 100)", figures.archive_statement),
-                          ("… … and on signed-off claims (rare words, filtered, LIMIT 20)", figures.claims_statement),
+                          (f"… … the first stage's statement on the archive (rare words, LIMIT {ARCHIVE_CANDIDATES})",
+                           figures.archive_statement),
+                          (f"… … and on signed-off claims (rare words, filtered, LIMIT {CLAIM_CANDIDATES})",
+                           figures.claims_statement),
                           ("… of which outside SQL (the ranker, in Python)", outside),
                           ("peer: the first stage's statements alone, run again", figures.first_stage),
                           ("peer: the bare OR of the same words, unranked (LIMIT 60 + LIMIT 20)", figures.bare)):
