@@ -134,6 +134,67 @@ class SourceCreate(BaseModel):
         return short_line(value)
 
 
+CLAIMANT_MAX_CHARS = 200
+#: ClaimReview's `claimReviewed` should stay under about 75 characters; longer is refused past 200.
+CLAIM_SUMMARY_ADVISED_CHARS = 75
+CLAIM_SUMMARY_MAX_CHARS = 200
+TAG_MAX_CHARS = 50
+TAGS_PER_ARTICLE = 20
+
+
+class ClaimDetails(BaseModel):
+    """What a claim needs to be published: who made it, where and when (if not in the article
+    itself), and a short summary for headlines. Empty fields are allowed: details are optional."""
+
+    claimant: str = ""
+    claim_url: str = ""
+    claim_date: dt.date | None = None
+    summary: str = ""
+
+    @field_validator("claimant")
+    @classmethod
+    def _claimant(cls, value: str) -> str:
+        return one_line(value, CLAIMANT_MAX_CHARS, "the claimant")
+
+    @field_validator("summary")
+    @classmethod
+    def _summary(cls, value: str) -> str:
+        return one_line(value, CLAIM_SUMMARY_MAX_CHARS, "the summary")
+
+    @field_validator("claim_url")
+    @classmethod
+    def _claim_url(cls, value: str) -> str:
+        value = check_http_url(value, required=False)
+        if len(value) > 2000:
+            raise ValueError("must be at most 2,000 characters")
+        return value
+
+    @field_validator("claim_date", mode="before")
+    @classmethod
+    def _claim_date(cls, value: object) -> object:
+        return value or None
+
+
+def parse_tags(value: str | list[str]) -> list[str]:
+    """Tags as typed ("Ukraine, elections 2026") made uniform: lowercase, words joined by hyphens,
+    letters and digits only, sorted, no repeats. Raises InvalidInput naming a tag it cannot take."""
+    raw = value.split(",") if isinstance(value, str) else value
+    tags = set()
+    for typed in raw:
+        if not isinstance(typed, str):
+            raise InvalidInput("Tags must be text.")
+        words = "".join(c if c.isalnum() else " " for c in typed.casefold()).split()
+        tag = "-".join(words)
+        if not tag:
+            continue
+        if len(tag) > TAG_MAX_CHARS:
+            raise InvalidInput(f"The tag {tag[:40]!r}… is longer than {TAG_MAX_CHARS} characters.")
+        tags.add(tag)
+    if len(tags) > TAGS_PER_ARTICLE:
+        raise InvalidInput(f"An article takes at most {TAGS_PER_ARTICLE} tags; {len(tags)} were given.")
+    return sorted(tags)
+
+
 SCALE_NAME_MAX_CHARS = 100
 SCALE_DESCRIPTION_MAX_CHARS = 500
 RATING_LABEL_MAX_CHARS = 60

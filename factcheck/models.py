@@ -120,6 +120,15 @@ class Article(SQLModel, table=True):
     rating_scale_id: int = Field(foreign_key="ratingscale.id", index=True)
     blind_review: bool = False  # two assigned reviewers give verdicts unseen; see factcheck.domain.blind
     created: dt.datetime = Field(default_factory=utcnow, index=True)  # the article list is newest first
+    # Hidden from the article list by an editor; still in reports, exports and public pages.
+    archived: bool = False
+
+
+class ArticleTag(SQLModel, table=True):
+    """A tag on an article ("ukraine", "elections-2026"): lowercase words joined by hyphens."""
+
+    article_id: int = Field(primary_key=True, foreign_key="article.id", ondelete="CASCADE")
+    tag: str = Field(primary_key=True, max_length=50, index=True)
 
 
 class Claim(SQLModel, table=True):
@@ -147,6 +156,12 @@ class Claim(SQLModel, table=True):
     # Bumped by every verdict/rationale/status save; a save made on an older version is a conflict.
     version: int = 1
     submitted_by_id: int | None = Field(default=None, foreign_key="user.id", index=True)  # who sent it to second review
+    # Claim details for publishing (ClaimReview): who made the claim, where and when if not in
+    # the article itself, and a short summary for headlines (the span itself stays as it is).
+    claimant: str = Field(default="", max_length=200)
+    claim_url: str = Field(default="", max_length=2000)
+    claim_date: dt.date | None = None
+    summary: str = Field(default="", max_length=200)
 
 
 class Source(SQLModel, table=True):

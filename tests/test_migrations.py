@@ -123,8 +123,14 @@ def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, f
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == f"The database is at revision {head_revision()} (the latest)."
     result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
-    assert "Tables and columns added after revision 0005 are dropped, with every row in them." in result.output
+    assert "Tables and columns added after revision 0006 are dropped, with every row in them." in result.output
     assert revision_of(empty_database) == head_revision()  # nothing dropped
+    assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
+    assert revision_of(empty_database) == "0006"
+    engine = create_engine(empty_database)
+    assert "articletag" not in inspect(engine).get_table_names()
+    assert not {"claimant", "summary"} & {column["name"] for column in inspect(engine).get_columns("claim")}
+    engine.dispose()
     assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
     assert revision_of(empty_database) == "0005"
     engine = create_engine(empty_database)
@@ -259,7 +265,8 @@ def test_current_and_history_name_the_revisions(empty_database, factcheck):
     factcheck(empty_database, "db", "upgrade")
     assert factcheck(empty_database, "db", "current").stdout.split()[:2] == [head_revision(), "(head)"]
     history = factcheck(empty_database, "db", "history").stdout
-    assert "0005 -> 0006 (head) (current), The first stage of \"seen before\" as an index of rare words" in history
+    assert "0006 -> 0007 (head) (current), Publishing: claim details (claimant, where and when it was said" in history
+    assert "0005 -> 0006, The first stage of \"seen before\" as an index of rare words" in history
     assert "0004 -> 0005, The newsroom's memory: the archive of fact-checks" in history
     assert "0003 -> 0004, Agreement counts: the agreement page's figures kept up to date" in history
     assert "0002 -> 0003, Indexes on the foreign keys that had none" in history
@@ -402,7 +409,7 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
     assert after.get("claim_search", after.get("claimsearch")) == 30
     kept = {t: n for t, n in after.items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
     assert kept == {**before, "changestamp": 0, "agreementcount": 6, "archiveentry": 0, "claimmatch": 0, "claimlink": 0,
-                    "archiveterm": 0, "claimterm": 0, "matchqueue": 0}
+                    "archiveterm": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0}
     assert differences(release_database) == []
     engine = create_engine(release_database)
     with Session(engine) as session:
@@ -418,7 +425,12 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
         assert exported.exit_code == 0, exported.output
         # The same record, and each claim with the earlier checks linked to it: none, before there were links.
         with_links = {**record, "claims": [{**claim, "same_claim_as": []} for claim in record["claims"]]}
-        assert json.loads(exported.stdout) == with_links
+        now = json.loads(exported.stdout)
+        # Fields added since (ids, tags, claim details, sign-offs) are compared apart, below.
+        assert {**now, "article": {k: v for k, v in now["article"].items() if k in record["article"]},
+                "claims": [{k: v for k, v in claim.items() if k in with_links["claims"][0]} for claim in now["claims"]]} == with_links
+        assert now["article"]["tags"] == [] and now["article"]["archived"] is False
+        assert {(c["claimant"], c["claim_url"], c["claim_date"], c["summary"]) for c in now["claims"]} == {("", "", None, "")}
     # Its people can still log in, with the passwords they had, and review.
     app = create_app({"DATABASE_URL": release_database, "SECRET_KEY": "x"})
     client = app.test_client()
@@ -499,6 +511,7 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
         DROP TABLE alembic_version;
         DROP TABLE changestamp;
         DROP TABLE agreementcount;
+        DROP TABLE articletag;
         DROP TABLE matchqueue;
         DROP INDEX ix_claim_status;
         DROP TABLE claimterm;
@@ -512,6 +525,11 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
         + "".join(f"DROP TRIGGER IF EXISTS {name};" for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
         + """
         ALTER TABLE claim DROP COLUMN conclusion;
+        ALTER TABLE claim DROP COLUMN claimant;
+        ALTER TABLE claim DROP COLUMN claim_url;
+        ALTER TABLE claim DROP COLUMN claim_date;
+        ALTER TABLE claim DROP COLUMN summary;
+        ALTER TABLE article DROP COLUMN archived;
         ALTER TABLE ratingscale DROP COLUMN free_text;
         ALTER TABLE ratingscale DROP COLUMN preset;
         ALTER TABLE ratingscale DROP COLUMN description;
@@ -553,7 +571,7 @@ def test_a_database_at_the_baseline_gains_the_change_stamps(empty_database, fact
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
     after = {t: n for t, n in row_counts(empty_database).items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
     assert after == {**before, "changestamp": 0, "agreementcount": 0, "archiveentry": 0, "claimmatch": 0, "claimlink": 0,
-                     "archiveterm": 0, "claimterm": 0, "matchqueue": 0}
+                     "archiveterm": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0}
     assert differences(empty_database) == []
 
 

@@ -187,11 +187,14 @@ def test_stored_done_claims_move_to_second_review(app, db, seed_article, runner)
         connection.execute(text("DROP TABLE changestamp"))  # added by later revisions
         connection.execute(text("DROP TABLE agreementcount"))
         connection.execute(text("DROP INDEX ix_claim_status"))
-        for table in ("matchqueue", "claimterm", "archiveterm", "claimlink", "claimmatch", "archiveentry", "claim_search",
-                      "archive_search"):
+        for table in ("articletag", "matchqueue", "claimterm", "archiveterm", "claimlink", "claimmatch", "archiveentry",
+                      "claim_search", "archive_search"):
             connection.execute(text(f"DROP TABLE {table}"))
         for (trigger,) in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all():
             connection.execute(text(f"DROP TRIGGER {trigger}"))
+        for table, column in (("claim", "claimant"), ("claim", "claim_url"), ("claim", "claim_date"), ("claim", "summary"),
+                              ("article", "archived")):
+            connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     statuses = [c.status for c in claims_of(db, seed_article)[:3]]
     assert statuses == [ClaimStatus.NEEDS_SECOND_REVIEW, ClaimStatus.NEEDS_SECOND_REVIEW, ClaimStatus.TO_REVIEW]

@@ -15,8 +15,8 @@ from factcheck.domain.claims import score_claim
 from factcheck.domain.paging import Page, page_of
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.extract import ClaimSpan, parse_header, split_claims
-from factcheck.forms import ArticleCreate
-from factcheck.models import Article, Claim, Rating, RatingScale
+from factcheck.forms import ArticleCreate, parse_tags
+from factcheck.models import Article, ArticleTag, Claim, Rating, RatingScale
 from factcheck.vocabulary import ClaimStatus
 
 
@@ -53,12 +53,14 @@ class ArticleProgress:
 ARTICLES_PER_PAGE = 50
 
 
-def articles_with_progress(session: Session, page: int = 1) -> Page[ArticleProgress]:
+def articles_with_progress(session: Session, page: int = 1, *, archived: bool = False) -> Page[ArticleProgress]:
     """A page of articles, newest first, with claim counts and their verdict mix (five queries,
-    however many articles are stored: their texts are not read, the counts are the page's)."""
+    however many articles are stored: their texts are not read, the counts are the page's).
+    Archived articles are listed apart: `archived` True lists them alone."""
     query = (
         select(Article)
         .options(defer(Article.text))
+        .where(Article.archived == archived)
         .order_by(col(Article.created).desc(), col(Article.id).desc())
     )
     articles = page_of(session, query, page, ARTICLES_PER_PAGE)
@@ -129,7 +131,7 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
     title = submitted.title or header.title or _title_from(spans[0].text)
     article = Article(
         title=title,
-        outlet=submitted.outlet,
+        outlet=canonical_outlet(session, submitted.outlet),
         author=submitted.author or header.byline or "",
         url=submitted.url,
         source_url=submitted.source_url,
@@ -149,6 +151,59 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
         claims.append(claim)
     session.flush()
     return article
+
+
+def canonical_outlet(session: Session, outlet: str) -> str:
+    """The outlet as the newsroom already spells it ("reuters " is stored as "Reuters" if an
+    article from "Reuters" exists), so lists and report totals name each outlet once."""
+    outlet = " ".join(outlet.split())
+    if not outlet:
+        return ""
+    known = session.exec(
+        select(Article.outlet).where(func.lower(Article.outlet) == outlet.lower()).order_by(Article.id).limit(1)
+    ).first()
+    return known or outlet
+
+
+def outlets(session: Session) -> list[str]:
+    """Every outlet named by an article, alphabetically (one query; for filters)."""
+    return list(session.exec(select(Article.outlet).where(Article.outlet != "").distinct().order_by(Article.outlet)))
+
+
+def tags_for_articles(session: Session, article_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each article's tags, sorted (one query)."""
+    found: dict[int, list[str]] = {}
+    ids = list(set(article_ids))
+    if ids:
+        rows = session.exec(select(ArticleTag).where(col(ArticleTag.article_id).in_(ids)).order_by(ArticleTag.tag))
+        for row in rows:
+            found.setdefault(row.article_id, []).append(row.tag)
+    return found
+
+
+def all_tags(session: Session) -> list[str]:
+    """Every tag in use, alphabetically (for filters)."""
+    return list(session.exec(select(ArticleTag.tag).distinct().order_by(ArticleTag.tag)))
+
+
+def set_tags(session: Session, article: Article, typed: str | list[str]) -> list[str]:
+    """Replace the article's tags with `typed` ("Ukraine, elections 2026" → elections-2026, ukraine)."""
+    tags = parse_tags(typed)
+    current = tags_for_articles(session, [article.id]).get(article.id, [])
+    for tag in set(current) - set(tags):
+        row = session.get(ArticleTag, (article.id, tag))
+        if row is not None:
+            session.delete(row)
+    session.add_all([ArticleTag(article_id=article.id, tag=tag) for tag in sorted(set(tags) - set(current))])
+    session.flush()
+    return tags
+
+
+def set_archived(session: Session, article: Article, archived: bool) -> None:
+    """Archive an article (hidden from the article list; kept in reports, exports and public
+    pages) or bring it back."""
+    article.archived = archived
+    session.add(article)
 
 
 def _title_from(sentence: str, limit: int = 80) -> str:

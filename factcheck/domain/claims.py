@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.extract.checkworthy import assess
-from factcheck.forms import CONCLUSION_MAX_CHARS, SourceCreate
+from factcheck.forms import CLAIMANT_MAX_CHARS, CONCLUSION_MAX_CHARS, ClaimDetails, SourceCreate
 from factcheck.models import Article, Claim, ClaimRevision, Rating, Source, utcnow
 from factcheck.rendering import RATIONALE_MAX_CHARS
 from factcheck.vocabulary import ClaimKind, ClaimStatus
@@ -65,12 +65,20 @@ def has_verdict_sql() -> ColumnElement[bool]:
     return or_(col(Claim.verdict_id).is_not(None), col(Claim.conclusion) != "")
 
 
+#: Speakers the check-worthiness reasons find that do not name anyone.
+_NOT_A_CLAIMANT = frozenset({"he", "she", "they", "it", "we", "i", "you", "officials", "sources"})
+
+
 def score_claim(claim: Claim) -> None:
-    """Set the claim's check-worthiness, kind and the reasons its card shows, from its text."""
+    """Set the claim's check-worthiness, kind and the reasons its card shows, from its text; a
+    named speaker ("Foreign Minister Lavrov said") becomes the claimant if none is set."""
     assessment = assess(claim.text)
     claim.checkworthiness = assessment.score
     claim.kind = ClaimKind(assessment.kind)
     claim.signals = json.dumps(assessment.signals(), ensure_ascii=False, sort_keys=True)
+    speaker = assessment.speaker
+    if not claim.claimant and speaker and speaker[0].isupper() and speaker.casefold() not in _NOT_A_CLAIMANT:
+        claim.claimant = speaker[:CLAIMANT_MAX_CHARS]
 
 
 def claims_for_article(
@@ -165,6 +173,28 @@ def update_claim(
         changes.append(("status", claim.status.value, new_status.value))
         claim.status = new_status
     return record_changes(session, claim, changes, user_id)
+
+
+#: The claim details a reviewer edits on the card, as history names them.
+DETAIL_FIELDS = ("claimant", "claim_url", "claim_date", "summary")
+
+
+def update_details(session: Session, claim: Claim, submitted: ClaimDetails, user_id: int | None = None) -> list[ClaimRevision]:
+    """Set the claim's publishing details (claimant, where and when said, summary), recording each
+    change in its history. Details are not part of the verdict: no workflow rule applies."""
+    changes = []
+    for name in DETAIL_FIELDS:
+        before, after = getattr(claim, name), getattr(submitted, name)
+        if before != after:
+            changes.append((name, _detail_text(before), _detail_text(after)))
+            setattr(claim, name, after)
+    return record_changes(session, claim, changes, user_id)
+
+
+def _detail_text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def new_source(claim: Claim, submitted: SourceCreate) -> Source:

@@ -8,11 +8,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from factcheck.domain.claims import claim_history, rows_by_claim
 from factcheck.errors import InvalidInput
-from factcheck.models import Claim, Comment, Correction, User
+from factcheck.models import Claim, ClaimRevision, Comment, Correction, User
 from factcheck.vocabulary import ClaimStatus
 
 COMMENT_MAX_CHARS = 5_000
@@ -50,6 +51,54 @@ def comment_threads(session: Session, claim_ids: Iterable[int]) -> dict[int, lis
 def corrections_for_claims(session: Session, claim_ids: Iterable[int]) -> dict[int, list[Correction]]:
     """Corrections grouped by claim id, oldest first (one query)."""
     return rows_by_claim(session, Correction, claim_ids)
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """Who gave a claim its verdict and who approved it, and when it was approved and published:
+    the methodology record names them, and ClaimReview dates the review by its publication."""
+
+    reviewer: str | None = None
+    approver: str | None = None
+    approved: dt.date | None = None
+    published: dt.date | None = None
+
+
+def signoffs_for_claims(session: Session, claim_ids: Iterable[int]) -> dict[int, Signoff]:
+    """Each claim's latest verdict author, approver and approval and publication dates, from its
+    history (two queries; an import or the CLI records no one, so those stay None)."""
+    ids = list(set(claim_ids))
+    if not ids:
+        return {}
+    latest = (
+        select(ClaimRevision.claim_id, ClaimRevision.field, ClaimRevision.after, func.max(ClaimRevision.id).label("last"))
+        .where(
+            col(ClaimRevision.claim_id).in_(ids),
+            or_(
+                col(ClaimRevision.field).in_(("verdict", "conclusion")),
+                (ClaimRevision.field == "status")
+                & col(ClaimRevision.after).in_((ClaimStatus.APPROVED.value, ClaimStatus.PUBLISHED.value)),
+            ),
+        )
+        .group_by(ClaimRevision.claim_id, ClaimRevision.field, ClaimRevision.after)
+    ).subquery()
+    rows = session.exec(
+        select(ClaimRevision.claim_id, ClaimRevision.field, ClaimRevision.after, ClaimRevision.user_id, ClaimRevision.changed)
+        .join(latest, col(latest.c.last) == ClaimRevision.id)
+        .order_by(ClaimRevision.id)
+    ).all()
+    names = user_names(session, [row[3] for row in rows])
+    found: dict[int, dict[str, object]] = {}
+    for claim_id, field_name, after, user_id, changed in rows:
+        mine = found.setdefault(claim_id, {})
+        who = names.get(user_id) if user_id is not None else None
+        if field_name in ("verdict", "conclusion"):
+            mine["reviewer"] = who  # rows come oldest first: the last verdict change wins
+        elif after == ClaimStatus.APPROVED.value:
+            mine["approver"], mine["approved"] = who, changed.date()
+        else:
+            mine["published"] = changed.date()
+    return {claim_id: Signoff(**values) for claim_id, values in found.items()}  # type: ignore[arg-type]
 
 
 def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:

@@ -12,14 +12,16 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from factcheck.domain.articles import canonical_outlet, set_tags, tags_for_articles
 from factcheck.domain.claims import claims_for_article, new_source, score_claim, sources_for_claims
-from factcheck.domain.history import corrections_for_claims
+from factcheck.domain.history import Signoff, corrections_for_claims, signoffs_for_claims
 from factcheck.domain.scales import all_scales, create_scale, default_scale, ratings_for_scale
 from factcheck.domain.seen_before import links_for_claims
 from factcheck.errors import InvalidInput
 from factcheck.forms import (
     CONCLUSION_MAX_CHARS,
     ArticleCreate,
+    ClaimDetails,
     RatingInput,
     ScaleCreate,
     SourceCreate,
@@ -43,14 +45,19 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
     sources = sources_for_claims(session, [c.id for c in claims])
     corrections = corrections_for_claims(session, [c.id for c in claims])
     links = links_for_claims(session, [c.id for c in claims])
+    signoffs = signoffs_for_claims(session, [c.id for c in claims])
+    nobody = Signoff()
     return {
         "format": FORMAT,
         "article": {
+            "id": article.id,  # this database's: a public page's or a report's address; import ignores it
             "title": article.title,
             "published": article.published.isoformat() if article.published else None,
             "url": article.url,
             "outlet": article.outlet,
             "author": article.author,
+            "tags": tags_for_articles(session, [article.id]).get(article.id, []),
+            "archived": article.archived,
             "text": article.text,
         },
         "rating_scale": {
@@ -64,6 +71,7 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
         },
         "claims": [
             {
+                "id": c.id,
                 "start": c.start,
                 "end": c.end,
                 "text": c.text,
@@ -71,6 +79,16 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
                 "verdict": labels.get(c.verdict_id),
                 "conclusion": c.conclusion,  # the verdict on a free-text scale, else ""
                 "rationale": c.rationale,
+                "claimant": c.claimant,
+                "claim_url": c.claim_url,
+                "claim_date": c.claim_date.isoformat() if c.claim_date else None,
+                "summary": c.summary,
+                "checkworthiness": round(c.checkworthiness, 3) if c.checkworthiness is not None else None,
+                # From the history: who wrote the verdict and who approved it (None: an import or the CLI).
+                "reviewer": signoffs.get(c.id, nobody).reviewer,
+                "approver": signoffs.get(c.id, nobody).approver,
+                "approved_on": _iso(signoffs.get(c.id, nobody).approved),
+                "published_on": _iso(signoffs.get(c.id, nobody).published),
                 "sources": [
                     {
                         "url": s.url,
@@ -110,6 +128,10 @@ def article_record(session: Session, article: Article) -> dict[str, Any]:
     }
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def import_record(session: Session, record: Any, scale: RatingScale | None = None) -> Article:
     """Store an exported record as a new article, checking every part before anything is kept.
 
@@ -138,15 +160,20 @@ def import_record(session: Session, record: Any, scale: RatingScale | None = Non
         raise InvalidInput("The export has no claims.")
     article = Article(
         title=submitted.title or "Untitled article",
-        outlet=submitted.outlet,
+        outlet=canonical_outlet(session, submitted.outlet),
         author=submitted.author,
         url=submitted.url,
         published=submitted.published,
         text=submitted.text,
         rating_scale_id=scale.id,
+        archived=meta.get("archived") is True,
     )
     session.add(article)
     session.flush()
+    tags = meta.get("tags") or []
+    if not isinstance(tags, list):
+        raise InvalidInput("article.tags must be a list of tags.")
+    set_tags(session, article, tags)
     for position, entry in enumerate(claims):
         _import_claim(session, article, position, _mapping(entry, f"claims[{position}]"), ratings, scale.free_text)
     session.flush()
@@ -182,6 +209,15 @@ def _import_claim(
     rationale = entry.get("rationale") or ""
     if not isinstance(rationale, str) or len(rationale) > RATIONALE_MAX_CHARS:
         raise InvalidInput(f"{where}: rationale must be text of at most {RATIONALE_MAX_CHARS:,} characters.")
+    try:
+        details = ClaimDetails(
+            claimant=entry.get("claimant") or "",
+            claim_url=entry.get("claim_url") or "",
+            claim_date=entry.get("claim_date"),
+            summary=entry.get("summary") or "",
+        )
+    except ValidationError as error:
+        raise InvalidInput(f"{where}: {validation_message(error)}") from None
     claim = Claim(
         article_id=article.id,
         position=position,
@@ -192,6 +228,7 @@ def _import_claim(
         verdict_id=ratings[verdict].id if verdict is not None else None,
         conclusion=conclusion,
         rationale=rationale,
+        **details.model_dump(),
     )
     score_claim(claim)
     session.add(claim)

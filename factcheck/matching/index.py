@@ -82,9 +82,11 @@ def rebuild(session: Session) -> dict[str, int]:
             break
         archive += write_entries(connection, batch)
         last = batch[-1][0]
-    claims = write_claims(connection, session.scalars(
-        select(Claim).where(Claim.status.in_(SIGNED_OFF), Claim.dismissed.is_(False))  # type: ignore[union-attr, attr-defined]
-    ))
+    # Columns, not Claim objects: an older revision's migration runs this before later columns exist.
+    signed_off = connection.execute(
+        select(Claim.id, Claim.text).where(Claim.status.in_(SIGNED_OFF), Claim.dismissed.is_(False))  # type: ignore[union-attr, attr-defined]
+    )
+    claims = _write(connection, ClaimTerm, ClaimTerm.claim_id, ((claim_id, signature(text_)) for claim_id, text_ in signed_off))
     return {"archive": archive, "claims": claims}
 
 
