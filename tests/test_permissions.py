@@ -50,10 +50,10 @@ FORM = {
 ALLOWED = {
     "static": 200, "web.htmx_js": 200,
     "auth.login_form": 200, "auth.login": 401, "auth.logout": 303, "auth.password_form": 200, "auth.change_password": 422,
-    "articles.index": 200, "articles.new": 200, "articles.create": 303,
+    "articles.index": 200, "articles.new": 200, "articles.create": 303, "articles.update_tags": 303, "articles.archive": 303,
     "review.show": 200, "review.change_scale": 303, "review.bulk": 422,
     "claims.show": 302, "claims.history": 200, "claims.preview": 200, "claims.update": 303,
-    "claims.add_source_view": 303, "claims.remove_source_view": 303,
+    "claims.add_source_view": 303, "claims.remove_source_view": 303, "claims.update_details_view": 303,
     "export.report_preview": 200, "export.report_download": 200, "export.json_download": 200,
     "editorial.add_comment_view": 303, "editorial.rules": 200, "editorial.save_rules": 303,
     "shaping.create": 422, "shaping.split": 303, "shaping.merge": 303, "shaping.dismiss": 303, "shaping.restore": 303,

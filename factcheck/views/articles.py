@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from factcheck.db import get_session
-from factcheck.domain.articles import articles_with_progress
+from factcheck.domain.articles import articles_with_progress, get_article, set_archived, set_tags
 from factcheck.domain.importing import (
     DuplicateArticle,
     read_document,
@@ -31,9 +31,29 @@ DETAIL_FIELDS = ("title", "url", "outlet", "author", "dateline", "source_url")
 @bp.get("/")
 def index() -> Response:
     """Home: the articles, newest first, a page at a time, with how many claims have a verdict
-    and their verdict mix."""
-    articles = articles_with_progress(get_session(), page_number(request.args.get("page")))
-    return render("articles/index.html", articles=articles)
+    and their verdict mix; `?archived=1` lists the archived ones instead."""
+    archived = request.args.get("archived") == "1"
+    articles = articles_with_progress(get_session(), page_number(request.args.get("page")), archived=archived)
+    return render("articles/index.html", articles=articles, archived=archived)
+
+
+@bp.post("/articles/<int:article_id>/tags")
+def update_tags(article_id: int) -> Response:
+    """Replace an article's tags with those typed, comma-separated ("ukraine, elections 2026")."""
+    session = get_session()
+    article = get_article(session, article_id)
+    set_tags(session, article, request.form.get("tags", ""))
+    return redirect(url_for("review.show", article_id=article.id), code=303)
+
+
+@bp.post("/articles/<int:article_id>/archive")
+def archive(article_id: int) -> Response:
+    """Archive an article (hidden from the list, kept in reports, exports and public pages), or
+    bring it back (`archived=0`)."""
+    session = get_session()
+    article = get_article(session, article_id)
+    set_archived(session, article, request.form.get("archived", "1") == "1")
+    return redirect(url_for("review.show", article_id=article.id), code=303)
 
 
 @bp.get("/articles/new")

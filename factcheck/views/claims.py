@@ -10,13 +10,13 @@ from pydantic import ValidationError
 
 from factcheck.db import commit_changes, get_session
 from factcheck.domain.articles import get_article
-from factcheck.domain.claims import add_source, get_claim, get_source, remove_source
+from factcheck.domain.claims import add_source, get_claim, get_source, remove_source, update_details
 from factcheck.domain.history import claim_timeline
 from factcheck.domain.review import Filters
 from factcheck.domain.scales import get_scale, ratings_for_scale
 from factcheck.domain.workflow import EditConflict, edit_merge, save_review
 from factcheck.errors import FactcheckError, InvalidInput
-from factcheck.forms import SourceCreate, is_digits, parse_date, validation_message
+from factcheck.forms import ClaimDetails, SourceCreate, is_digits, parse_date, validation_message
 from factcheck.models import Claim
 from factcheck.rendering import render_markdown
 from factcheck.views.auth import acting_user_id, current_user
@@ -28,6 +28,9 @@ bp = Blueprint("claims", __name__)
 #: The source form's labels, for messages about its fields.
 SOURCE_FIELD_LABELS = {"url": "URL", "title": "Title", "publisher": "Publisher", "quote": "Quoted passage",
                        "stance": "Stance", "accessed": "Accessed on"}
+#: The claim details form's labels, for messages about its fields.
+DETAIL_FIELD_LABELS = {"claimant": "Claimant", "claim_url": "Said at (URL)", "claim_date": "Said on",
+                       "summary": "Short summary"}
 
 
 def card_response(claim: Claim, *, moved: bool = False, **extra: Any) -> Response:
@@ -46,11 +49,17 @@ def card_response(claim: Claim, *, moved: bool = False, **extra: Any) -> Respons
 
 
 def card_refused(
-    error: FactcheckError, claim_id: int, *, source_form: bool = False, conflict_view: bool = False, **extra: Any
+    error: FactcheckError,
+    claim_id: int,
+    *,
+    source_form: bool = False,
+    details_form: bool = False,
+    conflict_view: bool = False,
+    **extra: Any,
 ) -> Response:
     """A refused change to a claim, shown in its editor: the message, for htmx the editor alone;
     without JavaScript, the whole page with the editor open. `source_form`: the source form comes
-    back as it was sent; `conflict_view`: a review form saved on an older version shows both
+    back as it was sent (`details_form`: the details form); `conflict_view`: a review form saved on an older version shows both
     versions side by side (the form sent is a review, which the conflict view offers to merge)."""
     session = get_session()
     claim = get_claim(session, claim_id)
@@ -60,6 +69,8 @@ def card_refused(
         extra["card_errors"] = {claim.id: str(error)}
     if source_form:
         extra["source_forms"] = {claim.id: request.form}
+    if details_form:
+        extra["details_forms"] = {claim.id: request.form}
     article = get_article(session, claim.article_id)
     if not wants_fragment():
         return render("review/show.html", status=error.status, **review_context(session, article, page_filters(),
@@ -153,6 +164,33 @@ def _source_from(form: Any) -> SourceCreate:
             if message.startswith(f"{field}: "):
                 message = f"{label}: " + message.removeprefix(f"{field}: ")
         raise InvalidInput("Source not added. " + message) from None
+
+
+@bp.post("/claims/<int:claim_id>/details")
+@refused_with(partial(card_refused, details_form=True))
+def update_details_view(claim_id: int) -> Response:
+    """Save a claim's details for publishing: claimant, where and when it was said, a short summary."""
+    session = get_session()
+    claim = get_claim(session, claim_id)
+    update_details(session, claim, _details_from(request.form), acting_user_id())
+    return card_response(claim)
+
+
+def _details_from(form: Any) -> ClaimDetails:
+    """The details the form gives, or InvalidInput naming the field as the form labels it."""
+    try:
+        return ClaimDetails(
+            claimant=form.get("claimant", ""),
+            claim_url=form.get("claim_url", ""),
+            claim_date=parse_date(form.get("claim_date", ""), DETAIL_FIELD_LABELS["claim_date"]),
+            summary=form.get("summary", ""),
+        )
+    except ValidationError as error:
+        message = validation_message(error)
+        for field, label in DETAIL_FIELD_LABELS.items():
+            if message.startswith(f"{field}: "):
+                message = f"{label}: " + message.removeprefix(f"{field}: ")
+        raise InvalidInput("Details not saved. " + message) from None
 
 
 @bp.post("/claims/<int:claim_id>/sources/<int:source_id>/delete")

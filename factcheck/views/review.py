@@ -13,7 +13,7 @@ from sqlmodel import Session
 from werkzeug.datastructures import MultiDict
 
 from factcheck.db import commit_changes, get_session
-from factcheck.domain.articles import get_article
+from factcheck.domain.articles import get_article, tags_for_articles
 from factcheck.domain.bulk import bulk_change
 from factcheck.domain.changes import SITE, article_scope
 from factcheck.domain.claims import claim_of
@@ -85,6 +85,7 @@ def _shared(page: ClaimCard, **extra: Any) -> dict[str, Any]:
         "conflicts": {},  # claim id -> a stale save against the stored claim (domain.workflow.EditMerge)
         "card_errors": {},
         "source_forms": {},
+        "details_forms": {},
         "new_claim_error": None,
         "new_claim_form": {},
         "bulk_error": None,
@@ -126,7 +127,8 @@ def review_context(
     page = review_page(
         session, article, filters, user, with_team=may("assignments.create"), open_claim=open_claim, part=part
     )
-    return _shared(page, claims=page.claims, bulk=_may_bulk(session, user, article), **_progress(page.counts), **extra)
+    return _shared(page, claims=page.claims, bulk=_may_bulk(session, user, article), **_progress(page.counts),
+                   article_tags=tags_for_articles(session, [article.id]).get(article.id, []), **extra)
 
 
 def list_response(
