@@ -7,8 +7,10 @@ from typing import Any
 
 from flask import Flask
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from factcheck import config, db, views
+from factcheck.views.web import RowId
 
 
 def create_app(test_config: dict[str, Any] | None = None, *, check_database: bool = True) -> Flask:
@@ -25,6 +27,12 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_database: boo
         template_folder=str(config.bundled("templates")),
     )
     config.load_config(app, test_config)
+    app.url_map.converters["int"] = RowId  # before any route is added
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        # Behind a TLS proxy: take the client's scheme, host and address from its X-Forwarded-*
+        # headers (so cookies are Secure and HSTS is sent over https), from that many proxies only.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)  # type: ignore[method-assign]
     Htmx(app)
     db.init_app(app, check_database=check_database)
     views.init_app(app)

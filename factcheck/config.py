@@ -31,6 +31,11 @@ DEFAULTS: dict[str, Any] = {
     # The cookie is Secure whenever the request came over https; set this to force it always.
     "SESSION_COOKIE_SECURE": False,
     "SESSION_LIFETIME_HOURS": 12,
+    # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port headers are believed
+    # (Werkzeug's ProxyFix); 0: none, the headers are ignored. 1 behind a single TLS proxy.
+    "TRUSTED_PROXIES": 0,
+    # Strict-Transport-Security max-age sent on answers over https; 0 sends none.
+    "HSTS_SECONDS": 31_536_000,
     # A login lasts SESSION_LIFETIME_HOURS from when it was made (the server keeps its expiry), so
     # the cookie need not be signed and sent again on every answer.
     "SESSION_REFRESH_EACH_REQUEST": False,

@@ -57,7 +57,10 @@ def check_http_url(value: str, *, required: bool) -> str:
     value = value.strip()
     if not value and not required:
         return ""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[::1": brackets that do not close
+        raise ValueError("must be an http:// or https:// address") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValueError("must be an http:// or https:// address")
     if any(ch.isspace() for ch in value):
@@ -133,7 +136,16 @@ class SourceCreate(BaseModel):
     def _short_line(cls, value: str) -> str:
         return short_line(value)
 
+    @field_validator("quote")
+    @classmethod
+    def _quote(cls, value: str) -> str:
+        if len(value) > QUOTE_MAX_CHARS:
+            raise ValueError(f"the quoted passage is {len(value):,} characters; quote at most {QUOTE_MAX_CHARS:,}")
+        return value
 
+
+#: A source's quoted passage: the lines that bear on the claim, not the whole page.
+QUOTE_MAX_CHARS = 5_000
 CLAIMANT_MAX_CHARS = 200
 #: ClaimReview's `claimReviewed` should stay under about 75 characters; longer is refused past 200.
 CLAIM_SUMMARY_ADVISED_CHARS = 75

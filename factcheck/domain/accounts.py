@@ -26,6 +26,7 @@ from factcheck.errors import InvalidInput, NotFound
 from factcheck.models import LoginSession, User, utcnow
 from factcheck.vocabulary import Role
 
+USERNAME_MAX_CHARS = 40
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
 PASSWORD_MIN_CHARS = 12  # ASVS 5 V6.2.1: at least 8; 12 recommended
 PASSWORD_MAX_CHARS = 128  # ASVS 5 V6.2.9: at least 64 must be allowed

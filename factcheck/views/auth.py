@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from htmx_flask import request as htmx_request
 
 from factcheck.db import get_session
 from factcheck.domain.accounts import (
+    USERNAME_MAX_CHARS,
     AccountError,
     HashParameters,
     any_user,
@@ -25,7 +25,7 @@ from factcheck.domain.accounts import (
 )
 from factcheck.domain.permissions import PERMISSIONS, check_access, check_review_rules
 from factcheck.models import User
-from factcheck.views.web import csrf_token, html_response, refused_with, render, wants_fragment
+from factcheck.views.web import csrf_token, current_page, html_response, refused_with, render, wants_fragment
 
 bp = Blueprint("auth", __name__)
 
@@ -81,6 +81,9 @@ def login() -> Response:
     """Check the password and sign this browser in, under a fresh session."""
     username = request.form.get("username", "")
     target = _safe_next(request.form.get("next", ""))
+    if len(username.strip()) > USERNAME_MAX_CHARS:
+        # No account has such a name: refused before the throttle keeps it in memory.
+        return _login_page(target, "Wrong username or password, or the account is switched off.", "", status=401)
     throttle: LoginThrottle = current_app.extensions["factcheck.login_throttle"]
     if not throttle.attempt(username):
         error = f"Too many failed logins for this username: try again in {throttle.window_minutes} minutes."
@@ -175,7 +178,10 @@ class LoginThrottle:
 
 def _safe_next(target: str) -> str:
     """A local path to go to after logging in; anything else (another host, "//x") is dropped."""
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # "//[::1": not an address at all
+        return ""
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return ""
     return target
@@ -209,8 +215,7 @@ def check_rules() -> None:
 def _login_required() -> Response:
     if wants_fragment():
         # htmx follows HX-Redirect with a full page load, whatever the status.
-        here = htmx_request.htmx.current_url or ""
-        path = urlsplit(here).path if here else ""
+        path = current_page().path
         target = url_for("auth.login_form", next=_safe_next(path) or None)
         return html_response("Your session has ended. Log in again.", 401, redirect=target)
     target = request.full_path.rstrip("?") if request.method == "GET" else ""

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import astuple, fields
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, redirect, request, url_for
-from htmx_flask import request as htmx_request
 from sqlmodel import Session
 from werkzeug.datastructures import MultiDict
 
@@ -42,7 +41,7 @@ from factcheck.forms import is_digits
 from factcheck.models import Article, Claim, User
 from factcheck.views.auth import current_user, may
 from factcheck.views.page_cache import served_again
-from factcheck.views.web import refused_with, render, wants_fragment
+from factcheck.views.web import current_page, refused_with, render, wants_fragment
 
 bp = Blueprint("review", __name__)
 
@@ -59,7 +58,7 @@ def _int(value: str | None) -> int | None:
 def page_args() -> MultiDict:
     """The query of the page the reviewer is on: its URL for htmx, the request's own without JS."""
     if wants_fragment() and request.method != "GET":
-        return MultiDict(parse_qsl(urlsplit(htmx_request.htmx.current_url or "").query))
+        return MultiDict(parse_qsl(current_page().query))
     return request.args
 
 

@@ -17,12 +17,14 @@ import secrets
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, session
+from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request, session
 from htmx_flask import make_response
 from htmx_flask import request as htmx_request
 from jinja2_fragments.flask import render_blocks
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from factcheck import db
 from factcheck.errors import FactcheckError, NotFound
@@ -55,6 +57,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def wants_fragment() -> bool:
     """True for an htmx request that swaps part of a page (not boosted, not a history restore)."""
     return bool(htmx_request.htmx) and not htmx_request.htmx.boosted and not htmx_request.htmx.history_restore_request
+
+
+def current_page() -> SplitResult:
+    """The address of the page an htmx request was made from (HX-Current-URL), in parts; empty
+    when the header is missing or is not an address (`http://[::1` raises in urlsplit)."""
+    try:
+        return urlsplit(htmx_request.htmx.current_url or "")
+    except ValueError:
+        return urlsplit("")
 
 
 def render(
@@ -183,12 +194,37 @@ def _check_csrf() -> None:
         abort(400, description="This form has expired or did not come from factcheck. Reload the page and try again.")
 
 
+def _refuse_nul() -> None:
+    """Refuse a NUL character in any field or query value: PostgreSQL cannot store one in text,
+    and no reviewer types one (a 400 before anything is read or written)."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400, description="The form or address holds a NUL character, which factcheck does not store. "
+                                       "Remove it and try again.")
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if getattr(g, "user", None) is not None:
+        # A signed-in page holds the newsroom's unpublished work: no browser or proxy keeps a copy.
+        response.headers["Cache-Control"] = "no-store"
+    hsts = int(current_app.config["HSTS_SECONDS"])
+    if request.is_secure and hsts > 0:
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
     return response
+
+
+class RowId(IntegerConverter):
+    """`<int:...>` in every route: a row id, so at most 2**31 - 1 (PostgreSQL's integer). A bigger
+    number is a 404 like any id not stored, not an overflow in the database driver."""
+
+    def __init__(self, map, *args: Any, **kwargs: Any) -> None:  # noqa: A002, ANN001 (Werkzeug's signature)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 @bp.get("/assets/htmx.min.js")
@@ -221,6 +257,7 @@ def _upload_limit() -> None:
 def init_app(app: Flask) -> None:
     """Register CSRF checking, headers, the error handlers, template helpers and the asset route."""
     app.before_request(_upload_limit)  # before the CSRF check, which reads the form
+    app.before_request(_refuse_nul)
     app.before_request(_check_csrf)
     app.after_request(_security_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -1,0 +1,136 @@
+"""Odd input and deployment details an attack run found: huge ids, a malformed HX-Current-URL,
+NUL characters, signed-in pages kept in caches, running behind a TLS proxy, huge usernames and
+quotes. Each gets a clear 4xx (or its ordinary answer) and nothing half-stored. Runs on
+PostgreSQL too in the suite's second pass."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from factcheck import create_app
+from factcheck.models import Article, Source
+from tests.conftest import PASSWORD, article, claims_of, html, log_in, make_user, post
+
+HUGE_IDS = ["9223372036854775808", "2147483648", "99999999999999999999999"]
+
+
+@pytest.mark.parametrize("number", HUGE_IDS)
+@pytest.mark.parametrize("path", ["/claims/{}", "/articles/{}", "/claims/{}/history", "/articles/{}/report.md"])
+def test_an_id_past_the_databases_integer_is_not_found(client, path, number):
+    response = client.get(path.format(number))
+    assert response.status_code == 404
+
+
+def test_a_post_to_a_huge_id_is_not_found_and_stores_nothing(client, db, seed_article):
+    response = post(client, f"/claims/{HUGE_IDS[0]}/dismiss", htmx=True)
+    assert response.status_code == 404
+    assert not any(c.dismissed for c in claims_of(db, seed_article))
+
+
+@pytest.mark.parametrize("header", ["http://[::1", "http://[", "//[::1]x:y", "\x7f"])
+def test_a_malformed_current_url_header_is_read_as_none(client, db, seed_article, header):
+    claim = claims_of(db, seed_article)[2]
+    response = post(client, f"/claims/{claim.id}/dismiss", htmx=True, headers={"HX-Current-URL": header})
+    assert response.status_code == 200, response.get_data(as_text=True)[-300:]
+    assert claims_of(db, seed_article)[2].dismissed  # the change and its answer agree
+
+
+def test_a_malformed_current_url_before_login_gets_the_login_answer(anonymous, seed_article):
+    response = anonymous.get(f"/articles/{seed_article}", headers={"HX-Request": "true", "HX-Current-URL": "http://[::1"})
+    assert response.status_code == 401 and response.headers["HX-Redirect"] == "/login"
+
+
+@pytest.mark.parametrize(
+    ("url", "form"),
+    [
+        ("/articles", {"text": "The army took 40 villages.\x00 It says so."}),
+        ("/articles", {"text": "The army took 40 villages.", "title": "Nul\x00title"}),
+        ("/articles", {"text": "The army took 40 villages.", "outlet\x00": "x"}),
+    ],
+)
+def test_a_nul_character_in_a_form_is_refused_before_anything_is_stored(client, db, url, form):
+    response = post(client, url, form)
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+    assert db.exec(select(Article)).first() is None
+
+
+def test_a_nul_character_in_a_rationale_or_comment_changes_nothing(client, db, seed_article):
+    claim = claims_of(db, seed_article)[1]
+    assert post(client, f"/claims/{claim.id}", {"rationale": "a\x00b", "status": "in_progress"}, htmx=True).status_code == 400
+    assert post(client, f"/claims/{claim.id}/comments", {"body": "\x00"}, htmx=True).status_code == 400
+    stored = claims_of(db, seed_article)[1]
+    assert stored.rationale == "" and stored.status.value == "to_review"
+
+
+def test_a_nul_character_at_login_is_refused(app, anonymous):
+    page = html(anonymous.get("/login"))
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    response = anonymous.post("/login", data={"username": "ad\x00min", "password": "x", "csrf_token": token})
+    assert response.status_code == 400
+
+
+def test_signed_in_pages_are_not_kept_in_caches(client, anonymous, seed_article):
+    for path in ("/", f"/articles/{seed_article}", f"/articles/{seed_article}/report.md", "/search?q=army"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+    assert "no-store" not in anonymous.get("/login").headers.get("Cache-Control", "")
+    with client.get("/static/factcheck.css") as stylesheet:
+        assert "no-store" not in stylesheet.headers.get("Cache-Control", "")
+
+
+def test_hsts_is_sent_over_https_only(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    assert client.get("/", base_url="https://localhost").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+@pytest.fixture
+def proxied(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k", "TRUSTED_PROXIES": 1,
+                      "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8, "ARGON2_PARALLELISM": 1})
+    yield app
+    app.extensions["factcheck.engine"].dispose()
+
+
+def test_behind_a_trusted_tls_proxy_the_cookie_is_secure_and_hsts_sent(app, proxied):
+    make_user(app, "editor", "editor")
+    client = proxied.test_client()
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "factcheck.example.org"}
+    page = html(client.get("/login", headers=forwarded))
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.post("/login", data={"username": "editor", "password": PASSWORD, "csrf_token": token}, headers=forwarded)
+    assert response.status_code == 303
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in cookie for cookie in cookies)
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(app):
+    make_user(app, "editor", "editor")
+    client = app.test_client()
+    page = html(client.get("/login"))
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.post("/login", data={"username": "editor", "password": PASSWORD, "csrf_token": token},
+                           headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 303
+    assert not any("Secure" in cookie for cookie in response.headers.getlist("Set-Cookie"))
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_a_huge_username_at_login_is_refused_without_being_kept(app, anonymous):
+    throttle = app.extensions["factcheck.login_throttle"]
+    before = len(throttle._attempts)
+    response = log_in(anonymous, "x" * 1_000_000, "wrong")
+    assert response.status_code == 401
+    assert "Wrong username or password" in response.get_data(as_text=True)
+    assert len(throttle._attempts) == before
+
+
+def test_a_source_quote_past_its_limit_is_refused(client, db, seed_article):
+    claim = claims_of(db, seed_article)[0]
+    response = post(client, f"/claims/{claim.id}/sources", {"url": "https://example.org/a", "quote": "q" * 5_001}, htmx=True)
+    assert response.status_code == 422
+    assert "quote at most 5,000" in response.get_data(as_text=True)
+    assert db.exec(select(Source)).first() is None
+    ok = post(client, f"/claims/{claim.id}/sources", {"url": "https://example.org/a", "quote": "q" * 5_000}, htmx=True)
+    assert ok.status_code == 200 and article(db, seed_article) is not None
