@@ -13,6 +13,7 @@ import shutil
 import socket
 import threading
 import time
+import tracemalloc
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -609,3 +610,58 @@ def test_the_app_refuses_local_urls_unless_configured(tmp_path, pages):
     assert response.status_code == 422
     assert "private or local network address" in parse(response).get_text()
     app.extensions["factcheck.engine"].dispose()
+
+
+def lying_word_file(padding: int) -> bytes:
+    """A real .docx whose document.xml holds `padding` more bytes than its zip headers declare
+    (the declared size and CRC are the real first bytes'): the attack run's 1.5 GB part declared
+    as 1,000 bytes, smaller."""
+    import binascii
+    import struct
+
+    source = io.BytesIO(word_file(*FERRY_DOC))
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
+        for member in archive.infolist():
+            body = archive.read(member)
+            if member.filename == "word/document.xml":
+                declared, crc = len(body), binascii.crc32(body)
+                body += b" " * padding  # after the root element: whitespace an XML parser skips
+            rebuilt.writestr(member.filename, body)
+    data = bytearray(out.getvalue())
+    name = b"word/document.xml"
+    for signature, size_at, crc_at in ((b"PK\x03\x04", 22, 14), (b"PK\x01\x02", 24, 16)):
+        at = data.find(signature)
+        while at != -1:
+            name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at : name_at + len(name)] == name:
+                data[at + size_at : at + size_at + 4] = struct.pack("<I", declared)
+                data[at + crc_at : at + crc_at + 4] = struct.pack("<I", crc)
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+def test_a_word_file_whose_headers_lie_about_a_parts_size_is_read_only_as_declared(client, db, monkeypatch):
+    monkeypatch.setattr(docx_module, "DOCX_MAX_UNPACKED_BYTES", 8 * 1024 * 1024)
+    data = lying_word_file(64 * 1024 * 1024)  # 64 MB of spaces deflate to ~64 kB
+    assert len(data) < 200_000
+    # zipfile's read() of a whole part inflates everything there is before cutting it to the
+    # declared size: 64 MB here. Read in chunks and counted, the part costs what it declares.
+    tracemalloc.start()
+    try:
+        response = post(client, "/articles", {"file": (io.BytesIO(data), "ferries.docx")}, content_type="multipart/form-data")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 1024 * 1024
+    assert response.status_code == 303
+    assert "Lisbon will cut ferry fares" in db.exec(select(Article)).one().text
+
+
+def test_a_word_file_with_too_many_paragraphs_gets_a_422(client, db, monkeypatch):
+    monkeypatch.setattr(docx_module, "DOCX_MAX_PARAGRAPHS", 50)
+    data = word_file(*[(f"Paragraph {n}.", None) for n in range(60)])
+    response = post(client, "/articles", {"file": (io.BytesIO(data), "long.docx")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "long.docx: the document has 60 paragraphs; factcheck reads at most 50." in html(response).find(class_="error").get_text()
+    assert count(db, Article) == 0
