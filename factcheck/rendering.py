@@ -1,4 +1,4 @@
-"""Reviewer Markdown (and search snippets) to safe HTML: the one place in factcheck that turns HTML into Markup.
+"""Reviewer Markdown (and search snippets, and charts) to safe HTML: the one place in factcheck that turns HTML into Markup.
 
 Python-Markdown renders, nh3 sanitizes against an allowlist, and only then is the result marked
 safe. The sanitizer is the guarantee; the Markdown set-up (raw HTML escaped, images shown as links,
@@ -159,6 +159,42 @@ def highlighted(text: str, marks: tuple[str, str]) -> Markup:
     if open_mark:
         html.append("</mark>")
     return Markup("".join(html))
+
+
+#: What a chart from factcheck.report.charts may hold, and nothing else (checked by inline_svg).
+SVG_ELEMENTS = frozenset({"svg", "title", "desc", "g", "rect", "line", "text", "tspan"})
+SVG_ATTRIBUTES = frozenset({
+    "viewBox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "rx", "dx", "dy", "role", "aria-labelledby",
+    "id", "class", "fill", "stroke", "stroke-width", "stroke-dasharray", "font-family", "font-size", "font-weight",
+    "text-anchor",
+})  # fmt: skip
+_SVG = "{http://www.w3.org/2000/svg}"
+
+
+def inline_svg(svg: str) -> Markup:
+    """A chart drawn by factcheck.report.charts, checked and marked safe to inline in a page.
+
+    The chart writer escapes every label itself; this is the guarantee, as nh3 is for Markdown: the
+    document must parse as XML (so no label broke out of its text), be one <svg> in the SVG
+    namespace, and hold only SVG_ELEMENTS with SVG_ATTRIBUTES (no script, style, link or event
+    handler, so the page's CSP has nothing to refuse). Anything else raises ValueError.
+    """
+    if "<!" in svg or "<?" in svg:  # a doctype, comment, CDATA or processing instruction: never in a chart
+        raise ValueError("an SVG chart holds no declarations, comments or processing instructions")
+    try:
+        root = etree.fromstring(svg)
+    except etree.ParseError as error:
+        raise ValueError(f"not a well-formed SVG document: {error}") from None
+    if root.tag != f"{_SVG}svg":
+        raise ValueError(f"not an SVG document: <{root.tag}>")
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not tag.startswith(_SVG) or tag.removeprefix(_SVG) not in SVG_ELEMENTS:
+            raise ValueError(f"an SVG element charts do not use: <{tag}>")
+        unknown = set(element.attrib) - SVG_ATTRIBUTES
+        if unknown:
+            raise ValueError(f"SVG attributes charts do not use: {sorted(unknown)}")
+    return Markup(svg)
 
 
 def _clean_characters(text: str) -> str:

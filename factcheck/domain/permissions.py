@@ -97,6 +97,7 @@ PERMISSIONS: dict[str, Rule] = {
     "auth.change_password": _signed_in("Change own password"),
     "articles.index": _signed_in("List articles"),
     "search.index": _signed_in("Search claims and the archive"),
+    "dashboard.show": _signed_in("Dashboard: charts of verdicts and reviews"),
     "review.show": _signed_in("Read an article's claims"),
     "claims.show": _signed_in("Read a claim card"),
     "claims.history": _signed_in("Read a claim's history"),

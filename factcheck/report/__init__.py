@@ -1,4 +1,4 @@
-"""Report writers: pure functions from an article record (see factcheck.domain.records) to text."""
+"""Report writers: pure functions from plain data (an article record, counts) to text: Markdown, JSON, SVG charts."""
 
 from factcheck.report.markdown import report_markdown
 from factcheck.report.record import export_filename, record_json
