@@ -189,7 +189,7 @@ class ClaimRevision(SQLModel, table=True):
     field: str
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
-    changed: dt.datetime = Field(default_factory=utcnow)
+    changed: dt.datetime = Field(default_factory=utcnow, index=True)  # the dashboard counts verdicts given per day
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True)  # who; None: the CLI or an import
 
 

@@ -514,6 +514,7 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
         DROP TABLE articletag;
         DROP TABLE matchqueue;
         DROP INDEX ix_claim_status;
+        DROP INDEX ix_claimrevision_changed;
         DROP TABLE claimterm;
         DROP TABLE archiveterm;
         DROP TABLE claimlink;

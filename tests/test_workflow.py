@@ -187,6 +187,7 @@ def test_stored_done_claims_move_to_second_review(app, db, seed_article, runner)
         connection.execute(text("DROP TABLE changestamp"))  # added by later revisions
         connection.execute(text("DROP TABLE agreementcount"))
         connection.execute(text("DROP INDEX ix_claim_status"))
+        connection.execute(text("DROP INDEX ix_claimrevision_changed"))
         for table in ("articletag", "matchqueue", "claimterm", "archiveterm", "claimlink", "claimmatch", "archiveentry",
                       "claim_search", "archive_search"):
             connection.execute(text(f"DROP TABLE {table}"))

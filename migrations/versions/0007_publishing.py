@@ -1,5 +1,5 @@
 """Publishing: claim details (claimant, where and when it was said, a short summary), article
-tags, and archived articles.
+tags, archived articles, and an index on when claims changed.
 
 ClaimReview (factcheck.report.claimreview) needs who made a claim (`itemReviewed.author`) and a
 short `claimReviewed`; collection reports filter by tag; an editor archives an article to hide it
@@ -40,9 +40,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("article_id", "tag"),
     )
     op.create_index(op.f("ix_articletag_tag"), "articletag", ["tag"], unique=False)
+    # The dashboard and collection reports count verdicts given in a period.
+    op.create_index(op.f("ix_claimrevision_changed"), "claimrevision", ["changed"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_claimrevision_changed"), table_name="claimrevision")
     op.drop_index(op.f("ix_articletag_tag"), table_name="articletag")
     op.drop_table("articletag")
     op.drop_column("article", "archived")
