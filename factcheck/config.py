@@ -15,6 +15,10 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: sqlite file instance/factcheck.sqlite
     "SECRET_KEY": None,  # None: generated once into instance/secret_key
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # uploads and form posts, bytes
+    # An article longer, or splitting into more claims, is refused whole (pasted, uploaded,
+    # fetched or imported): every page stays bounded whatever is stored.
+    "ARTICLE_MAX_CHARS": 1_000_000,
+    "ARTICLE_MAX_CLAIMS": 5_000,
     "ARCHIVE_UPLOAD_MAX_MB": 64,  # an archive file uploaded on the Archive page (the CLI has no limit)
     # Claims still under review whose earlier checks are looked for again after an archive import:
     # the newest this many (the upload page's import waits for it; the CLI's shows a summary).

@@ -13,16 +13,18 @@ is at the latest migration (creating a new embedded database on first start).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, has_app_context
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 from factcheck import schema
 from factcheck.domain import changes
+from factcheck.forms import LIMITS_KEY, ArticleLimits
 from factcheck.matching import index, queue
 
 
@@ -57,7 +59,13 @@ def get_session() -> Session:
         g.db_session = Session(current_app.extensions["factcheck.engine"], expire_on_commit=False)
         # Claims the request queues are matched by this process's background thread once committed.
         g.db_session.info[queue.IN_BACKGROUND] = current_app.config["MATCH_IN_BACKGROUND"]
+        g.db_session.info[LIMITS_KEY] = limits_from(current_app.config)
     return g.db_session
+
+
+def limits_from(config: Mapping[str, Any]) -> ArticleLimits:
+    """The article limits the settings give."""
+    return ArticleLimits(max_chars=int(config["ARTICLE_MAX_CHARS"]), max_claims=int(config["ARTICLE_MAX_CLAIMS"]))
 
 
 def commit_changes() -> None:
@@ -99,6 +107,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work outside a request (commands, scripts): committed if the block ends
     normally, rolled back if it raises."""
     with Session(engine, expire_on_commit=False) as session:
+        if has_app_context():  # a command of the app: its settings' limits
+            session.info[LIMITS_KEY] = limits_from(current_app.config)
         try:
             yield session
             session.commit()

@@ -8,6 +8,7 @@ views (numbers in forms and URLs). No database here.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
@@ -50,6 +51,29 @@ def parse_date(value: str, what: str) -> dt.date | None:
 
 TITLE_MAX_CHARS = 500
 ARTICLE_MAX_CHARS = 1_000_000
+#: Claims one article may split into (or an export hold): a 2,000-sentence transcript fits.
+ARTICLE_MAX_CLAIMS = 5_000
+#: Session.info key: the ArticleLimits the app's settings give (factcheck.db sets it).
+LIMITS_KEY = "factcheck.article_limits"
+
+
+@dataclass(frozen=True)
+class ArticleLimits:
+    """How long an article may be and how many claims it may have (ARTICLE_MAX_CHARS and
+    ARTICLE_MAX_CLAIMS settings): past them an import is refused before anything is stored."""
+
+    max_chars: int = ARTICLE_MAX_CHARS
+    max_claims: int = ARTICLE_MAX_CLAIMS
+
+    def check_text(self, text: str, what: str = "The article") -> None:
+        """InvalidInput if the text is longer than allowed."""
+        if len(text) > self.max_chars:
+            raise InvalidInput(f"{what} is {len(text):,} characters; factcheck takes at most {self.max_chars:,}.")
+
+    def check_claims(self, count: int, what: str = "The article") -> None:
+        """InvalidInput if there are more claims than allowed."""
+        if count > self.max_claims:
+            raise InvalidInput(f"{what} has {count:,} claims; factcheck takes at most {self.max_claims:,} per article.")
 
 
 def check_http_url(value: str, *, required: bool) -> str:

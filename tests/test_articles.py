@@ -90,7 +90,8 @@ def test_home_shows_a_page_of_articles_newest_first_with_links_to_the_others(app
     assert second.select_one("nav.pages a[rel=prev]")["href"] == "/"
     # A page past the last shows the last; junk shows the first.
     assert len(html(client.get("/?page=99")).select("table.articles tbody tr")) == 3
-    assert len(html(client.get("/?page=x%00")).select("table.articles tbody tr")) == ARTICLES_PER_PAGE
+    assert len(html(client.get("/?page=x%01")).select("table.articles tbody tr")) == ARTICLES_PER_PAGE
+    assert client.get("/?page=x%00").status_code == 400  # a NUL anywhere: refused before any view (tests/test_hardening.py)
 
 
 def test_home_takes_as_many_queries_for_a_hundred_articles_as_for_one(app, client):

@@ -134,3 +134,80 @@ def test_a_source_quote_past_its_limit_is_refused(client, db, seed_article):
     assert db.exec(select(Source)).first() is None
     ok = post(client, f"/claims/{claim.id}/sources", {"url": "https://example.org/a", "quote": "q" * 5_000}, htmx=True)
     assert ok.status_code == 200 and article(db, seed_article) is not None
+
+
+# --- Limits on an article's size ---------------------------------------------------------------
+
+
+@pytest.fixture
+def small_limits(app):
+    app.config.update(ARTICLE_MAX_CHARS=2_000, ARTICLE_MAX_CLAIMS=30)
+    return app
+
+
+def test_an_article_splitting_into_too_many_claims_is_refused_before_anything_is_stored(client, db, small_limits):
+    response = post(client, "/articles", {"text": "Go. " * 40})
+    assert response.status_code == 422
+    assert "Split into sentences, the article has 40 claims; factcheck takes at most 30 per article." in response.get_data(as_text=True)
+    assert db.exec(select(Article)).first() is None
+    assert post(client, "/articles", {"text": "Go. " * 30}).status_code == 303
+
+
+def test_an_article_longer_than_the_setting_is_refused(client, db, small_limits):
+    response = post(client, "/articles", {"text": "The army took 40 villages. " * 100})
+    assert response.status_code == 422
+    assert "The article is 2,700 characters; factcheck takes at most 2,000." in response.get_data(as_text=True)
+    assert db.exec(select(Article)).first() is None
+
+
+def test_the_command_line_import_keeps_the_same_limits(small_limits, runner, db, tmp_path):
+    (tmp_path / "go.txt").write_text("Go. " * 40, encoding="utf-8")
+    result = runner.invoke(args=["import", str(tmp_path / "go.txt")])
+    assert result.exit_code == 1
+    assert "has 40 claims; factcheck takes at most 30 per article." in result.stderr
+    assert db.exec(select(Article)).first() is None
+
+
+def _export(client, article_id):
+    import json
+
+    return json.loads(client.get(f"/articles/{article_id}/export.json").get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda claims: claims[1].update(start=claims[0]["start"] + 1), "claims[1]: starts at"),
+        (lambda claims: claims.reverse(), "claims must be in text order and must not overlap"),
+        (lambda claims: claims[0].update(start=claims[0]["start"] - 1) if claims[0]["start"] else claims[1].update(
+            start=claims[1]["start"] - 1), "starts or ends with white space"),
+        (lambda claims: claims[2].update(start=True), "claims[2]: start and end must be offsets"),
+    ],
+    ids=["overlapping", "reversed", "whitespace-edged", "boolean-offset"],
+)
+def test_a_crafted_export_with_spans_the_app_never_makes_is_refused(client, db, seed_article, runner, tmp_path, change, message):
+    import json
+
+    record = _export(client, seed_article)
+    change(record["claims"])
+    for claim in record["claims"]:  # keep each claim's text its span's, so only the spans are wrong
+        if isinstance(claim["start"], int) and not isinstance(claim["start"], bool):
+            claim["text"] = record["article"]["text"][claim["start"]:claim["end"]]
+    path = tmp_path / "crafted.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    before = len(db.exec(select(Article)).all())
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert len(db.exec(select(Article)).all()) == before
+
+
+def test_an_export_with_more_claims_than_allowed_is_refused(client, db, seed_article, runner, tmp_path, app):
+    import json
+
+    record = _export(client, seed_article)
+    app.config.update(ARTICLE_MAX_CLAIMS=10)
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1 and "The export has 25 claims; factcheck takes at most 10 per article." in result.stderr

@@ -15,7 +15,7 @@ from factcheck.domain.claims import score_claim
 from factcheck.domain.paging import Page, page_of
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.extract import ClaimSpan, parse_header, split_claims
-from factcheck.forms import ArticleCreate, parse_tags
+from factcheck.forms import LIMITS_KEY, ArticleCreate, ArticleLimits, parse_tags
 from factcheck.models import Article, ArticleTag, Claim, Rating, RatingScale
 from factcheck.vocabulary import ClaimStatus
 
@@ -119,6 +119,8 @@ def find_duplicate(session: Session, text: str, urls: Iterable[str] = ()) -> Art
 def create_article(session: Session, submitted: ArticleCreate, scale: RatingScale) -> Article:
     """Store a new article and its claims (queued for their earlier checks: factcheck.matching.queue);
     a header line becomes title and date, not a claim."""
+    limits: ArticleLimits = session.info.get(LIMITS_KEY, ArticleLimits())
+    limits.check_text(submitted.text)
     header = parse_header(submitted.text)
     body = submitted.text[header.end :]
     # Split the whole text once: split_claims skips the same header itself. Splitting `body`
@@ -128,6 +130,7 @@ def create_article(session: Session, submitted: ArticleCreate, scale: RatingScal
     ]
     if not spans:
         raise InvalidInput("No sentences found in the article text.")
+    limits.check_claims(len(spans), "Split into sentences, the article")
     title = submitted.title or header.title or _title_from(spans[0].text)
     article = Article(
         title=title,

@@ -20,7 +20,9 @@ from factcheck.domain.seen_before import links_for_claims
 from factcheck.errors import InvalidInput
 from factcheck.forms import (
     CONCLUSION_MAX_CHARS,
+    LIMITS_KEY,
     ArticleCreate,
+    ArticleLimits,
     ClaimDetails,
     RatingInput,
     ScaleCreate,
@@ -158,6 +160,10 @@ def import_record(session: Session, record: Any, scale: RatingScale | None = Non
     claims = record.get("claims")
     if not isinstance(claims, list) or not claims:
         raise InvalidInput("The export has no claims.")
+    limits: ArticleLimits = session.info.get(LIMITS_KEY, ArticleLimits())
+    limits.check_text(submitted.text, "article.text")
+    limits.check_claims(len(claims), "The export")
+    _check_spans(claims, submitted.text)
     article = Article(
         title=submitted.title or "Untitled article",
         outlet=canonical_outlet(session, submitted.outlet),
@@ -178,6 +184,26 @@ def import_record(session: Session, record: Any, scale: RatingScale | None = Non
         _import_claim(session, article, position, _mapping(entry, f"claims[{position}]"), ratings, scale.free_text)
     session.flush()
     return article
+
+
+def _check_spans(claims: list[Any], text: str) -> None:
+    """The claims must be what the app itself makes: exact spans of the text, in order, not
+    overlapping, not starting or ending with white space (a merge or split of anything else
+    would break its offsets)."""
+    end = 0
+    for position, entry in enumerate(claims):
+        where = f"claims[{position}]"
+        if not isinstance(entry, dict):
+            raise InvalidInput(f"{where} must be an object.")
+        start, stop = entry.get("start"), entry.get("end")
+        if type(start) is not int or type(stop) is not int or not 0 <= start < stop <= len(text):
+            raise InvalidInput(f"{where}: start and end must be offsets inside the article text.")
+        if start < end:
+            raise InvalidInput(f"{where}: starts at {start}, inside or before claims[{position - 1}] (which ends at {end}); "
+                               "claims must be in text order and must not overlap.")
+        if text[start].isspace() or text[stop - 1].isspace():
+            raise InvalidInput(f"{where}: starts or ends with white space; a claim is the words themselves.")
+        end = stop
 
 
 def _import_claim(
