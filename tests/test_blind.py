@@ -88,8 +88,32 @@ def test_the_review_page_shows_a_blind_reviewer_the_blind_form_only(team, db, se
     card = html(rita.get(f"/articles/{seed_article}?claim={claim.id}")).find(id=f"claim-{claim.id}")
     assert card.find("form", class_="blind-form") is not None
     assert card.find("form", class_="review-form") is None
+    # The editor, not a blind reviewer, may not write the verdict either until it is settled:
+    # the blind reviewers would see it on the claim.
     editor_card = html(editor.get(f"/articles/{seed_article}?claim={claim.id}")).find(id=f"claim-{claim.id}")
-    assert editor_card.find("form", class_="review-form") is not None
+    assert editor_card.find("form", class_="review-form") is None
+    assert "under blind review and not settled yet" in editor_card.select_one(".notice.refusal").get_text()
+
+
+def test_an_editor_may_not_write_a_verdict_onto_an_unsettled_blind_claim(team, db, seed_article):
+    editor, rita, rob = team
+    claim = claims_of(db, seed_article)[0]
+    give(rita, claim.id, rating(db, "False").id, RITA_SECRET)
+    response = post(editor, f"/claims/{claim.id}", {"verdict": str(rating(db, "True").id), "status": "in_progress",
+                                                   "rationale": "Mine."}, htmx=True)
+    assert response.status_code == 403
+    assert "under blind review and not settled yet" in response.get_data(as_text=True)
+    stored = claims_of(db, seed_article)[0]
+    assert (stored.verdict_id, stored.rationale) == (None, "")
+    # Rob's card shows no verdict chip on the claim: nothing leaked.
+    card = html(rob.get(f"/articles/{seed_article}?claim={claim.id}")).find(id=f"claim-{claim.id}")
+    assert card.select_one("h3 .chip").get_text() == "No verdict yet"
+    # Once settled, the claim's verdict is the editor's to change like any other.
+    give(rob, claim.id, rating(db, "False").id, "")
+    assert post(editor, f"/claims/{claim.id}/settle", {"blind_verdict_id": str(verdict_of(db, claim.id, "rita").id)}).status_code == 303
+    again = post(editor, f"/claims/{claim.id}", {"verdict": str(rating(db, "Mostly false").id), "status": "needs_second_review",
+                                                "rationale": RITA_SECRET}, htmx=True)
+    assert again.status_code == 200
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
@@ -223,6 +247,12 @@ def test_agreement_page_shows_kappa_tables(team, db, seed_article):
     for claim, (a, b) in zip(claims, [(true, true), (false, false), (true, false), (false, true)], strict=False):
         give(rita, claim.id, a, "")
         give(rob, claim.id, b, "")
+    # Nothing is counted before an editor settles: the page would tell a blind reviewer the other's label.
+    assert "No claim has two blind verdicts yet" in html(editor.get("/agreement")).find(class_="empty").get_text()
+    assert post(editor, f"/articles/{seed_article}/blind/accept", {}).status_code == 303
+    for claim in claims[2:4]:
+        chosen = verdict_of(db, claim.id, "rita").id
+        assert post(editor, f"/claims/{claim.id}/settle", {"blind_verdict_id": str(chosen)}).status_code == 303
     page = html(editor.get("/agreement"))
     assert "beyond what chance" in page.get_text()
     row = page.find(id="kappa-pairs").tbody.tr
@@ -384,12 +414,20 @@ def test_a_blind_article_cannot_move_to_a_free_text_scale(team, db, seed_article
 
 
 def test_the_agreement_counts_kept_are_what_counting_afresh_gives(app, db):
-    """Blind verdicts given and changed, on shared claims: the counts kept as they are given are
-    what counting every verdict afresh in SQL gives, and what the pure functions give, pair by pair."""
+    """Blind verdicts given and changed, on shared claims, two thirds of them settled: the counts
+    kept as claims are settled are what counting the settled claims' verdicts afresh in SQL gives,
+    and what the pure functions give, pair by pair."""
     import random
 
     from factcheck.domain.agreement import agreement_tables, tables_from_counts
-    from factcheck.domain.blind import agreement_page, blind_label_counts, blind_ratings, give_verdict
+    from factcheck.domain.blind import (
+        agreement_page,
+        blind_label_counts,
+        blind_ratings,
+        give_verdict,
+        settle,
+        verdicts_for_claims,
+    )
     from factcheck.models import Assignment
     from tests.conftest import make_user, store_articles
 
@@ -405,82 +443,105 @@ def test_the_agreement_counts_kept_are_what_counting_afresh_gives(app, db):
     for _ in range(60):  # some reviewers give a verdict twice: the second replaces the first
         give_verdict(db, random.choice(claims), random.choice(reviewers), random.choice(labels), "")
         db.commit()
+    editor = make_user(app, "settler", "editor")
+    with_pairs = [c for c in claims if len(verdicts_for_claims(db, [c.id])[c.id]) >= 2]
+    for claim in with_pairs[: len(with_pairs) * 2 // 3]:  # the rest stay unsettled: not counted
+        settle(db, claim, verdicts_for_claims(db, [claim.id])[claim.id][0], editor)
+        db.commit()
     kept, _ = agreement_page(db, 1)
     afresh = tables_from_counts(*(blind_label_counts(db, by, articles) for by in ("pair", "article", "month")))
     assert kept == afresh == agreement_tables(blind_ratings(db))
-    assert sum(k.n for k in kept.by_pair.values()) > 20
+    assert sum(k.n for k in kept.by_pair.values()) > 10
 
 
 def test_the_agreement_page_is_drawn_again_when_what_it_counts_changes(app, team, db, seed_article):
-    """Served again while nothing changed, in a fixed number of queries; a blind verdict given or
-    changed, or a reviewer renamed, shows at once."""
+    """Served again while nothing changed, in a fixed number of queries; a claim settled, or a
+    reviewer renamed, shows at once; a blind verdict given but not settled changes nothing."""
     from tests.conftest import counted_queries
 
     editor, rita, rob = team
     admin = login_as(app, "admin", "ada")
     claims = claims_of(db, seed_article)
     true, false = rating(db, "True").id, rating(db, "False").id
-    give(rita, claims[0].id, true, "")
-    give(rob, claims[0].id, true, "")
+
+    def settle_with_ritas(claim) -> None:
+        chosen = verdict_of(db, claim.id, "rita").id
+        assert post(editor, f"/claims/{claim.id}/settle", {"blind_verdict_id": str(chosen)}).status_code == 303
 
     def pair_row() -> list[str]:
         row = html(editor.get("/agreement")).find(id="kappa-pairs").tbody.tr
         return [c.get_text(strip=True) for c in row.find_all(["th", "td"])]
 
+    give(rita, claims[0].id, true, "")
+    give(rob, claims[0].id, true, "")
+    assert html(editor.get("/agreement")).find(id="kappa-pairs") is None  # given, not settled
+    settle_with_ritas(claims[0])
     assert pair_row() == ["rita and rob", "1", "100%", "undefined (one label only)"]
     with counted_queries(app) as again:
         assert pair_row()[1] == "1"
     assert not any("blindverdict" in q for q in again)  # served again
-    give(rob, claims[0].id, false, "")
-    assert pair_row() == ["rita and rob", "1", "0%", "0.00"]
-    for claim in claims[1:4]:
+    for claim, robs in zip(claims[1:4], (false, true, true), strict=True):
         give(rita, claim.id, true, "")
-        give(rob, claim.id, true, "")
+        give(rob, claim.id, robs, "")
+    assert pair_row()[1] == "1"
+    for claim in claims[1:4]:
+        settle_with_ritas(claim)
     with counted_queries(app) as four:
         assert pair_row()[1:3] == ["4", "75%"]
     assert post(admin, f"/users/{user_id(db, 'rob')}", {"display_name": "Robert"}).status_code == 303
     assert pair_row()[0] == "rita and Robert"
-    give(rob, claims[1].id, false, "")
-    assert pair_row()[1:3] == ["4", "50%"]
     assert post(editor, f"/articles/{seed_article}/blind-review", {}).status_code == 303  # switched off: verdicts kept
     give(rita, claims[4].id, true, "")  # refused now: blind review is off
     with counted_queries(app) as after:
-        assert pair_row()[1:3] == ["4", "50%"]
+        assert pair_row()[1:3] == ["4", "75%"]
     assert len(after) == len(four)
 
 
-def test_two_reviewers_giving_verdicts_on_one_claim_at_once_are_counted_as_a_pair(app, db):
-    """The second waits for the first's commit before it reads the claim's verdicts, so the pair
-    is counted whichever commits first."""
+def test_two_editors_settling_one_claim_at_once_count_its_pair_once(app, db):
+    """The second waits for the first's commit, then finds the claim settled: counted once."""
     import threading
 
     from factcheck.domain.agreement import tables_from_counts
-    from factcheck.domain.blind import agreement_page, blind_label_counts, give_verdict
+    from factcheck.domain.blind import agreement_page, blind_label_counts, give_verdict, settle, verdicts_for_claims
+    from factcheck.errors import InvalidInput
     from factcheck.models import Assignment, User
     from tests.conftest import make_user, store_articles
 
     first, second = make_user(app, "ann"), make_user(app, "ben")
+    editors = [make_user(app, "eda", "editor"), make_user(app, "edb", "editor")]
     [article_id] = store_articles(app, 1)
     db.get(Article, article_id).blind_review = True
     db.add_all(Assignment(article_id=article_id, reviewer_id=r.id) for r in (first, second))
     db.commit()
     claim_id = claims_of(db, article_id)[0].id
     true = rating(db, "True").id
+    for reviewer in (first, second):
+        give_verdict(db, db.get(Claim, claim_id), db.get(User, reviewer.id), true, "")
+        db.commit()
     engine = app.extensions["factcheck.engine"]
+    refused = []
     with Session(engine) as one:
-        give_verdict(one, one.get(Claim, claim_id), one.get(User, first.id), true, "")  # not committed yet
+        claim = one.get(Claim, claim_id)
+        settle(one, claim, verdicts_for_claims(one, [claim_id])[claim_id][0], one.get(User, editors[0].id))  # not committed
 
-        def other_reviewer() -> None:
+        def other_editor() -> None:
             with Session(engine) as two:
-                give_verdict(two, two.get(Claim, claim_id), two.get(User, second.id), true, "")
-                two.commit()
+                try:
+                    settle(two, two.get(Claim, claim_id), verdicts_for_claims(two, [claim_id])[claim_id][1],
+                           two.get(User, editors[1].id))
+                    two.commit()
+                except InvalidInput as error:
+                    refused.append(str(error))
 
-        thread = threading.Thread(target=other_reviewer)
+        thread = threading.Thread(target=other_editor)
         thread.start()
         thread.join(timeout=0.5)  # it waits on the first's stamps
         one.commit()
         thread.join(timeout=10)
+    assert refused == ["Claim 1 is already settled."]
     db.expire_all()
     kept, _ = agreement_page(db, 1)
     afresh = tables_from_counts(*(blind_label_counts(db, by, [article_id]) for by in ("pair", "article", "month")))
     assert kept == afresh and kept.by_pair[(first.id, second.id)].n == 1
+
+

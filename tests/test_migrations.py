@@ -123,8 +123,10 @@ def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, f
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == f"The database is at revision {head_revision()} (the latest)."
     result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
-    assert "Tables and columns added after revision 0006 are dropped, with every row in them." in result.output
+    assert "Tables and columns added after revision 0007 are dropped, with every row in them." in result.output
     assert revision_of(empty_database) == head_revision()  # nothing dropped
+    assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
+    assert revision_of(empty_database) == "0007"  # agreement counted over every blind verdict again
     assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
     assert revision_of(empty_database) == "0006"
     engine = create_engine(empty_database)
@@ -265,7 +267,8 @@ def test_current_and_history_name_the_revisions(empty_database, factcheck):
     factcheck(empty_database, "db", "upgrade")
     assert factcheck(empty_database, "db", "current").stdout.split()[:2] == [head_revision(), "(head)"]
     history = factcheck(empty_database, "db", "history").stdout
-    assert "0006 -> 0007 (head) (current), Publishing: claim details (claimant, where and when it was said" in history
+    assert "0007 -> 0008 (head) (current), Agreement counts only settled claims" in history
+    assert "0006 -> 0007, Publishing: claim details (claimant, where and when it was said" in history
     assert "0005 -> 0006, The first stage of \"seen before\" as an index of rare words" in history
     assert "0004 -> 0005, The newsroom's memory: the archive of fact-checks" in history
     assert "0003 -> 0004, Agreement counts: the agreement page's figures kept up to date" in history
@@ -403,12 +406,13 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
         create_app({"DATABASE_URL": release_database, "SECRET_KEY": "x"})
     result = factcheck(release_database, "db", "upgrade")
     assert result.exit_code == 0, result.output
-    # Its two claims with two blind verdicts each are counted: by pair, article and month.
+    # Of its two claims with two blind verdicts each, the settled one is counted: by pair, article
+    # and month (revision 0008: an unsettled claim's pair would tell its labels).
     after = row_counts(release_database)
     # Every claim is in the search index, made by the migration (FTS5 on SQLite, tsvectors on PostgreSQL).
     assert after.get("claim_search", after.get("claimsearch")) == 30
     kept = {t: n for t, n in after.items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
-    assert kept == {**before, "changestamp": 0, "agreementcount": 6, "archiveentry": 0, "claimmatch": 0, "claimlink": 0,
+    assert kept == {**before, "changestamp": 0, "agreementcount": 3, "archiveentry": 0, "claimmatch": 0, "claimlink": 0,
                     "archiveterm": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0}
     assert differences(release_database) == []
     engine = create_engine(release_database)

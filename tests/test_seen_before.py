@@ -166,7 +166,7 @@ def test_starting_from_a_match_is_refused_on_a_signed_off_claim_and_on_an_old_ve
     assert post(client, f"/claims/{flu.id}/start-from", {"ref": "archive:afp-2020-77", "version": "x"}, htmx=True).status_code == 422
     assert post(client, f"/claims/{flu.id}/links", {"ref": "archive:nope"}, htmx=True).status_code == 404
     assert post(client, f"/claims/{flu.id}/links", {"ref": "x" * 400}, htmx=True).status_code == 422
-    assert post(client, f"/claims/{flu.id}/links", {"ref": "archive:a\x00b"}, htmx=True).status_code == 422
+    assert post(client, f"/claims/{flu.id}/links", {"ref": "archive:a\x00b"}, htmx=True).status_code == 400  # NUL: refused first
     assert post(client, f"/claims/{flu.id}/links", {"ref": f"claim:{2**40}"}, htmx=True).status_code == 404
     assert post(client, f"/claims/{flu.id}/links", {"ref": f"claim:{flu.id}"}, htmx=True).status_code == 422
     db.execute(text("UPDATE claim SET status = 'APPROVED' WHERE id = :c"), {"c": flu.id})

@@ -17,7 +17,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, func
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
@@ -124,24 +124,17 @@ def give_verdict(session: Session, claim: Claim, user: User, verdict_id: int | N
     rationale = rationale.replace("\r\n", "\n")
     if len(rationale) > RATIONALE_MAX_CHARS:
         raise InvalidInput(f"The rationale is {len(rationale):,} characters; the limit is {RATIONALE_MAX_CHARS:,}.")
-    # Two reviewers giving their verdicts on one claim at once must each see the other's: the
-    # stamps first, so the second waits for the first's commit before reading the claim's verdicts.
-    changes.lock(session, [article_scope(claim.article_id), BLIND])
     verdicts = verdicts_for_claims(session, [claim.id])[claim.id]
-    others = [v for v in verdicts if v.reviewer_id != user.id]
     verdict = next((v for v in verdicts if v.reviewer_id == user.id), None)
-    counts: Counter[tuple[str, str, int, int]] = Counter()
     if verdict is None:
         verdict = BlindVerdict(claim_id=claim.id, article_id=claim.article_id, reviewer_id=user.id, verdict_id=verdict_id)
-    else:
-        counts.subtract(_pairs_of(verdict, others))  # as it was counted
     verdict.verdict_id = verdict_id
     verdict.rationale = rationale
     verdict.given = utcnow()
-    counts.update(_pairs_of(verdict, others))
     session.add(verdict)
     session.flush()
-    _count_pairs(session, counts)
+    # Agreement is counted when the claim is settled (`settle`), not now: counted now, the
+    # agreement page would tell an editor who is one of the blind reviewers the other's label.
     return verdict
 
 
@@ -184,7 +177,11 @@ def settle_with(session: Session, claim: Claim, blind_verdict_id: int | None, ed
 
 
 def settle(session: Session, claim: Claim, chosen: BlindVerdict, editor: User) -> None:
-    """Write the chosen blind verdict and its rationale to the claim as a recorded change."""
+    """Write the chosen blind verdict and its rationale to the claim as a recorded change, and
+    count the claim's pairs of blind verdicts into the agreement figures."""
+    # Two editors settling the same claim at once: the stamps first, so the second waits for the
+    # first's commit and then finds the claim settled (and its pairs are counted once).
+    changes.lock(session, [article_scope(claim.article_id), BLIND])
     verdicts = verdicts_for_claims(session, [claim.id])[claim.id]
     if any(v.settled for v in verdicts):
         raise InvalidInput(f"Claim {claim.position + 1} is already settled.")
@@ -215,6 +212,27 @@ def settle(session: Session, claim: Claim, chosen: BlindVerdict, editor: User) -
         verdict.settled = now
         verdict.chosen = verdict.id == chosen.id
         session.add(verdict)
+    session.flush()
+    counts: Counter[tuple[str, str, int, int]] = Counter()
+    for number, verdict in enumerate(verdicts):
+        counts.update(_pairs_of(verdict, verdicts[number + 1 :]))
+    _count_pairs(session, counts)
+
+
+def awaits_settling(session: Session, claim: Claim) -> bool:
+    """True while the claim is in a blind review nobody has settled: its article's blind review is
+    on, someone is assigned to it, and an editor has not settled it. Its verdict then comes from
+    settling alone, or the blind reviewers would see another's verdict on the claim."""
+    article = session.get(Article, claim.article_id)
+    if article is None or not article.blind_review or claim.dismissed:
+        return False
+    if claim.id in settled_among(session, [claim.id]):
+        return False
+    assigned = select(Assignment.id).where(
+        Assignment.article_id == claim.article_id,
+        or_(Assignment.claim_id == claim.id, col(Assignment.claim_id).is_(None)),
+    )
+    return session.exec(assigned.limit(1)).first() is not None
 
 
 @dataclass
@@ -297,6 +315,7 @@ def blind_label_counts(session: Session, by: str, article_ids: list[int] | None 
         select(*group, *labels, func.count())
         .select_from(first)
         .join(second, and_(second.claim_id == first.claim_id, first.reviewer_id < second.reviewer_id))
+        .where(col(first.settled).is_not(None))  # only settled claims count (see give_verdict)
         .group_by(*group, *labels)
     )
     if by == "article":
@@ -353,9 +372,9 @@ def _month(session: Session, moment: ColumnElement) -> ColumnElement[str]:
 
 
 def blind_ratings(session: Session) -> list[BlindRating]:
-    """Every blind verdict, as the pure agreement functions take them (tests check the SQL counts
-    of blind_label_counts against them)."""
-    rows = session.exec(select(BlindVerdict)).all()
+    """Every blind verdict on a settled claim, as the pure agreement functions take them (tests
+    check the SQL counts of blind_label_counts against them)."""
+    rows = session.exec(select(BlindVerdict).where(col(BlindVerdict.settled).is_not(None))).all()
     return [BlindRating(v.claim_id, v.article_id, v.reviewer_id, v.verdict_id, v.given) for v in rows]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from factcheck.domain.assignments import is_assigned
-from factcheck.domain.blind import OWN_BLIND_ARTICLE, is_blind_reviewer, reviews_blind
+from factcheck.domain.blind import OWN_BLIND_ARTICLE, awaits_settling, is_blind_reviewer, reviews_blind
 from factcheck.domain.shaping import claim_after
 from factcheck.errors import Forbidden
 from factcheck.models import Article, Claim, User
@@ -41,7 +41,10 @@ class Rule:
     - `compares_blind`: the settle page, while they review one of the article's claims blind
       (it shows both blind verdicts);
     - `changes_next_claim`: a merge, unless they may also change the claim after it (a merge
-      deletes that claim).
+      deletes that claim);
+    - `writes_verdict`: a verdict or rationale written to the claim, while its blind review is
+      unsettled (whoever writes it: an editor who is not one of the blind reviewers too; the
+      claim's verdict then shows to the blind reviewers). Settling writes it.
     """
 
     summary: str
@@ -51,6 +54,7 @@ class Rule:
     writes_claim: bool = False
     compares_blind: bool = False
     changes_next_claim: bool = False
+    writes_verdict: bool = False
 
     def cell(self, role: Role) -> str:
         """This rule's answer for one role, as the README table shows it."""
@@ -107,7 +111,7 @@ PERMISSIONS: dict[str, Rule] = {
     "export.json_download": _signed_in("Download the JSON export"),
     "articles.new": _editors("New article page"),
     "articles.create": _editors("Add an article"),
-    "claims.update": _reviewing("Save a verdict, rationale, status"),
+    "claims.update": _reviewing("Save a verdict, rationale, status", writes_verdict=True),
     "claims.add_source_view": _reviewing("Add a source"),
     "claims.remove_source_view": _reviewing("Remove a source"),
     "claims.update_details_view": _reviewing("Edit a claim's details (claimant, where and when said, summary)"),
@@ -120,7 +124,7 @@ PERMISSIONS: dict[str, Rule] = {
     "shaping.worth_checking": _reviewing("Mark a claim (not) check-worthy"),
     "seen_before.link": _reviewing("Link a claim to an earlier check"),
     "seen_before.unlink": _reviewing("Take back a link to an earlier check"),
-    "seen_before.start": _reviewing("Start from an earlier check's verdict"),
+    "seen_before.start": _reviewing("Start from an earlier check's verdict", writes_verdict=True),
     "seen_before.refresh": _reviewing("Look again for earlier checks"),
     "archive.index": _signed_in("See the archive of fact-checks"),
     "archive.upload": _editors("Import fact-checks into the archive"),
@@ -192,6 +196,11 @@ def check_review_rules(session: Session, user: User | None, endpoint: str | None
         raise Forbidden(
             "This claim is under blind review: give your verdict in the blind form; "
             "the claim itself changes when an editor settles it."
+        )
+    if rule.writes_verdict and claim is not None and awaits_settling(session, claim):
+        raise Forbidden(
+            "This claim is under blind review and not settled yet: its verdict comes from settling "
+            "the blind reviewers' verdicts (Compare blind verdicts), so that neither sees the other's first."
         )
     if rule.changes_next_claim and claim is not None:
         following = claim_after(session, claim)
