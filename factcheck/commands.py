@@ -10,10 +10,14 @@ that is not at the latest revision, since they are what brings it there.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
+import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 from alembic import command as alembic
@@ -26,6 +30,7 @@ from factcheck.archive.command import archive_group
 from factcheck.db import transaction
 from factcheck.domain.accounts import HashParameters, create_user, find_user
 from factcheck.domain.articles import get_article
+from factcheck.domain.exports import export_selection
 from factcheck.domain.importing import DuplicateArticle, expand_sources, import_source
 from factcheck.domain.permissions import permission_table
 from factcheck.domain.records import article_record
@@ -33,7 +38,8 @@ from factcheck.errors import FactcheckError, MigrationFailed
 from factcheck.extract.command import split_command
 from factcheck.matching.command import match_command
 from factcheck.matching.queue import match_queued
-from factcheck.report import record_json, report_markdown
+from factcheck.report import export_filename
+from factcheck.report.formats import EXPORT_FORMATS, ExportFormat
 from factcheck.schema import (
     alembic_config,
     current_revision,
@@ -138,24 +144,148 @@ def import_command(sources: tuple[str, ...]) -> None:
 
 
 @cli.command("export")
-@click.argument("article_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
-def export_command(article_id: int, fmt: str, output: Path | None) -> None:
-    """Export an article: the Markdown report (md) or the full record that `import` restores (json)."""
+@click.argument("article_id", type=int, required=False, metavar="[ID]")
+@click.option("--all", "collection", is_flag=True, help="Export a collection: every article, or those the options below choose.")
+@click.option("--format", "fmt", default="md", show_default=True, metavar="|".join(EXPORT_FORMATS),
+              callback=lambda _ctx, _param, name: _export_format(name), help="What to write.")
+@click.option("--from", "published_from", metavar="YYYY-MM-DD", callback=lambda _ctx, _param, day: _day("--from", day),
+              help="With --all: published on or after this day (undated articles: added).")
+@click.option("--to", "published_to", metavar="YYYY-MM-DD", callback=lambda _ctx, _param, day: _day("--to", day),
+              help="With --all: published on or before this day (undated articles: added).")
+@click.option("--outlet", default="", help="With --all: from this outlet (any case).")
+@click.option("--tag", default="", help="With --all: with this tag.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to this file instead of stdout; with --all, into this folder (made if missing).")
+def export_command(
+    article_id: int | None,
+    collection: bool,
+    fmt: ExportFormat,
+    published_from: dt.date | None,
+    published_to: dt.date | None,
+    outlet: str,
+    tag: str,
+    output: Path | None,
+) -> None:
+    """Export an article, or a collection with --all: Markdown report, JSON record (for `import`) or CSV of claims.
+
+    md: the report of verdicts; json: the full record that `import` restores; csv: one row per
+    claim, for spreadsheets. With --all, each article goes to its own file in the -o folder (md,
+    json), or all of them to one (csv: claims.csv); each file is written whole or not at all,
+    and the same data gives the same bytes.
+    """
+    if collection == (article_id is not None):
+        raise click.ClickException("give an article ID or --all, not both" if collection else "give an article ID, or --all")
+    options = {"--from": published_from, "--to": published_to, "--outlet": outlet, "--tag": tag}
+    if collection:
+        _export_collection(fmt, output, options)
+    elif any(options.values()):
+        raise click.ClickException("--from, --to, --outlet and --tag choose the articles of --all, not of an ID")
+    else:
+        _export_article(article_id, fmt, output)
+
+
+def _export_article(article_id: int, fmt: ExportFormat, output: Path | None) -> None:
+    """Export one article to the file `output`, or stdout."""
     with transaction(_engine()) as session:
         try:
             record = article_record(session, get_article(session, article_id))
         except FactcheckError:
             raise click.ClickException(f"there is no article {article_id}") from None
-    text = report_markdown(record) if fmt == "md" else record_json(record)
     if output is None:
-        sys.stdout.write(text)
-        return
+        sys.stdout.buffer.write(fmt.article(record))
+    else:
+        _write_whole(output, [fmt.article(record)])
+
+
+def _export_collection(fmt: ExportFormat, output: Path | None, options: dict[str, Any]) -> None:
+    """Export the articles the options choose into the folder `output`, streaming: one article's
+    record in memory at a time, read in one transaction (a consistent collection)."""
+    if output is None:
+        raise click.ClickException("--all writes files: give the folder with -o DIR")
+    if output.exists() and not output.is_dir():
+        raise click.ClickException(f"{output} is a file: --all writes into a folder")
+    with transaction(_engine()) as session:
+        try:
+            article_ids = export_selection(
+                session,
+                published_from=options["--from"],
+                published_to=options["--to"],
+                outlet=options["--outlet"],
+                tag=options["--tag"],
+            )
+        except FactcheckError as error:
+            raise click.ClickException(str(error)) from None
+        if not article_ids:
+            chosen = " ".join(f"{flag} {shlex.quote(str(value))}" for flag, value in options.items() if value)
+            raise click.ClickException(f"no article to export: none matches {chosen}" if chosen else "no article to export")
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise click.ClickException(f"cannot make the folder {output}: {error.strerror or error}") from None
+        claims = 0
+        with click.progressbar(
+            article_ids,
+            label=f"Exporting {_articles(len(article_ids))}",
+            file=sys.stderr,
+            hidden=not sys.stderr.isatty(),
+            item_show_func=lambda article_id: None if article_id is None else f"article {article_id}",
+        ) as progress:
+
+            def records() -> Iterator[dict[str, Any]]:
+                nonlocal claims
+                for article_id in progress:
+                    record = article_record(session, get_article(session, article_id))
+                    session.expunge_all()  # what the session holds of this article is in the record now
+                    claims += len(record["claims"])
+                    yield record
+
+            if fmt.collection is not None and fmt.collection_file is not None:
+                _write_whole(output / fmt.collection_file, fmt.collection(records()))
+            else:
+                for record in records():
+                    name = export_filename(record["article"]["id"], record["article"]["title"], fmt.extension)
+                    _write_whole(output / name, [fmt.article(record)])
+    click.echo(f"Exported {_articles(len(article_ids))} ({claims} claim{'' if claims == 1 else 's'}) to {output}.", err=True)
+
+
+def _export_format(name: str) -> ExportFormat:
+    """The --format named: unknown, one line and exit 1."""
+    if name not in EXPORT_FORMATS:
+        raise click.ClickException(f"Invalid value for '--format': {name!r} is not one of {', '.join(EXPORT_FORMATS)}.")
+    return EXPORT_FORMATS[name]
+
+
+def _day(option: str, value: str | None) -> dt.date | None:
+    """A YYYY-MM-DD option as a date: anything else, one line and exit 1."""
+    if value is None:
+        return None
     try:
-        output.write_text(text, encoding="utf-8")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.ClickException(f"{option} {value!r} is not a day: give it as YYYY-MM-DD.") from None
+
+
+def _articles(count: int) -> str:
+    return f"{count} article{'' if count == 1 else 's'}"
+
+
+def _write_whole(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write the file whole or not at all: into a hidden file beside it, renamed over it at the end
+    (an interrupted export leaves the last complete file, never part of one)."""
+    if path.is_dir():
+        raise click.ClickException(f"cannot write {path}: it is a folder")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with partial.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        partial.replace(path)
     except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+        raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @cli.command("create-user")

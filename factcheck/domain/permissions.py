@@ -109,6 +109,7 @@ PERMISSIONS: dict[str, Rule] = {
     "export.report_preview": _signed_in("Read the report"),
     "export.report_download": _signed_in("Download the Markdown report"),
     "export.json_download": _signed_in("Download the JSON export"),
+    "export.csv_download": _signed_in("Download the claims as CSV"),
     "articles.new": _editors("New article page"),
     "articles.create": _editors("Add an article"),
     "claims.update": _reviewing("Save a verdict, rationale, status", writes_verdict=True),

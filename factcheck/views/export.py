@@ -9,13 +9,14 @@ from factcheck.domain.articles import get_article
 from factcheck.domain.records import article_record
 from factcheck.models import Article
 from factcheck.report import export_filename, record_json, report_markdown
+from factcheck.report.csv_export import claims_csv
 from factcheck.views.web import render
 
 bp = Blueprint("export", __name__)
 
 
-def _download(body: str, mimetype: str, article: Article, extension: str) -> Response:
-    response = Response(body.encode("utf-8"), mimetype=mimetype)
+def _download(body: str | bytes, content_type: str, article: Article, extension: str) -> Response:
+    response = Response(body if isinstance(body, bytes) else body.encode("utf-8"), content_type=content_type)
     filename = export_filename(article.id, article.title, extension)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -44,3 +45,11 @@ def json_download(article_id: int) -> Response:
     session = get_session()
     article = get_article(session, article_id)
     return _download(record_json(article_record(session, article)), "application/json", article, "json")
+
+
+@bp.get("/articles/<int:article_id>/claims.csv")
+def csv_download(article_id: int) -> Response:
+    """Download the article's claims for a spreadsheet: one row per claim (factcheck.report.csv_export)."""
+    session = get_session()
+    article = get_article(session, article_id)
+    return _download(claims_csv(article_record(session, article)), "text/csv; charset=utf-8", article, "csv")
