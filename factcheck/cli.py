@@ -20,7 +20,8 @@ COMMANDS = {
     "archive": "The archive of published fact-checks that new claims are matched against.",
     "create-user": "Add a user.",
     "db": "Schema revisions (Alembic): upgrade, downgrade, current, history, revision, check.",
-    "export": "Export an article: the Markdown report (md) or the full record that `import` restores (json).",
+    "export": "Export an article: the Markdown report (md), the full record that `import` restores (json), or ClaimReview "
+              "JSON-LD of its published claims (claimreview).",
     "import": "Import articles from files, folders and web addresses; print each new article's id.",
     "init-db": "Create the tables and the preset rating scales, or bring them up to date (`factcheck db upgrade`).",
     "match": "Print the earlier checks a claim matches, best first.",

@@ -34,6 +34,7 @@ from factcheck.extract.command import split_command
 from factcheck.matching.command import match_command
 from factcheck.matching.queue import match_queued
 from factcheck.report import record_json, report_markdown
+from factcheck.report.claimreview import claim_reviews, claim_reviews_json
 from factcheck.schema import (
     alembic_config,
     current_revision,
@@ -42,6 +43,7 @@ from factcheck.schema import (
     out_of_date,
 )
 from factcheck.search.command import search_group
+from factcheck.views.web import claim_page_url, organisation
 from factcheck.vocabulary import Role
 
 # ScriptInfo.data key: False while a `factcheck db` command builds the app.
@@ -139,16 +141,28 @@ def import_command(sources: tuple[str, ...]) -> None:
 
 @cli.command("export")
 @click.argument("article_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "claimreview"]), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 def export_command(article_id: int, fmt: str, output: Path | None) -> None:
-    """Export an article: the Markdown report (md) or the full record that `import` restores (json)."""
+    """Export an article: the Markdown report (md), the full record that `import` restores (json), or
+    ClaimReview JSON-LD of its published claims (claimreview).
+
+    claimreview prints a JSON array (empty when nothing is published) whose `url`s are the public
+    pages under PUBLIC_BASE_URL, which must be set.
+    """
     with transaction(_engine()) as session:
         try:
             record = article_record(session, get_article(session, article_id))
         except FactcheckError:
             raise click.ClickException(f"there is no article {article_id}") from None
-    text = report_markdown(record) if fmt == "md" else record_json(record)
+    if fmt == "claimreview":
+        try:
+            reviews = claim_reviews(record, organisation=organisation(), page_url=claim_page_url)
+        except FactcheckError as error:
+            raise click.ClickException(str(error)) from None
+        text = claim_reviews_json(reviews)
+    else:
+        text = report_markdown(record) if fmt == "md" else record_json(record)
     if output is None:
         sys.stdout.write(text)
         return
