@@ -20,7 +20,7 @@ COMMANDS = {
     "archive": "The archive of published fact-checks that new claims are matched against.",
     "create-user": "Add a user.",
     "db": "Schema revisions (Alembic): upgrade, downgrade, current, history, revision, check.",
-    "export": "Export an article, or a collection with --all: Markdown report, JSON record (for `import`) or CSV of claims.",
+    "export": "Export an article, or a collection with --all: Markdown report, JSON record, CSV of claims or ClaimReview.",
     "import": "Import articles from files, folders and web addresses; print each new article's id.",
     "init-db": "Create the tables and the preset rating scales, or bring them up to date (`factcheck db upgrade`).",
     "match": "Print the earlier checks a claim matches, best first.",

@@ -39,6 +39,7 @@ from factcheck.extract.command import split_command
 from factcheck.matching.command import match_command
 from factcheck.matching.queue import match_queued
 from factcheck.report import export_filename
+from factcheck.report.claimreview import claim_reviews, claim_reviews_json
 from factcheck.report.formats import EXPORT_FORMATS, ExportFormat
 from factcheck.schema import (
     alembic_config,
@@ -48,7 +49,11 @@ from factcheck.schema import (
     out_of_date,
 )
 from factcheck.search.command import search_group
+from factcheck.views.web import claim_page_url, organisation
 from factcheck.vocabulary import Role
+
+#: The --format names: the pure writers', and ClaimReview, whose URLs need the app's settings.
+FORMAT_NAMES = [*EXPORT_FORMATS, "claimreview"]
 
 # ScriptInfo.data key: False while a `factcheck db` command builds the app.
 CHECK_DATABASE = "factcheck.check_database"
@@ -146,7 +151,7 @@ def import_command(sources: tuple[str, ...]) -> None:
 @cli.command("export")
 @click.argument("article_id", type=int, required=False, metavar="[ID]")
 @click.option("--all", "collection", is_flag=True, help="Export a collection: every article, or those the options below choose.")
-@click.option("--format", "fmt", default="md", show_default=True, metavar="|".join(EXPORT_FORMATS),
+@click.option("--format", "fmt", default="md", show_default=True, metavar="|".join(FORMAT_NAMES),
               callback=lambda _ctx, _param, name: _export_format(name), help="What to write.")
 @click.option("--from", "published_from", metavar="YYYY-MM-DD", callback=lambda _ctx, _param, day: _day("--from", day),
               help="With --all: published on or after this day (undated articles: added).")
@@ -166,22 +171,27 @@ def export_command(
     tag: str,
     output: Path | None,
 ) -> None:
-    """Export an article, or a collection with --all: Markdown report, JSON record (for `import`) or CSV of claims.
+    """Export an article, or a collection with --all: Markdown report, JSON record, CSV of claims or ClaimReview.
 
     md: the report of verdicts; json: the full record that `import` restores; csv: one row per
-    claim, for spreadsheets. With --all, each article goes to its own file in the -o folder (md,
-    json), or all of them to one (csv: claims.csv); each file is written whole or not at all,
-    and the same data gives the same bytes.
+    claim, for spreadsheets; claimreview: ClaimReview JSON-LD of the published claims, whose URLs
+    are their public pages under PUBLIC_BASE_URL (which must be set). With --all, each article
+    goes to its own file in the -o folder (md, json), or all of them to one (csv: claims.csv;
+    claimreview: claimreview.json); each file is written whole or not at all, and the same data
+    gives the same bytes.
     """
     if collection == (article_id is not None):
         raise click.ClickException("give an article ID or --all, not both" if collection else "give an article ID, or --all")
     options = {"--from": published_from, "--to": published_to, "--outlet": outlet, "--tag": tag}
-    if collection:
-        _export_collection(fmt, output, options)
-    elif any(options.values()):
+    if not collection and any(options.values()):
         raise click.ClickException("--from, --to, --outlet and --tag choose the articles of --all, not of an ID")
-    else:
-        _export_article(article_id, fmt, output)
+    try:
+        if collection:
+            _export_collection(fmt, output, options)
+        else:
+            _export_article(article_id, fmt, output)
+    except FactcheckError as error:  # a writer's refusal: ClaimReview without PUBLIC_BASE_URL
+        raise click.ClickException(str(error)) from None
 
 
 def _export_article(article_id: int, fmt: ExportFormat, output: Path | None) -> None:
@@ -250,9 +260,26 @@ def _export_collection(fmt: ExportFormat, output: Path | None, options: dict[str
 
 def _export_format(name: str) -> ExportFormat:
     """The --format named: unknown, one line and exit 1."""
+    if name == "claimreview":
+        return _claimreview_format()
     if name not in EXPORT_FORMATS:
-        raise click.ClickException(f"Invalid value for '--format': {name!r} is not one of {', '.join(EXPORT_FORMATS)}.")
+        raise click.ClickException(f"Invalid value for '--format': {name!r} is not one of {', '.join(FORMAT_NAMES)}.")
     return EXPORT_FORMATS[name]
+
+
+def _claimreview_format() -> ExportFormat:
+    """ClaimReview JSON-LD of the published claims: a JSON array per article (`[]` if none), or one
+    array for a whole collection; each `url` is the claim's public page under PUBLIC_BASE_URL."""
+
+    def reviews(record: dict[str, Any]) -> list[dict[str, Any]]:
+        return claim_reviews(record, organisation=organisation(), page_url=claim_page_url)
+
+    def collection(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+        # Only the published claims' reviews are held, not the records: small beside the articles.
+        yield claim_reviews_json([review for record in records for review in reviews(record)]).encode("utf-8")
+
+    return ExportFormat("claimreview.json", lambda record: claim_reviews_json(reviews(record)).encode("utf-8"),
+                        collection_file="claimreview.json", collection=collection)
 
 
 def _day(option: str, value: str | None) -> dt.date | None:

@@ -53,6 +53,14 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_KIB": 65536,
     "ARGON2_PARALLELISM": 4,
+    # Publishing (factcheck.views.public): who signs the public fact-checks and their ClaimReview,
+    # the address the app is served at (for absolute URLs made outside a request, such as by
+    # `factcheck export --format claimreview`; "" in a request: the request's own host), and
+    # whether the public pages name the reviewer and approver ("names") or say "the desk".
+    "ORGANISATION_NAME": "Fact-check desk",
+    "ORGANISATION_URL": "",
+    "PUBLIC_BASE_URL": "",
+    "PUBLIC_CREDITS": "names",
 }
 
 

@@ -1,4 +1,5 @@
-"""Reviewer Markdown (and search snippets, and charts) to safe HTML: the one place in factcheck that turns HTML into Markup.
+"""Reviewer Markdown (and search snippets, charts and JSON-LD blocks) to safe HTML: the one place in factcheck that
+turns HTML into Markup.
 
 Python-Markdown renders, nh3 sanitizes against an allowlist, and only then is the result marked
 safe. The sanitizer is the guarantee; the Markdown set-up (raw HTML escaped, images shown as links,
@@ -29,11 +30,13 @@ measures them.
 from __future__ import annotations
 
 import bisect
+import json
 import logging
 import re
 import secrets
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's own name for it)
 from collections.abc import Callable
+from typing import Any
 
 import markdown
 import nh3
@@ -195,6 +198,18 @@ def inline_svg(svg: str) -> Markup:
         if unknown:
             raise ValueError(f"SVG attributes charts do not use: {sorted(unknown)}")
     return Markup(svg)
+
+
+#: What could end a <script> element, or start a comment or character reference, in a JSON-LD block:
+#: written as JSON escapes, which parse back to the same string.
+_SCRIPT_BREAKERS = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_ld(value: Any) -> Markup:
+    """Data as the text of a ``<script type="application/ld+json">`` block: JSON whose ``<``, ``>``
+    and ``&`` are escaped, so no string in it (a claim, a title) can close the block, whatever it
+    holds. Keys keep their order, so the same data give the same bytes."""
+    return Markup(json.dumps(value, ensure_ascii=False, indent=2).translate(_SCRIPT_BREAKERS))
 
 
 def _clean_characters(text: str) -> str:

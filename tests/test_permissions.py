@@ -56,6 +56,9 @@ ALLOWED = {
     "claims.add_source_view": 303, "claims.remove_source_view": 303, "claims.update_details_view": 303,
     "export.report_preview": 200, "export.report_download": 200, "export.json_download": 200,
     "export.csv_download": 200,
+    "export.claimreview_download": 200,
+    # The world's claim is not published: its public page is the same 404 as a missing claim's.
+    "public.index": 200, "public.show": 404, "public.feed": 200,
     "editorial.add_comment_view": 303, "editorial.rules": 200, "editorial.save_rules": 303,
     "shaping.create": 422, "shaping.split": 303, "shaping.merge": 303, "shaping.dismiss": 303, "shaping.restore": 303,
     "shaping.worth_checking": 303,

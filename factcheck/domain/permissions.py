@@ -33,7 +33,9 @@ class Rule:
     """Who may use an endpoint.
 
     `roles` may always; `assigned` roles only for the article or claim they are assigned to
-    (the one named by the URL's article_id or claim_id). `public` endpoints need no login.
+    (the one named by the URL's article_id or claim_id). `public` endpoints need no login;
+    `sessionless` ones are also the same page for everyone, drawn without reading the session
+    (no cookie is read or set, so a shared cache may keep them).
     Whoever the roles let in is still refused:
 
     - `writes_claim`: a change to the claim, while they review it blind and it is unsettled
@@ -51,6 +53,7 @@ class Rule:
     roles: frozenset[Role] = frozenset()
     assigned: frozenset[Role] = frozenset()
     public: bool = False
+    sessionless: bool = False
     writes_claim: bool = False
     compares_blind: bool = False
     changes_next_claim: bool = False
@@ -67,6 +70,11 @@ class Rule:
 
 def _public(summary: str) -> Rule:
     return Rule(summary, public=True)
+
+
+def _published(summary: str) -> Rule:
+    """Public pages of published fact-checks: anyone, signed in or not, gets the same page."""
+    return Rule(summary, public=True, sessionless=True)
 
 
 def _signed_in(summary: str) -> Rule:
@@ -99,6 +107,9 @@ PERMISSIONS: dict[str, Rule] = {
     "auth.logout": _signed_in("Log out"),
     "auth.password_form": _signed_in("Change own password page"),
     "auth.change_password": _signed_in("Change own password"),
+    "public.index": _published("Published fact-checks (public, no login)"),
+    "public.show": _published("A published fact-check's page (public, no login)"),
+    "public.feed": _published("Atom feed of published fact-checks (public, no login)"),
     "articles.index": _signed_in("List articles"),
     "search.index": _signed_in("Search claims and the archive"),
     "dashboard.show": _signed_in("Dashboard: charts of verdicts and reviews"),
@@ -110,6 +121,7 @@ PERMISSIONS: dict[str, Rule] = {
     "export.report_download": _signed_in("Download the Markdown report"),
     "export.json_download": _signed_in("Download the JSON export"),
     "export.csv_download": _signed_in("Download the claims as CSV"),
+    "export.claimreview_download": _signed_in("Download the ClaimReview JSON-LD of published claims"),
     "articles.new": _editors("New article page"),
     "articles.create": _editors("Add an article"),
     "claims.update": _reviewing("Save a verdict, rationale, status", writes_verdict=True),

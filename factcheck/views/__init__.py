@@ -21,6 +21,7 @@ from factcheck.views import (
     editorial,
     export,
     page_cache,
+    public,
     review,
     scales,
     search,
@@ -41,3 +42,4 @@ def init_app(app: Flask) -> None:
     for blueprint in (articles, review, claims, shaping, export, scales, assignments, blind, editorial, users, search,
                       seen_before, archive, dashboard):
         app.register_blueprint(blueprint.bp)
+    app.register_blueprint(public.bp)  # the published fact-checks, for readers without a login

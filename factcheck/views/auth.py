@@ -188,8 +188,9 @@ def _safe_next(target: str) -> str:
 
 
 def _load_user() -> None:
-    if request.endpoint in ("static", "web.htmx_js"):
-        g.user = None  # assets need no database round trip
+    rule = PERMISSIONS.get(request.endpoint or "")
+    if request.endpoint in ("static", "web.htmx_js") or (rule is not None and rule.sessionless):
+        g.user = None  # assets need no database round trip; public pages are the same for everyone
         return
     token = session.get(SESSION_TOKEN)
     g.user = user_for_token(get_session(), token) if token else None

@@ -1,4 +1,5 @@
-"""Exports of an article's verdicts: the Markdown report (download and preview) and the JSON record."""
+"""Exports of an article's verdicts: the Markdown report (download and preview), the JSON record, and the
+ClaimReview JSON-LD of its published claims."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from factcheck.domain.articles import get_article
 from factcheck.domain.records import article_record
 from factcheck.models import Article
 from factcheck.report import export_filename, record_json, report_markdown
+from factcheck.report.claimreview import claim_reviews, claim_reviews_json
 from factcheck.report.csv_export import claims_csv
-from factcheck.views.web import render
+from factcheck.views.web import claim_page_url, organisation, render
 
 bp = Blueprint("export", __name__)
 
@@ -53,3 +55,12 @@ def csv_download(article_id: int) -> Response:
     session = get_session()
     article = get_article(session, article_id)
     return _download(claims_csv(article_record(session, article)), "text/csv; charset=utf-8", article, "csv")
+
+
+@bp.get("/articles/<int:article_id>/claimreview.json")
+def claimreview_download(article_id: int) -> Response:
+    """Download the ClaimReview JSON-LD of the article's published claims (a JSON array, [] if none)."""
+    session = get_session()
+    article = get_article(session, article_id)
+    reviews = claim_reviews(article_record(session, article), organisation=organisation(), page_url=claim_page_url)
+    return _download(claim_reviews_json(reviews), "application/ld+json", article, "claimreview.json")

@@ -1,4 +1,5 @@
-"""What every page shares: fragment-or-page rendering, refusals and error pages, CSRF, security headers, assets.
+"""What every page shares: fragment-or-page rendering, refusals and error pages, CSRF, security headers, assets,
+and the addresses and signature of published work.
 
 One path for errors: every refusal is a factcheck.errors exception (or an HTTP error), answered
 by `error_response` as a small fragment for htmx and a page otherwise, after the request's unit
@@ -19,7 +20,19 @@ from importlib import resources
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, render_template, request, session
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from htmx_flask import make_response
 from htmx_flask import request as htmx_request
 from jinja2_fragments.flask import render_blocks
@@ -27,8 +40,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from factcheck import db
-from factcheck.errors import FactcheckError, NotFound
+from factcheck.errors import FactcheckError, InvalidInput, NotFound
 from factcheck.rendering import render_markdown
+from factcheck.report.claimreview import Organisation
 
 bp = Blueprint("web", __name__)
 
@@ -160,8 +174,17 @@ def _refused(error: FactcheckError) -> Response:
     return error_response(error.status, str(error))
 
 
+#: Path prefix -> the 404 page of that part of the site (the public pages have their own, with no
+#: login or session): used for addresses no route matches too, such as an id past the integer.
+NOT_FOUND_PAGES: dict[str, Callable[[HTTPException], Response]] = {}
+
+
 def _http_error(error: HTTPException) -> Response:
     code = error.code or 500
+    if code == 404:
+        for prefix, page in NOT_FOUND_PAGES.items():
+            if request.path.startswith(prefix):
+                return page(error)
     if code == 413:
         limit = current_app.config["MAX_CONTENT_LENGTH"]
         message = f"That upload is larger than the limit of {limit // 1024:,} KB. Split the article or trim it."
@@ -252,6 +275,34 @@ def _upload_limit() -> None:
     setting = LARGE_UPLOADS.get(request.endpoint or "")
     if setting:
         request.max_content_length = int(current_app.config[setting]) * 1024 * 1024
+
+
+# --- Published work: who signs it, and addresses readers elsewhere can follow ------------------
+
+
+def organisation() -> Organisation:
+    """The organisation that publishes the fact-checks (ORGANISATION_NAME, ORGANISATION_URL)."""
+    return Organisation(str(current_app.config["ORGANISATION_NAME"]), str(current_app.config["ORGANISATION_URL"] or ""))
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """The absolute address of a public page: under PUBLIC_BASE_URL when it is set, else under
+    the request's own host; outside a request without PUBLIC_BASE_URL, InvalidInput saying so."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if base:
+        # The route's path alone (url_for outside a request needs SERVER_NAME), under the base.
+        return base.rstrip("/") + current_app.url_map.bind("localhost").build(endpoint, values)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    raise InvalidInput(
+        "Public addresses need PUBLIC_BASE_URL: set FACTCHECK_PUBLIC_BASE_URL to the address factcheck "
+        "is served at, such as https://factcheck.example.org."
+    )
+
+
+def claim_page_url(claim_id: int) -> str:
+    """The absolute address of a published claim's public page (its ClaimReview `url`)."""
+    return public_url("public.show", claim_id=claim_id)
 
 
 def init_app(app: Flask) -> None:
