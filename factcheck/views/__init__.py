@@ -20,6 +20,7 @@ from factcheck.views import (
     editorial,
     export,
     page_cache,
+    reports,
     review,
     scales,
     search,
@@ -38,5 +39,5 @@ def init_app(app: Flask) -> None:
     # After the CSRF check: a form that did not come from factcheck is told so first.
     app.before_request(auth.check_rules)
     for blueprint in (articles, review, claims, shaping, export, scales, assignments, blind, editorial, users, search,
-                      seen_before, archive):
+                      seen_before, archive, reports):
         app.register_blueprint(blueprint.bp)
