@@ -25,6 +25,7 @@ COMMANDS = {
     "init-db": "Create the tables and the preset rating scales, or bring them up to date (`factcheck db upgrade`).",
     "match": "Print the earlier checks a claim matches, best first.",
     "permissions": "Print who may do what, as the Markdown table in the README.",
+    "report": "Write a collection report: totals, then each matching article's methodology record (md or html).",
     "routes": "Show the routes for the app.",
     "run": "Run a development server.",
     "search": "The full-text indexes search and matching read.",

@@ -30,6 +30,7 @@ from factcheck.archive.command import archive_group
 from factcheck.db import transaction
 from factcheck.domain.accounts import HashParameters, create_user, find_user
 from factcheck.domain.articles import get_article
+from factcheck.domain.collections import articles_in_collection, collection_filter, collection_record, collection_records
 from factcheck.domain.exports import export_selection
 from factcheck.domain.importing import DuplicateArticle, expand_sources, import_source
 from factcheck.domain.permissions import permission_table
@@ -40,6 +41,7 @@ from factcheck.matching.command import match_command
 from factcheck.matching.queue import match_queued
 from factcheck.report import export_filename
 from factcheck.report.claimreview import claim_reviews, claim_reviews_json
+from factcheck.report.collection import chart_file_names, collection_charts, collection_html, collection_markdown
 from factcheck.report.formats import EXPORT_FORMATS, ExportFormat
 from factcheck.schema import (
     alembic_config,
@@ -313,6 +315,61 @@ def _write_whole(path: Path, chunks: Iterable[bytes]) -> None:
         raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
     finally:
         partial.unlink(missing_ok=True)
+
+
+class _BadFilter(click.ClickException):
+    """A filter that is not one: one line on stderr, and click's exit status for bad usage."""
+
+    exit_code = 2
+
+
+@cli.command("report")
+@click.option("--from", "start", default="", metavar="DATE", help="Articles of DATE (YYYY-MM-DD) or later.")
+@click.option("--to", "end", default="", metavar="DATE", help="Articles of DATE (YYYY-MM-DD) or earlier.")
+@click.option("--outlet", default="", help="Articles from this outlet (whatever its case).")
+@click.option("--tag", default="", help="Articles with this tag.")
+@click.option("--reviewer", default="", metavar="USERNAME", help="Articles with a verdict this user wrote.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def report_command(start: str, end: str, outlet: str, tag: str, reviewer: str, fmt: str, output: Path | None) -> None:
+    """Write a collection report: totals, then each matching article's methodology record (md or html).
+
+    No filter takes every article; an article's date is its publication date, else the day it
+    was added. Written one article at a time. With -o, a Markdown report's charts are written
+    beside it (FILE-STEM-<chart>.svg); the HTML report holds its own.
+    """
+    with transaction(_engine()) as session:  # one transaction for the whole report, read only
+        try:
+            chosen = collection_filter(session, start=start, end=end, outlet=outlet, tag=tag, reviewer=reviewer)
+        except FactcheckError as error:
+            raise _BadFilter(str(error)) from None
+        article_ids = articles_in_collection(session, chosen)
+        if not article_ids:
+            raise click.ClickException(f"no articles match: {chosen.describe()}")
+        collection = collection_record(session, chosen)
+        charts = collection_charts(collection)
+        records = collection_records(session, article_ids)
+        if fmt == "html":
+            _write_report(collection_html(collection, records, charts=charts), output)
+            return
+        chart_files = chart_file_names(output.stem, charts) if output is not None else {}
+        for name, file_name in chart_files.items():
+            _write_report([charts[name]], output.with_name(file_name))
+        _write_report(collection_markdown(collection, records, chart_files=chart_files), output)
+
+
+def _write_report(pieces: Iterable[str], output: Path | None) -> None:
+    """Write the report's pieces as they come, to stdout or to `output`."""
+    if output is None:
+        for piece in pieces:
+            sys.stdout.write(piece)
+        return
+    try:
+        with output.open("w", encoding="utf-8") as file:
+            for piece in pieces:
+                file.write(piece)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
 
 
 @cli.command("create-user")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -183,3 +184,41 @@ def test_a_report_too_long_to_render_is_previewed_as_its_markdown(app, client, r
     preview = html(client.get(f"/articles/{reviewed}/report")).select_one("#report-preview")
     assert "too long to preview rendered" in preview.get_text()
     assert preview.select_one("pre.report-source").get_text().startswith("# Fact-check: From Battlefield")
+
+
+def test_the_report_is_the_methodology_record_of_the_article(client, reviewed):
+    """The scale's legend, who wrote each verdict (and that no one approved it yet), the claimant,
+    and how check-worthy each claim left unreviewed is."""
+    report = client.get(f"/articles/{reviewed}/report.md").get_data(as_text=True)
+    assert "## Rating scale: Truth-O-Meter (7 labels)\n\nFive degrees of truth" in report
+    assert "- **Mostly false**: Contains an element of truth but ignores facts that give a different impression.\n" in report
+    drafts = report.split("## In review (drafts, not yet approved)")[1].split("## Not yet reviewed")[0]
+    assert drafts.count("**Sign-off:** reviewed by admin; not yet approved.\n") == 2
+    unreviewed = report.split("## Not yet reviewed\n\n")[1]
+    assert unreviewed.startswith("Each with how check-worthy the model found it, from 0 to 1 (0.54 or more: worth checking).")
+    assert re.search(r"- \*\*Claim 20:\*\* Foreign Minister Lavrov .*\. \(check-worthiness 0\.\d\d; claimant: Foreign "
+                     r"Minister Lavrov\)\n", unreviewed)
+
+
+def test_the_methodology_record_from_a_full_record():
+    claim = {"rationale": "Why.", "sources": [], "status": "published", "verdict": "True", "corrections": [],
+             "checkworthiness": 0.9, "claimant": "", "claim_date": None, "claim_url": "", "reviewer": "Ana *A*",
+             "approver": "Ed", "approved_on": "2025-05-01", "published_on": "2025-05-02"}
+    record = {
+        "article": {"title": "T", "published": None, "url": "", "outlet": "", "author": "", "tags": ["a", "b"], "text": "A. B. C."},
+        "rating_scale": {"name": "S", "description": "How *true*.", "free_text": False,
+                         "ratings": [{"label": "True", "value": 1, "description": "Accurate."}, {"label": "False", "value": 0}]},
+        "claims": [
+            claim | {"text": "A.", "claimant": "Mayor <b>X</b>", "claim_date": "2025-04-01", "claim_url": "https://example.org/s"},
+            claim | {"text": "B.", "status": "approved", "reviewer": None, "approver": None, "published_on": None},
+            claim | {"text": "C.", "status": "to_review", "verdict": None, "checkworthiness": 0.8249, "claimant": "Bo"},
+        ],
+    }
+    report = report_markdown(record)
+    assert "- **Tags:** a, b\n" in report
+    assert "## Rating scale: S\n\nHow \\*true\\*.\n\n- **True**: Accurate.\n- **False**\n\n## Approved verdicts" in report
+    assert ("### Claim 1\n\n> A.\n\n**Claimant:** Mayor \\<b\\>X\\</b\\>, 2025-04-01 ([where it was said](<https://example.org/s>))"
+            "\n\n**Verdict: True** (status: published)") in report
+    assert "**Sign-off:** reviewed by Ana \\*A\\*; approved by Ed on 2025-05-01; published on 2025-05-02.\n" in report
+    assert "**Sign-off:** reviewer not recorded; approved (approver not recorded) on 2025-05-01.\n" in report
+    assert report.endswith("- **Claim 3:** C. (check-worthiness 0.82; claimant: Bo)\n")

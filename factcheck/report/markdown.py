@@ -1,4 +1,8 @@
-"""The per-article Markdown report of verdicts: the same record always gives the same bytes."""
+"""The per-article Markdown report of verdicts, the methodology record the IFCN's principles ask
+for: the rating scale's legend, each verdict with who wrote and who approved it, sources with
+their access dates, correction notes, and how check-worthy the claims left unreviewed are. The
+same record always gives the same bytes; a collection report (factcheck.report.collection) is
+made of these, a heading level down."""
 
 from __future__ import annotations
 
@@ -37,8 +41,17 @@ def _link(text: str, url: str) -> str:
 
 
 def report_markdown(record: dict[str, Any]) -> str:
-    """Render the report: metadata, a summary of approved verdicts, the approved claims, the
-    verdicts still in review (drafts, marked so), then the claims without a verdict."""
+    """Render an article's report, its methodology record: metadata, a summary of approved
+    verdicts, the rating scale's legend, the approved claims (each verdict with its reviewer
+    and approver, sources with access dates, corrections), the verdicts still in review
+    (drafts, marked so), then the claims without a verdict with their check-worthiness."""
+    return article_markdown(record)
+
+
+def article_markdown(record: dict[str, Any], *, level: int = 1, legend: bool = True) -> str:
+    """The report of one article with its title at heading `level` (a collection report puts it
+    at 2, under its own title, so the outline stays valid) and, unless `legend` is False (a
+    collection gives each scale's legend once), its scale's legend."""
     article = record["article"]
     scale = record["rating_scale"]
     claims = record["claims"]
@@ -47,19 +60,21 @@ def report_markdown(record: dict[str, Any]) -> str:
     in_review = [(n, c) for n, c in numbered if _verdict(c) and c["status"] not in SIGNED_OFF_STATUSES]
     unreviewed = [(n, c) for n, c in numbered if not _verdict(c)]
     published = sum(1 for _, c in approved if c["status"] == "published")
+    h1, h2, h3 = ("#" * (level + depth) for depth in range(3))
 
-    out = [f"# Fact-check: {escape(_one_line(article['title']))}", ""]
+    out = [f"{h1} Fact-check: {escape(_one_line(article['title']))}", ""]
     meta = [
         ("Outlet", escape(article["outlet"])),
         ("Author", escape(article["author"])),
         ("Published", article["published"] or ""),
         ("URL", f"<{article['url']}>" if article["url"] else ""),
-        ("Rating scale", escape(scale["name"])),
+        ("Tags", ", ".join(escape(tag) for tag in article.get("tags") or [])),
+        ("Rating scale", escape(_one_line(scale["name"]))),
         ("Verdicts approved", f"{len(approved)} of {len(claims)} claims ({published} published)"),
         ("Verdicts in review", f"{len(in_review)}" if in_review else ""),
     ]
     out += [f"- **{name}:** {value}" for name, value in meta if value]
-    out += ["", "## Summary of approved verdicts", "", "| Verdict | Claims |", "| --- | ---: |"]
+    out += ["", f"{h2} Summary of approved verdicts", "", "| Verdict | Claims |", "| --- | ---: |"]
     counts = Counter(c["verdict"] for _, c in approved)
     for rating in scale["ratings"]:
         out.append(f"| {escape(rating['label'])} | {counts.get(rating['label'], 0)} |")
@@ -71,25 +86,53 @@ def report_markdown(record: dict[str, Any]) -> str:
         f"| **Total** | {len(claims)} |",
         "",
     ]
+    if legend:
+        out += [f"{h2} Rating scale: {escape(_one_line(scale['name']))}", ""] + scale_legend(scale)
 
-    out += ["## Approved verdicts", ""]
+    out += [f"{h2} Approved verdicts", ""]
     if not approved:
         out += ["No verdict has been approved yet.", ""]
     for number, claim in approved:
-        out += _claim_section(number, claim)
+        out += _claim_section(number, claim, h3)
 
     if in_review:
-        out += ["## In review (drafts, not yet approved)", ""]
+        out += [f"{h2} In review (drafts, not yet approved)", ""]
         for number, claim in in_review:
-            out += _claim_section(number, claim)
+            out += _claim_section(number, claim, h3)
 
-    out += ["## Not yet reviewed", ""]
+    out += [f"{h2} Not yet reviewed", ""]
     if not unreviewed:
         out += ["Every claim has a verdict.", ""]
+    elif any(c.get("checkworthiness") is not None for _, c in unreviewed):
+        out += ["Each with how check-worthy the model found it, from 0 to 1 (0.54 or more: worth checking).", ""]
     # A bullet named by its claim's number: an ordered list would be renumbered 1, 2, 3 by every
     # Markdown renderer, and the numbers would no longer match the claims.
-    out += [f"- **Claim {number}:** {escape(_one_line(claim['text']))}" for number, claim in unreviewed]
+    out += [f"- **Claim {number}:** {escape(_one_line(claim['text']))}{_unreviewed_note(claim)}" for number, claim in unreviewed]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def scale_legend(scale: dict[str, Any]) -> list[str]:
+    """What the scale's verdicts mean: its description, then each label with its own."""
+    lines = []
+    if scale.get("description", "").strip():
+        lines += [escape(_one_line(scale["description"])), ""]
+    if scale.get("free_text"):
+        lines += ["Verdicts on this scale are conclusions the reviewer writes in their own words.", ""]
+    for rating in scale["ratings"]:
+        meaning = _one_line(rating.get("description") or "")
+        label = f"- **{escape(_one_line(rating['label']))}**"
+        lines.append(f"{label}: {escape(meaning)}" if meaning else label)
+    return lines + [""] if scale["ratings"] else lines
+
+
+def _unreviewed_note(claim: dict[str, Any]) -> str:
+    """After an unreviewed claim: how check-worthy it is, and who made it, when known."""
+    notes = []
+    if claim.get("checkworthiness") is not None:
+        notes.append(f"check-worthiness {claim['checkworthiness']:.2f}")
+    if claim.get("claimant"):
+        notes.append(f"claimant: {escape(_one_line(claim['claimant']))}")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _verdict(claim: dict[str, Any]) -> str | None:
@@ -125,11 +168,13 @@ def _earlier(earlier: dict[str, Any]) -> str:
     return f"{line} ({_link('fact-check', earlier['url'])})" if earlier.get("url") else line
 
 
-def _claim_section(number: int, claim: dict[str, Any]) -> list[str]:
+def _claim_section(number: int, claim: dict[str, Any], heading: str = "###") -> list[str]:
     status = claim["status"].replace("_", " ")
     what = "Verdict" if claim["verdict"] else "Conclusion"
     verdict = f"**{what}: {escape(_one_line(_verdict(claim)))}** (status: {status})"
-    lines = [f"### Claim {number}", "", _quote(claim["text"]), "", verdict, ""]
+    lines = [f"{heading} Claim {number}", "", _quote(claim["text"]), ""]
+    lines += _claimant(claim)
+    lines += [verdict, ""]
     rationale = claim["rationale"].strip()
     lines += [rationale, ""] if rationale else ["_No rationale written._", ""]
     lines += _corrections(claim.get("corrections") or [])
@@ -147,4 +192,35 @@ def _claim_section(number: int, claim: dict[str, Any]) -> list[str]:
             if source["quote"].strip():
                 lines += ["", "  " + _quote(source["quote"]).replace("\n", "\n  "), ""]
         lines.append("")
-    return lines
+    while lines[-2:] == ["", ""]:  # a source's quote ends with a blank line of its own
+        lines.pop()
+    # The byline closes the claim's section: who wrote the verdict, who approved it, and when.
+    return lines + [_signoff(claim), ""]
+
+
+def _claimant(claim: dict[str, Any]) -> list[str]:
+    """Who made the claim, and when and where when it was not in the article itself."""
+    who, when, where = claim.get("claimant") or "", claim.get("claim_date"), claim.get("claim_url")
+    if not (who or when or where):
+        return []
+    line = f"**Claimant:** {escape(_one_line(who)) if who else 'not named'}"
+    if when:
+        line += f", {when}"
+    if where:
+        line += f" ({_link('where it was said', where)})"
+    return [line, ""]
+
+
+def _signoff(claim: dict[str, Any]) -> str:
+    """Who wrote the verdict and who approved it, and when: the record names both (an import or
+    the command line records no one, and says so)."""
+    reviewer, approver, approved_on = claim.get("reviewer"), claim.get("approver"), claim.get("approved_on")
+    parts = [f"reviewed by {escape(_one_line(reviewer))}" if reviewer else "reviewer not recorded"]
+    if claim["status"] not in SIGNED_OFF_STATUSES:
+        parts.append("not yet approved")
+    else:
+        signed = f"approved by {escape(_one_line(approver))}" if approver else "approved (approver not recorded)"
+        parts.append(f"{signed} on {approved_on}" if approved_on else signed)
+        if claim["status"] == "published" and claim.get("published_on"):
+            parts.append(f"published on {claim['published_on']}")
+    return f"**Sign-off:** {'; '.join(parts)}."

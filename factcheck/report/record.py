@@ -15,6 +15,14 @@ def record_json(record: dict[str, Any]) -> str:
 
 def export_filename(article_id: int, title: str, extension: str) -> str:
     """A safe, readable download name: factcheck-<id>-<title-slug>.<extension>."""
+    return f"factcheck-{article_id}-{_slug(title) or 'article'}.{extension}"
+
+
+def report_filename(title: str, extension: str) -> str:
+    """A collection report's download name: factcheck-report-<title-slug>.<extension>."""
+    return f"factcheck-report-{_slug(title) or 'articles'}.{extension}"
+
+
+def _slug(title: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
-    return f"factcheck-{article_id}-{slug or 'article'}.{extension}"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
