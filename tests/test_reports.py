@@ -184,7 +184,15 @@ def test_the_collection_report_is_the_golden_file_byte_for_byte(invoke, newsroom
     out = tmp_path / f"report.{fmt}"
     second = invoke("report", "--format", fmt, "-o", str(out))
     assert second.exit_code == 0 and second.stdout == ""
-    assert out.read_bytes() == first.stdout_bytes  # the same data, the same bytes: stdout and a file alike
+    written = out.read_bytes()
+    if fmt == "md":  # written to a file, the Markdown links its charts, written beside it
+        charts = b"## Charts\n\n" + b"".join(f"![{name.title()}](<report-{name}.svg>)\n\n".encode() for name in
+                                              ("outlets", "reviews", "verdicts"))
+        assert charts in written
+        assert sorted(p.name for p in tmp_path.glob("report-*.svg")) == ["report-outlets.svg", "report-reviews.svg",
+                                                                       "report-verdicts.svg"]
+        written = written.replace(charts, b"")
+    assert written == first.stdout_bytes  # the same data, the same bytes: stdout and a file alike
     if REGENERATE:
         GOLDEN.mkdir(exist_ok=True)
         (GOLDEN / golden).write_bytes(first.stdout_bytes)
@@ -415,7 +423,9 @@ def test_user_text_stays_inert_in_both_reports(app, invoke):
     assert r"# Fact-check: \# \<b\>Title\</b\>" in markdown
     page = invoke("report", "--format", "html").stdout
     soup = html_of(page)
-    assert not soup.select("main img, main script, main b, main i, main a[href^='javascript']")
+    assert not soup.select("main script, main b, main i, main a[href^='javascript']")
+    # The only pictures are the charts, embedded as SVG data (an <img> runs no script in it).
+    assert all(img["src"].startswith("data:image/svg+xml;base64,") for img in soup.select("main img"))
     assert "<img src=x onerror=alert(1)> *Reuters*" in soup.get_text()
     assert soup.select_one("meta[http-equiv='Content-Security-Policy']")["content"].startswith("default-src 'none'")
 
@@ -571,7 +581,9 @@ def test_the_readme_examples_work_as_written(invoke, newsroom, tmp_path, monkeyp
         assert result.exit_code == 0, (line, result.stderr)
         assert result.stdout.startswith("# Fact-check report: ") or "-o" in line, line
     written = sorted(path.name for path in tmp_path.iterdir() if not path.name.startswith("test.sqlite"))
-    assert written == ["report.md", "reuters.md", "ukraine.html"]
+    # A Markdown report written with -o gets its charts beside it.
+    assert written == ["report-outlets.svg", "report-reviews.svg", "report-verdicts.svg", "report.md", "reuters-outlets.svg",
+                       "reuters-reviews.svg", "reuters-verdicts.svg", "reuters.md", "ukraine.html"]
 
 
 def test_golden_files_are_listed_with_the_fixtures():

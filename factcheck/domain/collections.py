@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
 from factcheck.domain.articles import tags_for_articles
+from factcheck.domain.dashboard import REVIEW_FIELDS, day_of
 from factcheck.domain.history import NOBODY
 from factcheck.domain.paging import Page, page_of
 from factcheck.domain.records import article_record
@@ -36,6 +37,8 @@ ARTICLES_PER_PAGE = 50
 VERDICT_FIELDS = ("verdict", "conclusion")
 OUTLET_MAX_CHARS = 200
 _SIGNED_OFF = (ClaimStatus.APPROVED, ClaimStatus.PUBLISHED)
+#: How charts name the articles without an outlet.
+NO_OUTLET = "(no outlet)"
 _MAX_ID = 2**31 - 1  # past PostgreSQL's integer: no such user
 
 
@@ -428,6 +431,39 @@ def collection_record(session: Session, chosen: CollectionFilter) -> dict[str, A
             "reviewers": [{"name": t.name or NOBODY, "claims": t.claims} for t in totals.reviewers],
         },
         "rating_scales": collection_scales(session, chosen),
+        "figures": collection_figures(session, chosen),
+    }
+
+
+def collection_figures(session: Session, chosen: CollectionFilter) -> dict[str, Any]:
+    """What the report's charts draw beyond the totals: signed-off claims per outlet and verdict
+    label, and verdicts given or changed per day (UTC) on the collection's claims (two queries)."""
+    in_collection = (Claim.dismissed == False, col(Claim.article_id).in_(_collection_ids(chosen)))  # noqa: E712 (SQL)
+    by_outlet: dict[str, list[dict[str, Any]]] = {}
+    rows = session.exec(
+        select(Article.outlet, Rating.label, func.count())
+        .select_from(Claim)
+        .join(Article, col(Article.id) == Claim.article_id)
+        .join(Rating, col(Rating.id) == Claim.verdict_id)
+        .where(*in_collection, col(Claim.status).in_(_SIGNED_OFF))
+        .group_by(Article.outlet, Rating.label)
+        .order_by(Article.outlet, Rating.label)
+    ).all()
+    for outlet, label, count in rows:
+        by_outlet.setdefault(outlet or NO_OUTLET, []).append({"label": label, "claims": count})
+    day = day_of(session, col(ClaimRevision.changed))
+    days = session.exec(
+        select(day, func.count())
+        .where(
+            col(ClaimRevision.field).in_(REVIEW_FIELDS),
+            col(ClaimRevision.claim_id).in_(select(Claim.id).where(*in_collection)),
+        )
+        .group_by(day)
+        .order_by(day)
+    ).all()
+    return {
+        "by_outlet": [{"outlet": outlet, "verdicts": verdicts} for outlet, verdicts in by_outlet.items()],
+        "verdicts_given": [{"day": value if isinstance(value, str) else value.isoformat(), "claims": n} for value, n in days],
     }
 
 

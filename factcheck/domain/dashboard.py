@@ -280,7 +280,7 @@ def _in_order(counts: dict[str, int], names: dict[int | None, str]) -> list[tupl
 
 def _reviews(session: Session, filters: DashboardFilters, start: dt.date, end: dt.date) -> list[tuple[dt.date, int]]:
     """Verdicts given or changed per day (UTC) from `start` to `end`: one row per day with any (one query)."""
-    day = _day(session, col(ClaimRevision.changed))
+    day = day_of(session, col(ClaimRevision.changed))
     query = select(day, func.count()).where(
         col(ClaimRevision.field).in_(REVIEW_FIELDS),
         ClaimRevision.changed >= _first_moment(start),
@@ -297,7 +297,7 @@ def _reviews(session: Session, filters: DashboardFilters, start: dt.date, end: d
     return [(value if isinstance(value, dt.date) else dt.date.fromisoformat(value), count) for value, count in rows]
 
 
-def _day(session: Session, moment: ColumnElement) -> ColumnElement:
+def day_of(session: Session, moment: ColumnElement) -> ColumnElement:
     """A stored UTC time's day, in SQL: SQLite keeps times as ISO text, so its first ten characters
     (as factcheck.domain.blind reads months); PostgreSQL's, in UTC whatever the server's zone."""
     if session.get_bind().dialect.name == "sqlite":

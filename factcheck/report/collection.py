@@ -15,6 +15,7 @@ lets nothing run or load but its own styles and its embedded charts.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,6 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from factcheck.rendering import render_markdown
+from factcheck.report import charts
 from factcheck.report.markdown import _one_line, article_markdown, escape, scale_legend
 
 #: What the totals table calls the claims with a free-text conclusion instead of a label.
@@ -52,9 +54,25 @@ def collection_charts(collection: dict[str, Any]) -> dict[str, str]:
 
     The one place charts enter a report: the HTML report embeds each after the totals, and the
     Markdown report written to a file (`factcheck report -o FILE`) links each, written beside it
-    as FILE-STEM-<name>.svg. It draws none: the SVG writers are factcheck/report/charts.py's.
+    as FILE-STEM-<name>.svg. Drawn by factcheck/report/charts.py: the signed-off verdicts, those
+    verdicts by outlet, and the verdicts given per day, week or month. A collection without any
+    signed-off verdict or verdict given has no charts.
     """
-    return {}
+    figures = collection.get("figures") or {}
+    verdicts = [(row["label"] or CONCLUSION_ROW, row["claims"]) for row in collection["totals"]["verdicts"]]
+    given = [(dt.date.fromisoformat(row["day"]), row["claims"]) for row in figures.get("verdicts_given", [])]
+    if not verdicts and not given:
+        return {}
+    tones: dict[str, float | None] = {}
+    for scale in collection.get("rating_scales", []):  # a label on two scales takes the first's tone
+        tones = charts.scale_tones(scale["ratings"]) | tones
+    labels = list(dict.fromkeys(label for label, _ in verdicts))
+    groups = [(row["outlet"], [(v["label"], v["claims"]) for v in row["verdicts"]]) for row in figures.get("by_outlet", [])]
+    return {
+        "verdicts": charts.verdict_distribution(verdicts, title="Signed-off verdicts", tones=tones),
+        "outlets": charts.verdicts_by_group(groups, labels, title="Signed-off verdicts by outlet", tones=tones),
+        "reviews": charts.reviews_over_time(given, title="Verdicts given or changed"),
+    }
 
 
 def chart_file_names(stem: str, charts: Mapping[str, str]) -> dict[str, str]:
