@@ -126,7 +126,12 @@ def import_command(sources: tuple[str, ...]) -> None:
         for source in progress:
             try:
                 with transaction(_engine()) as session:
-                    article = import_source(session, source, allow_private=current_app.config["FETCH_PRIVATE_ADDRESSES"])
+                    article = import_source(
+                        session,
+                        source,
+                        allow_private=current_app.config["FETCH_PRIVATE_ADDRESSES"],
+                        private_hosts=current_app.config["FETCH_PRIVATE_HOSTS"],
+                    )
             except DuplicateArticle as duplicate:
                 duplicates += 1
                 report.append(f"{source}: skipped as duplicate (article {duplicate.existing_id})")

@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     # Importing from a URL refuses loopback/private/link-local hosts unless this is true
     # (tests serve pages on 127.0.0.1; an intranet deployment may want it too).
     "FETCH_PRIVATE_ADDRESSES": False,
+    # Hosts that may be on a private network even so: exact names, or "*.example.org" for the
+    # names under example.org. A JSON list in FACTCHECK_FETCH_PRIVATE_HOSTS, or names and commas.
+    "FETCH_PRIVATE_HOSTS": [],
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # The cookie is Secure whenever the request came over https; set this to force it always.
@@ -75,6 +78,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "factcheck.sqlite")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config["FETCH_PRIVATE_HOSTS"] = _host_names(app.config["FETCH_PRIVATE_HOSTS"])
 
 
 def bundled(name: str) -> Path:
@@ -83,6 +87,14 @@ def bundled(name: str) -> Path:
     package_dir = Path(__file__).resolve().parent
     packaged = package_dir / name
     return packaged if packaged.is_dir() else package_dir.parent / name
+
+
+def _host_names(setting: str | list[str]) -> list[str]:
+    """FETCH_PRIVATE_HOSTS as a list: the environment gives a string unless it is a JSON list."""
+    names = setting.replace(",", " ").split() if isinstance(setting, str) else list(setting)
+    if not all(isinstance(name, str) for name in names):
+        raise ValueError(f"FETCH_PRIVATE_HOSTS: host names are text, not {names!r}")
+    return names
 
 
 def _create_once(path: Path, text: str) -> None:

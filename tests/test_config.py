@@ -77,6 +77,25 @@ def test_precedence_defaults_instance_env_test_config(tmp_path, monkeypatch):
     assert app.config["DATABASE_URL"].endswith("from-test.sqlite") and app.config["SECRET_KEY"] == "e"
 
 
+@pytest.mark.parametrize(
+    ("value", "hosts"),
+    [
+        ('["intranet.example.org", "*.corp.example"]', ["intranet.example.org", "*.corp.example"]),
+        ("intranet.example.org, *.corp.example", ["intranet.example.org", "*.corp.example"]),
+        ("intranet.example.org", ["intranet.example.org"]),
+        ("", []),
+    ],
+    ids=["json-list", "commas", "one-name", "empty"],
+)
+def test_fetch_private_hosts_from_the_environment_is_a_list_of_names(tmp_path, monkeypatch, value, hosts):
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("FACTCHECK_FETCH_PRIVATE_HOSTS", value)
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    app.extensions["factcheck.engine"].dispose()
+    assert app.config["FETCH_PRIVATE_HOSTS"] == hosts
+    assert app.config["FETCH_PRIVATE_ADDRESSES"] is False
+
+
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite'}", "SECRET_KEY": "x"})
     with app.extensions["factcheck.engine"].connect() as connection:

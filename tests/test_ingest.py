@@ -7,10 +7,14 @@ leaves the machine.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
+import ipaddress
 import re
 import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import tracemalloc
@@ -30,7 +34,7 @@ from factcheck.errors import InvalidInput
 from factcheck.ingest import docx as docx_module
 from factcheck.ingest.fetch import fetch_page
 from factcheck.models import Article, Claim
-from tests.conftest import DATA, article, claims_of, html, post
+from tests.conftest import DATA, article, claims_of, html, in_ci, post
 
 PAGES = DATA / "pages"
 WIRE_STORY = "/news/wire-story.html"
@@ -98,6 +102,7 @@ class _PageHandler(BaseHTTPRequestHandler):
     server: _PageServer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        self.server.requests.append(self.path)
         # The client may give up on purpose (too large, too slow).
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._answer(self.path.split("?", 1)[0])
@@ -131,8 +136,24 @@ class _PageHandler(BaseHTTPRequestHandler):
         elif path == "/slow":
             self.server.release.wait(5)
             self._send(200, "text/html", b"<html></html>")
+        elif path == "/drip":
+            # The headers at once, then the page a byte every 0.1 s: never silent long enough to time out.
+            page = b"<html><body><p>" + b"Slowly. " * 6 + b"</p></body></html>"
+            self._send(200, "text/html", b"", length=len(page))
+            self._drip(page)
+        elif path == "/drip-headers":
+            self._drip(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"." * 40 + b"\r\n\r\n<html></html>")
+        elif path == "/to-loopback":
+            self._send(302, None, b"", Location=f"http://127.0.0.1:{self.server.server_port}{WIRE_STORY}")
         else:
             self._send(404, "text/plain", b"not found")
+
+    def _drip(self, data: bytes) -> None:
+        """Send `data` a byte every 0.1 s, until the test is over."""
+        for at in range(len(data)):
+            if self.server.release.wait(0.1):
+                return
+            self.wfile.write(data[at : at + 1])
 
     def _send(self, status: int, content_type: str | None, body: bytes | None, length: int | None = None, **headers: str) -> None:
         self.send_response(status)
@@ -154,19 +175,22 @@ class _PageServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True  # server_close() waits for every request: no thread outlives the test
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _PageHandler)
+        if tls is not None:
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
         self.release = threading.Event()
+        self.requests: list[str] = []  # the paths asked for, in order
 
 
 @contextmanager
-def serve_pages() -> Iterator[str]:
-    """Serve the saved pages on 127.0.0.1 at a free port; yields the base URL."""
-    server = _PageServer()
+def page_server(tls: ssl.SSLContext | None = None) -> Iterator[_PageServer]:
+    """Serve the saved pages on 127.0.0.1 at a free port (over https with `tls`)."""
+    server = _PageServer(tls)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="saved-pages", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield server
     finally:
         server.release.set()
         server.shutdown()
@@ -174,10 +198,22 @@ def serve_pages() -> Iterator[str]:
         thread.join(timeout=10)
 
 
+@contextmanager
+def serve_pages() -> Iterator[str]:
+    """Serve the saved pages on 127.0.0.1 at a free port; yields the base URL."""
+    with page_server() as server:
+        yield f"http://127.0.0.1:{server.server_port}"
+
+
 @pytest.fixture
-def pages() -> Iterator[str]:
-    with serve_pages() as base:
-        yield base
+def server() -> Iterator[_PageServer]:
+    with page_server() as running:
+        yield running
+
+
+@pytest.fixture
+def pages(server: _PageServer) -> str:
+    return f"http://127.0.0.1:{server.server_port}"
 
 
 @pytest.fixture
@@ -386,6 +422,24 @@ def test_a_page_without_a_content_type_is_read_as_html(client, db, pages):
     assert isinstance(fetched.html, bytes)
     new_article_id(post(client, "/articles", {"import_url": pages + "/untyped"}))
     assert only_article(db).title == "Lisbon to cut ferry fares by a fifth from June"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/drip", "{pages}/drip: the download took longer than 1 seconds."),
+        ("/drip-headers", "{pages}/drip-headers: no answer from {server} within 1 seconds."),
+    ],
+    ids=["page", "headers"],
+)
+def test_a_server_sending_a_byte_at_a_time_is_cut_off_at_the_deadline(pages, path, message):
+    """The time limit is for the whole fetch: a byte now and then keeps each read alive, not the fetch."""
+    started = time.monotonic()
+    with pytest.raises(InvalidInput) as refused:
+        fetch_page(pages + path, allow_private=True, timeout=1.0)
+    assert time.monotonic() - started < 1.8  # the server would go on for 5 seconds and more
+    assert str(refused.value) == message.format(pages=pages, server=pages.removeprefix("http://"))
+    assert "fetch-deadline" not in [thread.name for thread in threading.enumerate()]  # the watchdog is gone
 
 
 # --- Duplicates -------------------------------------------------------------------------
@@ -610,6 +664,182 @@ def test_the_app_refuses_local_urls_unless_configured(tmp_path, pages):
     assert response.status_code == 422
     assert "private or local network address" in parse(response).get_text()
     app.extensions["factcheck.engine"].dispose()
+
+
+# --- Fetching: only public servers, unless the settings name them -----------------------
+
+
+class FakeNetwork:
+    """Names answered as a test says, and connections noted; a connection to anything but
+    loopback is refused at once, so no test leaves the machine.
+
+    A name's answers come in turn (the last one repeats); an empty answer is "no such name".
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.answers: dict[str, list[list[str]]] = {}
+        self.connected: list[str] = []
+        resolve, connect = socket.getaddrinfo, socket.socket.connect
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host not in self.answers:
+                return resolve(host, port, *args, **kwargs)
+            turns = self.answers[host]
+            addresses = turns.pop(0) if len(turns) > 1 else turns[0]
+            if not addresses:
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            port = int(port or 0)
+            return [
+                (socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (ip, port, 0, 0))
+                if ":" in ip
+                else (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (ip, port))
+                for ip in addresses
+            ]
+
+        def noted_connect(sock, address):
+            self.connected.append(address[0])
+            if not ipaddress.ip_address(address[0]).is_loopback:
+                raise ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
+            return connect(sock, address)
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+        monkeypatch.setattr(socket.socket, "connect", noted_connect)
+
+
+@pytest.fixture
+def network(monkeypatch) -> FakeNetwork:
+    return FakeNetwork(monkeypatch)
+
+
+PUBLIC = "93.184.216.34"  # example.com's address once: public, and never reached (FakeNetwork)
+
+
+def test_a_name_answering_a_public_address_then_loopback_never_reaches_loopback(server, network):
+    """DNS rebinding: the address checked is the address connected to, not a second lookup's."""
+    network.answers["news.example"] = [[PUBLIC], ["127.0.0.1"]]
+    address = f"http://news.example:{server.server_port}{WIRE_STORY}"
+    with pytest.raises(InvalidInput, match=r"news\.example:\d+ refused the connection"):
+        fetch_page(address)
+    assert network.connected == [PUBLIC]
+    assert server.requests == []
+
+
+def test_a_name_not_found_is_refused_even_if_a_later_lookup_finds_it(server, network):
+    network.answers["news.example"] = [[], ["127.0.0.1"]]
+    address = f"http://news.example:{server.server_port}{WIRE_STORY}"
+    with pytest.raises(InvalidInput) as refused:
+        fetch_page(address)
+    assert str(refused.value) == f"{address}: cannot find the server news.example; check the address."
+    assert network.connected == [] and server.requests == []
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [[PUBLIC, "127.0.0.1"], ["::ffff:127.0.0.1"], ["::ffff:10.0.0.8"], ["fe80::1"], ["100.64.0.1"], ["0.0.0.0"]],
+    ids=["one-of-two", "ipv4-mapped-loopback", "ipv4-mapped-private", "ipv6-link-local", "shared-nat", "unspecified"],
+)
+def test_a_name_with_any_address_off_the_public_internet_is_refused(network, addresses):
+    network.answers["news.example"] = [addresses]
+    with pytest.raises(InvalidInput, match=r"^http://news\.example/story: news\.example is a private or local network address"):
+        fetch_page("http://news.example/story")
+    assert network.connected == []
+
+
+def test_an_ipv4_mapped_public_address_is_public(network):
+    network.answers["news.example"] = [["::ffff:" + PUBLIC]]
+    with pytest.raises(InvalidInput, match="refused the connection"):  # by FakeNetwork, once checked
+        fetch_page("http://news.example/story")
+    assert network.connected == ["::ffff:" + PUBLIC]
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("localhost", True),
+        ("wiki.intranet.test", True),
+        ("Wiki.Intranet.Test.", True),
+        ("a.wiki.intranet.test", True),
+        ("intranet.test", False),
+        ("wiki.intranet.test.evil.example", False),
+        ("wikiintranet.test", False),
+        ("127.0.0.1", False),
+    ],
+)
+def test_private_hosts_lets_exactly_the_hosts_it_names_reach_a_private_network(server, network, host, allowed):
+    for name in ("wiki.intranet.test", "Wiki.Intranet.Test.", "a.wiki.intranet.test", "intranet.test",
+                 "wiki.intranet.test.evil.example", "wikiintranet.test"):
+        network.answers[name] = [["127.0.0.1"]]
+    address = f"http://{host}:{server.server_port}{WIRE_STORY}"
+    if allowed:
+        assert "Lisbon" in fetch_page(address, private_hosts=["localhost", "*.intranet.test"]).html
+        assert server.requests == [WIRE_STORY]
+    else:
+        with pytest.raises(InvalidInput, match=r"is a private or local network address \(127\.0\.0\.1\)"):
+            fetch_page(address, private_hosts=["localhost", "*.intranet.test"])
+        assert server.requests == []
+
+
+def test_a_redirect_from_an_allowed_host_to_another_private_one_is_refused(server):
+    address = f"http://localhost:{server.server_port}/to-loopback"
+    with pytest.raises(InvalidInput) as refused:
+        fetch_page(address, private_hosts=["localhost"])
+    assert str(refused.value) == (
+        f"{address}: 127.0.0.1 is a private or local network address (127.0.0.1); factcheck only imports public web pages."
+    )
+    assert server.requests == ["/to-loopback"]
+
+
+def test_fetch_private_hosts_lets_the_app_and_the_cli_import_from_those_hosts_only(app, client, invoke, db, pages):
+    app.config.update(FETCH_PRIVATE_ADDRESSES=False, FETCH_PRIVATE_HOSTS=["localhost"])
+    intranet = pages.replace("127.0.0.1", "localhost")
+    new_article_id(post(client, "/articles", {"import_url": intranet + WIRE_STORY}))
+    refused = post(client, "/articles", {"import_url": pages + COUNCIL_STORY})
+    assert refused.status_code == 422
+    assert html(refused).find(class_="error").get_text() == (
+        f"{pages}{COUNCIL_STORY}: 127.0.0.1 is a private or local network address (127.0.0.1); "
+        "factcheck only imports public web pages."
+    )
+    result = invoke("import", intranet + COUNCIL_STORY, pages + COUNCIL_STORY)
+    assert result.exit_code == 1
+    assert result.stdout.split() == ["2"]
+    assert "127.0.0.1 is a private or local network address" in result.stderr
+    assert count(db, Article) == 2
+
+
+@pytest.fixture
+def https_server(tmp_path, monkeypatch) -> Iterator[tuple[_PageServer, list[str]]]:
+    """The saved pages over https with a certificate for the name localhost only, which clients
+    trust; yields the server and the names clients asked for (SNI)."""
+    certificate, key = tmp_path / "localhost.pem", tmp_path / "localhost.key"
+    try:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+             "-keyout", str(key), "-out", str(certificate)],
+            check=True, capture_output=True,
+        )
+    except FileNotFoundError:
+        if in_ci():
+            raise
+        pytest.skip("no openssl command to make a test certificate")
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(certificate, key)
+    names: list[str] = []
+    tls.sni_callback = lambda connection, name, context: names.append(name)
+    monkeypatch.setattr(ssl, "_create_default_https_context", lambda: ssl.create_default_context(cafile=certificate))
+    with page_server(tls) as server:
+        yield server, names
+
+
+def test_https_is_pinned_too_and_the_certificate_is_checked_against_the_name(https_server):
+    server, names = https_server
+    fetched = fetch_page(f"https://localhost:{server.server_port}{WIRE_STORY}", private_hosts=["localhost"])
+    assert "Lisbon" in fetched.html and names == ["localhost"]
+    # The same server by its address: the certificate names localhost, not 127.0.0.1.
+    address = f"https://127.0.0.1:{server.server_port}{WIRE_STORY}"
+    with pytest.raises(InvalidInput, match=r"the secure connection to 127\.0\.0\.1:\d+ failed \(CERTIFICATE_VERIFY_FAILED\)"):
+        fetch_page(address, allow_private=True)
+    assert server.requests == [WIRE_STORY]
 
 
 def lying_word_file(padding: int) -> bytes:

@@ -8,7 +8,7 @@ an article already stored with the same text or address before anything is writt
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,9 +59,13 @@ def read_document(data: bytes, name: str) -> ExtractedArticle:
     raise InvalidInput(f"{name}: only .txt and .md text files, .html pages and .docx documents can be imported.")
 
 
-def read_web_page(url: str, *, allow_private: bool = False) -> ExtractedArticle:
-    """Fetch a page and extract its article; `url` is the canonical address, else the one answered."""
-    page = fetch_page(url, allow_private=allow_private)
+def read_web_page(url: str, *, allow_private: bool = False, private_hosts: Collection[str] = ()) -> ExtractedArticle:
+    """Fetch a page and extract its article; `url` is the canonical address, else the one answered.
+
+    The page's server must be public unless `allow_private` or its name is in `private_hosts`
+    (factcheck.ingest.fetch.fetch_page).
+    """
+    page = fetch_page(url, allow_private=allow_private, private_hosts=private_hosts)
     extracted = extract_article(page.html, url=page.final_url, name=page.url)
     return replace(extracted, url=extracted.url or page.final_url, source_url=page.url)
 
@@ -116,10 +120,12 @@ def import_file(session: Session, path: Path) -> Article:
     return store_article(session, submission(read_document(data, str(path)), name=str(path)))
 
 
-def import_source(session: Session, source: str | Path, *, allow_private: bool = False) -> Article:
+def import_source(
+    session: Session, source: str | Path, *, allow_private: bool = False, private_hosts: Collection[str] = ()
+) -> Article:
     """Store the article at a web address, or in a file, as the command line names it."""
     if isinstance(source, str) and is_web_address(source):
-        page = read_web_page(source, allow_private=allow_private)
+        page = read_web_page(source, allow_private=allow_private, private_hosts=private_hosts)
         return store_article(session, submission(page, name=source))
     return import_file(session, Path(source))
 

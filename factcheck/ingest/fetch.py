@@ -3,24 +3,45 @@
 Every failure raises `InvalidInput` with one line that names the address and says what went
 wrong in a reviewer's words (no server found, connection refused, the server's HTTP status,
 not a web page, too large, too slow), so the caller can show it and store nothing.
+
+A reviewer's paste must not make the server read its own network (cloud metadata, intranet
+admin pages). Every connection a fetch opens, redirects' included, goes through one
+`_FetchGuard`: it resolves the name itself, refuses it if any of its addresses is not public
+(unless the settings allow private addresses for that host), and connects to exactly the address
+it checked, so a name that answers differently a moment later (DNS rebinding) gains nothing.
+The guard also holds the deadline for the whole fetch: a watchdog cuts every connection when it
+passes, even one a server keeps alive by sending a byte at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import socket
 import ssl
+import sys
+import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
-from http.client import HTTPException, HTTPResponse
+from http.client import HTTPConnection, HTTPException, HTTPResponse, HTTPSConnection
+from types import TracebackType
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlsplit, urlunsplit
-from urllib.request import HTTPRedirectHandler, Request, build_opener
+from urllib.request import (
+    HTTPHandler,
+    HTTPRedirectHandler,
+    HTTPSHandler,
+    OpenerDirector,
+    ProxyHandler,
+    Request,
+    build_opener,
+)
 
 from factcheck.errors import InvalidInput
 
-FETCH_TIMEOUT = 20.0  # seconds: no answer within it fails, and so does a download still running after it
+FETCH_TIMEOUT = 20.0  # seconds for the whole fetch: finding the server, redirects and the download
 FETCH_MAX_BYTES = 5 * 1024 * 1024  # news pages are well under 1 MB; this is a guard, not a target
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 WEB_SCHEMES = ("http", "https")
@@ -47,43 +68,52 @@ def is_web_address(value: str) -> bool:
 
 
 def fetch_page(
-    url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = FETCH_MAX_BYTES, allow_private: bool = False
+    url: str,
+    *,
+    timeout: float = FETCH_TIMEOUT,
+    max_bytes: int = FETCH_MAX_BYTES,
+    allow_private: bool = False,
+    private_hosts: Collection[str] = (),
 ) -> FetchedPage:
-    """Download an HTML page, following redirects between http(s) addresses only.
+    """Download an HTML page within `timeout` seconds in all, following redirects between http(s) addresses only.
 
-    Unless `allow_private`, every address (redirects included) must resolve to public IP
-    addresses: a reviewer's paste must not make the server read its own network.
+    Every server connected to, redirects included, must have only public IP addresses, unless
+    `allow_private` (any host) or its name is in `private_hosts` (exact names, or `*.example.org`
+    for the names under example.org).
     """
     address = url.strip()
     ascii_address = _ascii_address(address)
-    if not allow_private:
-        _require_public(address, urlsplit(ascii_address).hostname or "")
     request = Request(ascii_address, headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"})
-    deadline = time.monotonic() + timeout
-    opener = build_opener(_WebRedirects(address, allow_private))
+    with _FetchGuard(address, timeout, allow_private=allow_private, private_hosts=private_hosts) as guard:
+        # No proxy from the environment: it would resolve the names itself, past the guard.
+        opener = build_opener(ProxyHandler({}), _PinnedHTTPHandler(guard), _PinnedHTTPSHandler(guard), _WebRedirects())
+        response = _open(opener, request, guard)
+        with response:
+            content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else None
+            if content_type is not None and content_type not in HTML_TYPES:
+                raise InvalidInput(f"{address}: not a web page (the server sent {content_type}, not HTML).")
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise InvalidInput(f"{address}: {_too_large(max_bytes)}")
+            body = _read_capped(response, max_bytes, guard)
+            final_url = response.geturl()
+            charset = response.headers.get_content_charset()
+    return FetchedPage(url=address, final_url=final_url, html=_decode(body, charset))
+
+
+def _open(opener: OpenerDirector, request: Request, guard: _FetchGuard) -> HTTPResponse:
+    """The response once its headers are in (redirects followed), or InvalidInput saying why not."""
+    address, timeout = guard.address, guard.timeout
     try:
-        response = opener.open(request, timeout=timeout)
+        return opener.open(request, timeout=timeout)
     except HTTPError as error:
         error.close()
         raise InvalidInput(f"{address}: {_http_problem(error.code, error.reason)}") from None
-    except URLError as error:
-        raise InvalidInput(f"{address}: {_connection_problem(error.reason, address, timeout)}") from None
     except (OSError, HTTPException) as error:
-        raise InvalidInput(f"{address}: {_connection_problem(error, address, timeout)}") from None
-    with response:
-        content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else None
-        if content_type is not None and content_type not in HTML_TYPES:
-            raise InvalidInput(f"{address}: not a web page (the server sent {content_type}, not HTML).")
-        length = response.headers.get("Content-Length", "")
-        if length.isdigit() and int(length) > max_bytes:
-            raise InvalidInput(f"{address}: {_too_large(max_bytes)}")
-        try:
-            body = _read_capped(response, address, max_bytes, deadline, timeout)
-        except (OSError, HTTPException) as error:
-            raise InvalidInput(f"{address}: {_connection_problem(error, address, timeout)}") from None
-        final_url = response.geturl()
-        charset = response.headers.get_content_charset()
-    return FetchedPage(url=address, final_url=final_url, html=_decode(body, charset))
+        reason = error.reason if isinstance(error, URLError) else error
+        if guard.expired:  # cut off by the watchdog: whatever broke, it broke because time ran out
+            reason = TimeoutError()
+        raise InvalidInput(f"{address}: {_connection_problem(reason, address, timeout)}") from None
 
 
 def _ascii_address(address: str) -> str:
@@ -104,16 +134,24 @@ def _ascii_address(address: str) -> str:
     return urlunsplit((parts.scheme, netloc, path, query, ""))
 
 
-def _read_capped(response: HTTPResponse, address: str, max_bytes: int, deadline: float, timeout: float) -> bytes:
+def _read_capped(response: HTTPResponse, max_bytes: int, guard: _FetchGuard) -> bytes:
+    """The body, read as it comes (read1 does not wait for a whole chunk), up to `max_bytes` and the deadline."""
     chunks: list[bytes] = []
     size = 0
-    while chunk := response.read(_CHUNK):
-        size += len(chunk)
-        if size > max_bytes:
-            raise InvalidInput(f"{address}: {_too_large(max_bytes)}")
-        if time.monotonic() > deadline:
-            raise InvalidInput(f"{address}: the download took longer than {timeout:g} seconds.")
-        chunks.append(chunk)
+    try:
+        while chunk := response.read1(_CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise InvalidInput(f"{guard.address}: {_too_large(max_bytes)}")
+            if guard.expired or time.monotonic() > guard.deadline:
+                raise guard.too_slow()
+            chunks.append(chunk)
+    except (OSError, HTTPException) as error:
+        if guard.expired:
+            raise guard.too_slow() from None
+        raise InvalidInput(f"{guard.address}: {_connection_problem(error, guard.address, guard.timeout)}") from None
+    if guard.expired:  # the watchdog's cut reads as the end of the page: it is not
+        raise guard.too_slow()
     return b"".join(chunks)
 
 
@@ -145,8 +183,6 @@ def _http_problem(code: int, reason: str) -> str:
 def _connection_problem(reason: object, address: str, timeout: float) -> str:
     """What stopped the connection, from the exception urllib wraps in URLError (or raises bare)."""
     host = urlsplit(address).netloc
-    if isinstance(reason, socket.gaierror):
-        return f"cannot find the server {host}; check the address."
     if isinstance(reason, ConnectionRefusedError):
         return f"the server {host} refused the connection (nothing is listening there)."
     if isinstance(reason, TimeoutError):
@@ -160,33 +196,181 @@ def _connection_problem(reason: object, address: str, timeout: float) -> str:
     return f"cannot connect to {host} ({reason})."
 
 
-def _require_public(address: str, host: str) -> None:
-    """Raise InvalidInput if `host` resolves to a loopback, private, link-local or reserved address."""
+class _FetchGuard:
+    """What every connection of one fetch goes through: the address check, pinning, and the deadline.
+
+    Used as a context manager: the watchdog runs inside the block, and on leaving it no thread or
+    socket of the guard's is left behind.
+    """
+
+    def __init__(self, address: str, timeout: float, *, allow_private: bool, private_hosts: Collection[str]) -> None:
+        self.address = address
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.expired = False
+        self.allow_private = allow_private
+        # A single name given as a string is one host, not a collection of letters.
+        names = (private_hosts,) if isinstance(private_hosts, str) else private_hosts
+        self.private_hosts = frozenset(_host_name(name) for name in names)
+        self._lock = threading.Lock()
+        self._finished = False
+        # Duplicates of the connections' sockets: shutting one down cuts its connection even once
+        # TLS has taken the original over, and the guard closes them itself (no descriptor reuse).
+        self._watched: list[socket.socket] = []
+        self._watchdog = threading.Timer(timeout, self._expire)
+        self._watchdog.name = "fetch-deadline"
+        self._watchdog.daemon = True
+
+    def __enter__(self) -> _FetchGuard:
+        self._watchdog.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self._watchdog.cancel()
+        self._watchdog.join()
+        with self._lock:
+            self._finished = True
+            for watched in self._watched:
+                watched.close()
+            self._watched.clear()
+
+    def too_slow(self) -> InvalidInput:
+        """The failure of a download cut off at the deadline."""
+        return InvalidInput(f"{self.address}: the download took longer than {self.timeout:g} seconds.")
+
+    def connect(self, host: str, port: int, timeout: float | None) -> socket.socket:
+        """A socket connected to one of `host`'s addresses, each of which was checked first."""
+        addresses = self._resolve(host, port)
+        if not self._may_be_private(host):
+            for *_, sockaddr in addresses:
+                ip = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])  # without an IPv6 scope (fe80::1%eth0)
+                if not _is_public(ip):
+                    raise InvalidInput(
+                        f"{self.address}: {host} is a private or local network address ({ip}); "
+                        "factcheck only imports public web pages."
+                    )
+        failure: OSError | None = None
+        for family, kind, proto, _, sockaddr in addresses:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no connection within {self.timeout:g} seconds")
+            connection = socket.socket(family, kind, proto)
+            try:
+                # A connect cannot be cut by the watchdog: it may not outlast the deadline on its own.
+                connection.settimeout(min(timeout, left) if isinstance(timeout, int | float) else left)
+                connection.connect(sockaddr)  # the address checked above, not a new lookup
+            except OSError as error:
+                connection.close()
+                failure = error
+                continue
+            self._watch(connection)
+            return connection
+        assert failure is not None  # _resolve returns at least one address
+        raise failure
+
+    def _resolve(self, host: str, port: int) -> list[tuple]:
+        """`host`'s addresses, or InvalidInput: a name that cannot be found is not fetched, nor checked later."""
+        try:
+            addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):  # gaierror; UnicodeError for a name too long to look up
+            addresses = []
+        if not addresses:
+            raise InvalidInput(f"{self.address}: cannot find the server {host}; check the address.")
+        if time.monotonic() >= self.deadline:
+            raise TimeoutError(f"no server found within {self.timeout:g} seconds")
+        return addresses
+
+    def _may_be_private(self, host: str) -> bool:
+        if self.allow_private:
+            return True
+        name = _host_name(host)
+        return any(name == allowed or (allowed.startswith("*.") and name.endswith(allowed[1:])) for allowed in self.private_hosts)
+
+    def _watch(self, connection: socket.socket) -> None:
+        """Let the watchdog cut `connection`; or close it, if the deadline passed while it was made."""
+        with self._lock:
+            if not (self.expired or self._finished):
+                self._watched.append(connection.dup())
+                return
+        connection.close()
+        raise TimeoutError(f"no connection within {self.timeout:g} seconds")
+
+    def _expire(self) -> None:
+        """At the deadline: shutting the sockets down wakes every read blocked on them (headers included)."""
+        with self._lock:
+            if self._finished:
+                return
+            self.expired = True
+            for watched in self._watched:
+                with contextlib.suppress(OSError):  # a connection the server has closed already
+                    watched.shutdown(socket.SHUT_RDWR)
+
+
+def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether `ip` is on the public internet; an IPv4-mapped IPv6 address (::ffff:127.0.0.1) is its IPv4 address."""
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return (mapped or ip).is_global
+
+
+def _host_name(name: str) -> str:
+    """A host name as compared: lower case, ASCII (IDNA), without the root's dot or an IPv6 address's brackets."""
+    name = name.strip().strip("[]").rstrip(".").lower()
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return  # the fetch itself reports an unknown host in the reviewer's words
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not ip.is_global:
-            raise InvalidInput(
-                f"{address}: {host} is a private or local network address ({ip}); "
-                "factcheck only imports public web pages."
-            )
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return name
+
+
+class _PinnedHTTPConnection(HTTPConnection):
+    """An http connection made by the fetch's guard (to the address it checked)."""
+
+    def __init__(self, host: str, *, guard: _FetchGuard, **kwargs: object) -> None:
+        super().__init__(host, **kwargs)
+        self.guard = guard
+
+    def connect(self) -> None:
+        sys.audit("http.client.connect", self, self.host, self.port)
+        self.sock = self.guard.connect(self.host, self.port, self.timeout)
+
+
+class _PinnedHTTPSConnection(HTTPSConnection):
+    """An https connection made by the fetch's guard; the certificate and SNI are the name's, not the address's."""
+
+    def __init__(self, host: str, *, guard: _FetchGuard, **kwargs: object) -> None:
+        super().__init__(host, **kwargs)
+        self.guard = guard
+
+    def connect(self) -> None:
+        sys.audit("http.client.connect", self, self.host, self.port)
+        connection = self.guard.connect(self.host, self.port, self.timeout)
+        self.sock = self._context.wrap_socket(connection, server_hostname=self.host)
+
+
+class _PinnedHTTPHandler(HTTPHandler):
+    def __init__(self, guard: _FetchGuard) -> None:
+        super().__init__()
+        self.guard = guard
+
+    def http_open(self, req: Request) -> HTTPResponse:
+        return self.do_open(_PinnedHTTPConnection, req, guard=self.guard)
+
+
+class _PinnedHTTPSHandler(HTTPSHandler):
+    def __init__(self, guard: _FetchGuard) -> None:
+        super().__init__()
+        self.guard = guard
+
+    def https_open(self, req: Request) -> HTTPResponse:
+        return self.do_open(_PinnedHTTPSConnection, req, guard=self.guard, context=self._context)
 
 
 class _WebRedirects(HTTPRedirectHandler):
-    """Follow redirects only to http(s) addresses (urllib's own handler also follows ftp://),
-    and, unless private addresses are allowed, only to public hosts."""
-
-    def __init__(self, address: str, allow_private: bool) -> None:
-        super().__init__()
-        self.address = address
-        self.allow_private = allow_private
+    """Follow redirects only to http(s) addresses (urllib's own handler also follows ftp://);
+    the new address's server is checked by the guard like the first."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
         if urlsplit(newurl).scheme.lower() not in WEB_SCHEMES:
             raise HTTPError(newurl, code, f"{msg}, a redirect to {newurl}, which is not a web address", headers, fp)
-        if not self.allow_private:
-            _require_public(self.address, urlsplit(newurl).hostname or "")
         return super().redirect_request(req, fp, code, msg, headers, newurl)

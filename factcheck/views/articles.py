@@ -104,7 +104,10 @@ def _submitted_article() -> ArticleCreate:
     published = parse_date(form.get("published", ""), "Publication date")
     name = None
     if address:
-        extracted = read_web_page(address, allow_private=current_app.config["FETCH_PRIVATE_ADDRESSES"])
+        config = current_app.config
+        extracted = read_web_page(
+            address, allow_private=config["FETCH_PRIVATE_ADDRESSES"], private_hosts=config["FETCH_PRIVATE_HOSTS"]
+        )
     elif uploaded:
         name = upload.filename
         extracted = read_document(upload.read(), name)
