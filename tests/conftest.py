@@ -246,3 +246,13 @@ def rating(db: Session, label: str, scale: str = DEFAULT_SCALE_NAME) -> Rating:
 def article(db: Session, article_id: int) -> Article:
     db.expire_all()
     return db.get(Article, article_id)
+
+
+#: What a record holds of this database alone: its ids and who signed off (its users), not restored.
+NOT_RESTORED = ("id", "reviewer", "approver", "approved_on", "published_on")
+
+
+def restorable(record: dict) -> dict:
+    """The record without what an import cannot restore."""
+    return {**record, "article": {k: v for k, v in record["article"].items() if k not in NOT_RESTORED},
+            "claims": [{k: v for k, v in claim.items() if k not in NOT_RESTORED} for claim in record["claims"]]}

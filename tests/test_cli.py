@@ -22,7 +22,7 @@ from factcheck.extract import split_offsets
 from factcheck.extract.command import split_command
 from factcheck.extract.parallel import BatchError, split_batch
 from factcheck.models import Article, Claim
-from tests.conftest import DATA, claims_of, post, rating
+from tests.conftest import DATA, claims_of, post, rating, restorable
 
 
 @pytest.fixture
@@ -104,16 +104,6 @@ def test_export_md_and_json_to_a_file(invoke, client, db, seed_article, tmp_path
     assert out.read_text(encoding="utf-8") == client.get(f"/articles/{seed_article}/report.md").get_data(as_text=True)
     result = invoke("export", str(seed_article), "--format", "json")
     assert json.loads(result.stdout)["claims"][0]["verdict"] == "Half true"
-
-
-#: What a record holds of this database alone: its ids and who signed off (its users), not restored.
-NOT_RESTORED = ("id", "reviewer", "approver", "approved_on", "published_on")
-
-
-def restorable(record: dict) -> dict:
-    """The record without what an import cannot restore."""
-    return {**record, "article": {k: v for k, v in record["article"].items() if k not in NOT_RESTORED},
-            "claims": [{k: v for k, v in claim.items() if k not in NOT_RESTORED} for claim in record["claims"]]}
 
 
 def test_json_export_import_export_round_trip_is_lossless(invoke, client, db, seed_article, tmp_path):
