@@ -16,6 +16,7 @@ from factcheck.domain.articles import canonical_outlet, outlets
 from factcheck.errors import InvalidInput
 from factcheck.forms import parse_tags
 from factcheck.models import ArticleTag, ClaimRevision
+from factcheck.vocabulary import ClaimStatus
 from tests.conftest import article, claims_of, html, login_as, post
 
 
@@ -186,3 +187,14 @@ def test_an_import_with_bad_details_is_refused_whole(client, db, seed_article, r
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 1
     assert "claims[2]: claim_url: must be an http:// or https:// address" in result.stderr
+
+
+def test_a_published_claims_card_links_to_its_public_page(client, db, seed_article):
+    claim = claims_of(db, seed_article)[1]
+    card = html(client.get(f"/claims/{claim.id}", headers={"HX-Request": "true"}))
+    assert card.select_one("a.public-link") is None
+    claim.status = ClaimStatus.PUBLISHED
+    db.add(claim)
+    db.commit()
+    card = html(client.get(f"/articles/{seed_article}?claim={claim.id}"))
+    assert card.select_one(f"#claim-{claim.id} a.public-link")["href"] == f"/fact-checks/{claim.id}"

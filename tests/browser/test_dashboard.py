@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,6 +16,7 @@ from tests.test_dashboard import add_article
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "dashboard.png"
 
 
 @pytest.fixture
@@ -53,6 +56,10 @@ def test_a_reviewer_reads_the_dashboard(new_page, reviewed, console_log, viewpor
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     charts_drawn(page)
     no_sideways_scroll(page)
+    if viewport is None and os.environ.get("FACTCHECK_SCREENSHOT") == "1":
+        # docs/dashboard.png, for the README's Publishing section.
+        page.mouse.move(0, 0)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
     verdicts = page.get_by_role("img", name=re.compile(r"^Signed-off verdicts, all time"))
     expect(verdicts).to_be_visible()
     expect(verdicts.locator("text.chart-empty")).to_have_count(0)

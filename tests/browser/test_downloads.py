@@ -1,5 +1,5 @@
-"""A reviewer downloads an article's Markdown report, JSON record and CSV of claims from the
-review page, and each file reads as its format."""
+"""A reviewer downloads an article's Markdown report, JSON record, CSV of claims and ClaimReview
+JSON-LD from the review page, and each file reads as its format."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def test_a_reviewer_downloads_the_report_the_record_and_the_csv(new_page, consol
     page.get_by_text("Report, export, rating scale, keys").click()
 
     downloaded: dict[str, Path] = {}
-    for link, extension in (("Download Markdown report", "md"), ("Export JSON", "json"), ("Download CSV", "csv")):
+    for link, extension in (("Download Markdown report", "md"), ("Export JSON", "json"), ("Download CSV", "csv"),
+                            ("ClaimReview JSON-LD (published claims)", "claimreview.json")):
         with page.expect_download() as download_info:
             page.get_by_role("link", name=link).click()
         download = download_info.value
@@ -73,5 +74,8 @@ def test_a_reviewer_downloads_the_report_the_record_and_the_csv(new_page, consol
     assert [row[header.index("claim")] for row in rows] == [
         "Officials said 40 villages were taken in April.", "The ministry denied it on Monday.", "Prices rose 12% in May."
     ]
+
+    # Nothing of this article is published yet: its ClaimReview is an empty array, not an error.
+    assert json.loads(downloaded["claimreview.json"].read_text(encoding="utf-8")) == []
 
     assert console_log.page_errors == [] and console_log.errors == []
