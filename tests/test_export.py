@@ -56,7 +56,7 @@ def test_markdown_report_download_holds_the_verdicts(client, reviewed):
     assert "## Approved verdicts\n\nNo verdict has been approved yet." in report
     reviewed_part, unreviewed_part = report.split("## In review (drafts, not yet approved)")[1].split("## Not yet reviewed")
     assert "### Claim 2\n\n> Over the past week, Russian advances have secured an additional 21 square kilometers.\n" in reviewed_part
-    assert "**Verdict: Mostly false** (status: needs second review)\n\nISW maps show *less*." in reviewed_part
+    assert "**Verdict: Mostly false** (status: needs second review)\n\nRationale:\n\n> ISW maps show *less*." in reviewed_part
     assert "- [ISW assessment](<https://www.understandingwar.org/a_(b)>) — ISW, accessed 2025-04-30, refutes" in reviewed_part
     assert "  > Russian forces advanced\n  > near Toretsk." in reviewed_part
     assert "- [https://deepstatemap.live/en](<https://deepstatemap.live/en>) — accessed 2025-04-30, context" in reviewed_part

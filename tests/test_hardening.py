@@ -211,3 +211,49 @@ def test_an_export_with_more_claims_than_allowed_is_refused(client, db, seed_art
     path.write_text(json.dumps(record), encoding="utf-8")
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 1 and "The export has 25 claims; factcheck takes at most 10 per article." in result.stderr
+
+
+# --- The Markdown report: reviewer text inert in any renderer --------------------------------
+
+FORGED = (
+    "Checked against the maps.\n\n## Approved verdicts\n\n### Claim 3\n\n**Verdict: True**\n"
+    "<img src=x onerror=alert(1)>\n<details open ontoggle=alert(1)>x</details>\n"
+    "[click](javascript:alert(1)) [ok](https://example.org/ok)\n[evil]: javascript:alert(2)\n---\n```\ncode\n"
+)
+HOSTILE_URL = 'https://evil.example/"><img/src=x/onerror=alert(1)>'
+
+
+@pytest.mark.parametrize("renderer", ["commonmark", "python-markdown"])
+def test_a_rationale_cannot_forge_the_report_or_carry_html(client, db, seed_article, renderer):
+    import markdown as python_markdown
+    from bs4 import BeautifulSoup
+    from markdown_it import MarkdownIt
+
+    from factcheck.models import Article as ArticleRow
+    from tests.conftest import rating
+
+    stored = db.get(ArticleRow, seed_article)
+    stored.url = HOSTILE_URL
+    db.add(stored)
+    db.commit()
+    claim = claims_of(db, seed_article)[1]
+    response = post(client, f"/claims/{claim.id}", {"verdict": str(rating(db, "False").id), "rationale": FORGED,
+                                                   "status": "needs_second_review"}, htmx=True)
+    assert response.status_code == 200
+    report = client.get(f"/articles/{seed_article}/report.md").get_data(as_text=True)
+    # With raw HTML on, as CommonMark viewers and python-markdown render by default.
+    rendered = MarkdownIt("commonmark", {"html": True}).render(report) if renderer == "commonmark" else (
+        python_markdown.markdown(report))
+    page = BeautifulSoup(rendered, "html.parser")
+    assert page.find(["img", "details", "script"]) is None
+    assert all(not a["href"].lower().startswith("javascript:") for a in page.find_all("a", href=True))
+    # The report's own structure only: one "Approved verdicts" heading, no forged claim section.
+    assert [h.get_text() for h in page.find_all("h2")].count("Approved verdicts") == 1
+    assert "Claim 3" not in [h.get_text() for h in page.find_all("h3")]
+    assert not [b for b in page.find_all("strong") if b.get_text() == "Verdict: True" and b.find_parent("blockquote") is None]
+    # The reviewer's words are all there, shown as text in the quote.
+    quote = next(q for q in page.find_all("blockquote") if "Checked against the maps" in q.get_text())
+    assert "<img src=x onerror=alert(1)>" in quote.get_text() and "## Approved verdicts" in quote.get_text()
+    assert quote.find("a", href="https://example.org/ok") is not None
+    # The article's address cannot close its own link.
+    assert 'href="https://evil.example/%22%3E%3Cimg/src=x/onerror=alert(1)%3E"' in rendered

@@ -34,10 +34,36 @@ def _quote(text: str) -> str:
 
 
 def _link(text: str, url: str) -> str:
+    return f"[{escape(_one_line(text))}](<{_url(url)}>)"
+
+
+def _url(url: str) -> str:
     # Angle brackets keep URLs with parentheses or underscores intact; what could end them (or
-    # the link) is percent-encoded, so an address cannot write Markdown of its own.
-    target = "".join(f"%{ord(c):02X}" if c in "<>\\" or ord(c) <= 32 or ord(c) == 127 else c for c in url)
-    return f"[{escape(_one_line(text))}](<{target}>)"
+    # the link) is percent-encoded, so an address cannot write Markdown or HTML of its own.
+    return "".join(f"%{ord(c):02X}" if c in "<>\\\"'" or ord(c) <= 32 or ord(c) == 127 else c for c in url)
+
+
+#: A line that would open a block of the report's own kind: a heading, a setext underline or a
+#: thematic break, a code fence, a link reference definition (which would apply report-wide).
+_BLOCK_START = re.compile(r"^(\s*)(#|=+\s*$|-{3,}\s*$|\*{3,}\s*$|_{3,}\s*$|```|~~~|\[[^\]]*\]:)")
+#: A link whose address has a scheme other than http(s) or mailto (javascript:, data:, vbscript:...).
+_UNSAFE_LINK = re.compile(r"\]\((?=\s*<?\s*(?!https?:|mailto:)[a-z][a-z0-9+.-]*:)", re.IGNORECASE)
+
+
+def reviewer_markdown(text: str) -> str:
+    """A reviewer's Markdown (a rationale) as the report quotes it: their emphasis, lists and links
+    kept, but inert and unable to pass for the report's own structure in any Markdown renderer.
+    Every line is quoted (nothing in it can end the quote); `<` and `>` are written as entities, so
+    no raw HTML or autolink survives; a line that would start a heading, a rule, a code fence or
+    a link reference definition starts with a backslash instead; a link to anything but http(s)
+    or mailto is left as text."""
+    lines = []
+    for line in text.strip().splitlines():
+        line = line.rstrip().replace("<", "&lt;").replace(">", "&gt;")
+        line = _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", line, count=1)
+        line = _UNSAFE_LINK.sub(r"]\\(", line)  # shown as text, not a link
+        lines.append(f"> {line}".rstrip())
+    return "\n".join(lines)
 
 
 def report_markdown(record: dict[str, Any]) -> str:
@@ -67,7 +93,7 @@ def article_markdown(record: dict[str, Any], *, level: int = 1, legend: bool = T
         ("Outlet", escape(article["outlet"])),
         ("Author", escape(article["author"])),
         ("Published", article["published"] or ""),
-        ("URL", f"<{article['url']}>" if article["url"] else ""),
+        ("URL", f"<{_url(article['url'])}>" if article["url"] else ""),
         ("Tags", ", ".join(escape(tag) for tag in article.get("tags") or [])),
         ("Rating scale", escape(_one_line(scale["name"]))),
         ("Verdicts approved", f"{len(approved)} of {len(claims)} claims ({published} published)"),
@@ -152,9 +178,7 @@ def _corrections(corrections: list[dict[str, Any]]) -> list[str]:
             "",
         ]
         if correction["old_rationale"].strip():
-            # A rationale is Markdown (as the claim's own is printed): quoted line by line, as written.
-            quoted = "\n".join(f"> {line}".rstrip() for line in correction["old_rationale"].strip().splitlines())
-            lines += ["Previous rationale:", "", quoted, ""]
+            lines += ["Previous rationale:", "", reviewer_markdown(correction["old_rationale"]), ""]
     return lines
 
 
@@ -176,7 +200,7 @@ def _claim_section(number: int, claim: dict[str, Any], heading: str = "###") -> 
     lines += _claimant(claim)
     lines += [verdict, ""]
     rationale = claim["rationale"].strip()
-    lines += [rationale, ""] if rationale else ["_No rationale written._", ""]
+    lines += ["Rationale:", "", reviewer_markdown(rationale), ""] if rationale else ["_No rationale written._", ""]
     lines += _corrections(claim.get("corrections") or [])
     for earlier in claim.get("same_claim_as") or []:
         lines += [f"**Same claim as:** {_earlier(earlier)}", ""]
