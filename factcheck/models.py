@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from factcheck.vocabulary import ClaimKind, ClaimStatus, Role, Stance
@@ -135,7 +135,12 @@ class Claim(SQLModel, table=True):
     """One claim: an exact span `article.text[start:end]` with its review."""
 
     # ix_claim_status: search's status filter reads claims by status, newest first, from the index alone.
-    __table_args__ = (UniqueConstraint("article_id", "position"), Index("ix_claim_status", "status", "dismissed", "id"))
+    # ix_claim_published: the public list of fact-checks, newest first, a page at a time from the index.
+    __table_args__ = (
+        UniqueConstraint("article_id", "position"),
+        Index("ix_claim_status", "status", "dismissed", "id"),
+        Index("ix_claim_published", "status", "published_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
@@ -162,6 +167,8 @@ class Claim(SQLModel, table=True):
     claim_url: str = Field(default="", max_length=2000)
     claim_date: dt.date | None = None
     summary: str = Field(default="", max_length=200)
+    # When it was last published (kept by the listener below): the public list's order, by index.
+    published_at: dt.datetime | None = None
 
 
 class Source(SQLModel, table=True):
@@ -326,3 +333,20 @@ class ClaimLink(SQLModel, table=True):
     other_claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True, ondelete="CASCADE")
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     created: dt.datetime = Field(default_factory=utcnow)
+
+
+@event.listens_for(Claim.status, "set")
+def _publication_time(claim: Claim, value: ClaimStatus, old: object, _initiator: object) -> None:
+    """A claim moved to "published" records when; one that leaves it forgets (whoever moves it:
+    a review, a bulk change, a correction, an import)."""
+    if value == ClaimStatus.PUBLISHED and old != ClaimStatus.PUBLISHED:
+        claim.published_at = utcnow()
+    elif value != ClaimStatus.PUBLISHED:
+        claim.published_at = None
+
+
+@event.listens_for(Claim, "before_insert")
+def _published_when_stored(_mapper: object, _connection: object, claim: Claim) -> None:
+    """A claim stored already published (an import; SQLModel sets its fields past the listener above)."""
+    if claim.status == ClaimStatus.PUBLISHED and claim.published_at is None:
+        claim.published_at = utcnow()

@@ -8,12 +8,12 @@ import os
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from factcheck import create_app
 from factcheck.domain.claims import get_claim, update_details
 from factcheck.forms import ClaimDetails
-from factcheck.models import ClaimRevision, Correction
+from factcheck.models import Claim, ClaimRevision, Correction
 from tests.conftest import DATA, FAST_HASHING, post
 
 BASE_URL = "https://factcheck.example.org"
@@ -103,6 +103,7 @@ def pin_history(db: Session, when: dt.datetime = PINNED) -> None:
     ClaimReview's and the feed's, are then the same on every run."""
     db.execute(update(ClaimRevision).values(changed=when))
     db.execute(update(Correction).values(created=when))
+    db.execute(update(Claim).where(col(Claim.published_at).is_not(None)).values(published_at=when))
     db.commit()
 
 

@@ -519,6 +519,7 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
         DROP TABLE matchqueue;
         DROP INDEX ix_claim_status;
         DROP INDEX ix_claimrevision_changed;
+        DROP INDEX ix_claim_published;
         DROP TABLE claimterm;
         DROP TABLE archiveterm;
         DROP TABLE claimlink;
@@ -534,6 +535,7 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
         ALTER TABLE claim DROP COLUMN claim_url;
         ALTER TABLE claim DROP COLUMN claim_date;
         ALTER TABLE claim DROP COLUMN summary;
+        ALTER TABLE claim DROP COLUMN published_at;
         ALTER TABLE article DROP COLUMN archived;
         ALTER TABLE ratingscale DROP COLUMN free_text;
         ALTER TABLE ratingscale DROP COLUMN preset;

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from factcheck.domain.articles import get_article, set_archived
 from factcheck.domain.publishing import FEED_ENTRIES
 from factcheck.domain.records import article_record, import_record
-from factcheck.models import ClaimRevision
+from factcheck.models import Claim, ClaimRevision
 from factcheck.report.atom import FeedEntry, atom_feed
 from factcheck.report.claimreview import Organisation, claim_reviews
 from factcheck.views.public import PER_PAGE, PUBLIC_MAX_AGE
@@ -294,6 +294,7 @@ def test_the_index_lists_fact_checks_newest_first_a_page_at_a_time(app, anonymou
     others = publish_many(app, PER_PAGE + 4)
     pin_history(db)  # all published on one day: the newest claim first among them
     db.execute(update(ClaimRevision).where(col(ClaimRevision.claim_id) == published).values(changed=LATER))
+    db.execute(update(Claim).where(col(Claim.id) == published).values(published_at=LATER))
     db.commit()
     first = page_of(anonymous, "/fact-checks/")
     rows = first.select(".fact-check-list li")

@@ -188,12 +188,13 @@ def test_stored_done_claims_move_to_second_review(app, db, seed_article, runner)
         connection.execute(text("DROP TABLE agreementcount"))
         connection.execute(text("DROP INDEX ix_claim_status"))
         connection.execute(text("DROP INDEX ix_claimrevision_changed"))
+        connection.execute(text("DROP INDEX ix_claim_published"))
         for table in ("articletag", "matchqueue", "claimterm", "archiveterm", "claimlink", "claimmatch", "archiveentry",
                       "claim_search", "archive_search"):
             connection.execute(text(f"DROP TABLE {table}"))
         for (trigger,) in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all():
             connection.execute(text(f"DROP TRIGGER {trigger}"))
-        for table, column in (("claim", "claimant"), ("claim", "claim_url"), ("claim", "claim_date"), ("claim", "summary"),
+        for table, column in (("claim", "claimant"), ("claim", "claim_url"), ("claim", "claim_date"), ("claim", "summary"), ("claim", "published_at"),
                               ("article", "archived")):
             connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
@@ -261,7 +262,7 @@ def test_a_correction_needs_a_reason_and_keeps_the_old_verdict(team, db, seed_ar
 
     report = team["editor"].get(f"/articles/{seed_article}/report.md").get_data(as_text=True)
     assert (
-        "**Verdict: Mostly false** (status: needs second review)\n\nMaps say *mostly* otherwise.\n\n"
+        "**Verdict: Mostly false** (status: needs second review)\n\nRationale:\n\n> Maps say *mostly* otherwise.\n\n"
         f"**Correction ({correction.created.date().isoformat()}):** The ministry revised its figures. "
         "Previously: False (status: published).\n\nPrevious rationale:\n\n> Maps say otherwise.\n"
     ) in report

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, false, func
+from sqlalchemy import false, func
 from sqlmodel import Session, col, select
 
 from factcheck.domain.claims import has_verdict, has_verdict_sql
@@ -71,27 +71,23 @@ def _last_moved_to(status: ClaimStatus):  # noqa: ANN202 (a scalar subquery)
 
 
 def _published_checks_query():  # noqa: ANN202 (a Select)
-    published = _last_moved_to(ClaimStatus.PUBLISHED)
-    approved = _last_moved_to(ClaimStatus.APPROVED)
-    # Newest first by the date the page shows; the type only keeps SQLite's date text as it is.
-    newest = func.coalesce(published, approved, Article.published, type_=String).label("newest")
+    # Newest first by when each was last published (stored on the claim, so a page is read from
+    # ix_claim_published whatever the number of published claims).
     return (
         select(
             Claim.id, Claim.text, Claim.summary, Claim.claimant, Claim.conclusion, Rating.label,
-            Article.title, Article.outlet, Article.published, Claim.updated,
-            published.label("published_at"), approved.label("approved_at"), newest,
+            Article.title, Article.outlet, Article.published, Claim.updated, Claim.published_at,
         )
         .join(Article, col(Article.id) == Claim.article_id)
         .outerjoin(Rating, col(Rating.id) == Claim.verdict_id)
         .where(*_is_public())
-        .order_by(newest.desc().nulls_last(), col(Claim.id).desc())
+        .order_by(col(Claim.published_at).desc(), col(Claim.id).desc())
     )
 
 
 def _published_check(row: Any) -> PublishedCheck:
-    claim_id, text, summary, claimant, conclusion, label, title, outlet, article_date, stored, published, approved, _ = row
-    when = published or approved
-    day = when.date() if when is not None else article_date
+    claim_id, text, summary, claimant, conclusion, label, title, outlet, article_date, stored, published = row
+    day = published.date() if published is not None else article_date
     return PublishedCheck(
         claim_id=claim_id,
         claim=" ".join((summary or text).split()),

@@ -256,6 +256,9 @@ def _import_claim(
         rationale=rationale,
         **details.model_dump(),
     )
+    if status == ClaimStatus.PUBLISHED and article.published is not None:
+        # Its publication is not in this database's history: dated by its article, as ClaimReview dates it.
+        claim.published_at = dt.datetime.combine(article.published, dt.time(), dt.UTC)
     score_claim(claim)
     session.add(claim)
     session.flush()

@@ -1,5 +1,6 @@
 """Publishing: claim details (claimant, where and when it was said, a short summary), article
-tags, archived articles, and an index on when claims changed.
+tags, archived articles, when a claim was published (the public list's order), and an index on
+when claims changed.
 
 ClaimReview (factcheck.report.claimreview) needs who made a claim (`itemReviewed.author`) and a
 short `claimReviewed`; collection reports filter by tag; an editor archives an article to hide it
@@ -31,6 +32,13 @@ def upgrade() -> None:
     op.add_column("claim", sa.Column("claim_url", _TEXT(length=2000), nullable=False, server_default=""))
     op.add_column("claim", sa.Column("claim_date", sa.Date(), nullable=True))
     op.add_column("claim", sa.Column("summary", _TEXT(length=200), nullable=False, server_default=""))
+    op.add_column("claim", sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
+    # When each published claim was last published, from its history (else when it last changed).
+    op.execute(
+        "UPDATE claim SET published_at = coalesce((SELECT max(r.changed) FROM claimrevision r WHERE r.claim_id = claim.id "
+        "AND r.field = 'status' AND r.after = 'published'), updated) WHERE status = 'PUBLISHED'"
+    )
+    op.create_index("ix_claim_published", "claim", ["status", "published_at", "id"], unique=False)
     op.add_column("article", sa.Column("archived", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table(
         "articletag",
@@ -49,5 +57,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_articletag_tag"), table_name="articletag")
     op.drop_table("articletag")
     op.drop_column("article", "archived")
-    for name in ("summary", "claim_date", "claim_url", "claimant"):
+    op.drop_index("ix_claim_published", table_name="claim")
+    for name in ("published_at", "summary", "claim_date", "claim_url", "claimant"):
         op.drop_column("claim", name)
