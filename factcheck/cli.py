@@ -18,6 +18,7 @@ from factcheck.errors import DatabaseOutOfDate
 #: (tests/test_cli.py checks that they agree).
 COMMANDS = {
     "archive": "The archive of published fact-checks that new claims are matched against.",
+    "backup": "Copy the SQLite database to the new file PATH, consistent and checked, while the server runs.",
     "create-user": "Add a user.",
     "db": "Schema revisions (Alembic): upgrade, downgrade, current, history, revision, check.",
     "export": "Export an article, or a collection with --all: Markdown report, JSON record, CSV of claims or ClaimReview.",
@@ -26,6 +27,7 @@ COMMANDS = {
     "match": "Print the earlier checks a claim matches, best first.",
     "permissions": "Print who may do what, as the Markdown table in the README.",
     "report": "Write a collection report: totals, then each matching article's methodology record (md or html).",
+    "restore": "Replace the SQLite database with the backup PATH, keeping the old one beside it; stop the server first.",
     "routes": "Show the routes for the app.",
     "run": "Run a development server.",
     "search": "The full-text indexes search and matching read.",

@@ -27,6 +27,7 @@ from flask.cli import FlaskGroup, ScriptInfo
 
 from factcheck.app import create_app
 from factcheck.archive.command import archive_group
+from factcheck.backup import Snapshot, backup_database, check_backup, restore_database, sqlite_file
 from factcheck.db import transaction
 from factcheck.domain.accounts import HashParameters, create_user, find_user
 from factcheck.domain.articles import get_article
@@ -408,6 +409,73 @@ def create_user_command(username: str, role: str, display_name: str, if_missing:
 def permissions_command() -> None:
     """Print who may do what, as the Markdown table in the README."""
     click.echo(permission_table(), nl=False)
+
+
+# --- Backups of a SQLite database (factcheck/backup.py); PostgreSQL has pg_dump --------------------
+
+
+def _database_file(ctx: click.Context, *, restoring: bool = False) -> Path:
+    """The SQLite file of the app's database, whatever its revision (a backup is made before an
+    upgrade, and a restore may bring an older one); any other database, one line and exit 1."""
+    info = ctx.ensure_object(ScriptInfo)
+    info.data[CHECK_DATABASE] = False
+    try:
+        return sqlite_file(info.load_app().config["DATABASE_URL"], restoring=restoring)
+    except FactcheckError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _holding(snapshot: Snapshot) -> str:
+    return f"{len(snapshot.rows)} tables, {snapshot.total_rows:,} rows, revision {snapshot.revision or '(none: 0.1.0)'}"
+
+
+@cli.command("backup", with_appcontext=False)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.pass_context
+def backup_command(ctx: click.Context, path: Path, force: bool) -> None:
+    """Copy the SQLite database to the new file PATH, consistent and checked, while the server runs.
+
+    The copy is one moment of the database, taken with SQLite's online backup API while server
+    processes go on writing. It is written beside PATH under a hidden name, checked
+    (integrity_check, the schema revision and every table's rows against the database's at that
+    moment) and only then moved to PATH, readable by its owner alone.
+    """
+    database = _database_file(ctx)
+    try:
+        copy = backup_database(database, path, force=force)
+    except FactcheckError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {database} to {copy.path}: {_holding(copy.snapshot)}; "
+               f"{copy.size / 1e6:.1f} MB in {copy.seconds:.2f} s.")
+
+
+@cli.command("restore", with_appcontext=False)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@click.pass_context
+def restore_command(ctx: click.Context, path: Path, yes: bool) -> None:
+    """Replace the SQLite database with the backup PATH, keeping the old one beside it; stop the server first.
+
+    PATH must be a whole factcheck database (integrity_check) at this release's schema revision or
+    an earlier one, which is then brought to the latest, as `factcheck db upgrade` does. Refused
+    while any other process has the database open. Asks first, unless --yes. Restart the server
+    processes afterwards.
+    """
+    database = _database_file(ctx, restoring=True)
+    try:
+        wanted = check_backup(path)
+        if not yes:
+            click.confirm(f"Replace the database {database} with {path} ({_holding(wanted)})? "
+                          "The database it replaces is kept beside it.", abort=True, err=True)
+        restored = restore_database(database, path)
+    except FactcheckError as error:
+        raise click.ClickException(str(error)) from None
+    kept = f" The database it replaced is kept as {restored.kept}." if restored.kept else ""
+    click.echo(f"Restored {path} into {database}: {_holding(restored.snapshot)}; {restored.seconds:.2f} s.{kept}")
+    if restored.snapshot.revision != head_revision():
+        ctx.invoke(db_upgrade)
+    click.echo("Restart the server processes: what they remember of the database is of the one replaced.")
 
 
 # --- The schema: Alembic's commands on our migrations ------------------------------------------

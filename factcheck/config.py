@@ -111,7 +111,7 @@ def _instance_secret(instance: Path) -> str:
     """Read, or create once, a random secret kept beside the database (survives restarts)."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # owner only: it holds the database
         # Several server processes may start at once: the key is written whole under a name of
         # its own, then linked into place, which fails if another process got there first. Every
         # process then reads the one key that was placed (sessions hold in all of them).

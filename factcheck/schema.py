@@ -66,6 +66,14 @@ def head_revision() -> str:
     return head
 
 
+def is_known_revision(revision: str) -> bool:
+    """Whether `revision` is one of this factcheck's (the latest or an earlier one), not a newer release's."""
+    try:
+        return _scripts().get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def current_revision(engine: Engine) -> tuple[str | None, bool]:
     """The database's revision (None before the first), and whether it has no tables at all
     (or only Alembic's own, left empty by `factcheck db downgrade base`)."""
