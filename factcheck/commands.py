@@ -111,8 +111,8 @@ def import_command(sources: tuple[str, ...]) -> None:
     folders (their files of those kinds, recursively) and http(s) addresses (fetched, and the
     article extracted from the page). Each article is stored in its own transaction: one that
     fails is reported and stores nothing; one already stored is skipped. Then the new claims'
-    earlier checks are found (seen before). Errors, skipped duplicates and a summary go to stderr;
-    the exit status is 1 if any import failed.
+    earlier checks are found (seen before). Errors (one line per failed source, whatever went
+    wrong), skipped duplicates and a summary go to stderr; the exit status is 1 if any import failed.
     """
     items = expand_sources(sources)
     imported, duplicates, failures = 0, 0, 0
@@ -141,6 +141,10 @@ def import_command(sources: tuple[str, ...]) -> None:
                 failures += 1
                 message = str(error)
                 report.append(message if message.startswith(str(source)) else f"{source}: {message}")
+                continue
+            except Exception as error:  # noqa: BLE001 (one file's bug must not stop the batch or lose its summary)
+                failures += 1
+                report.append(f"{source}: failed: {type(error).__name__}: {error}".replace("\n", " "))
                 continue
             imported += 1
             click.echo(article.id)

@@ -257,3 +257,125 @@ def test_a_rationale_cannot_forge_the_report_or_carry_html(client, db, seed_arti
     assert quote.find("a", href="https://example.org/ok") is not None
     # The article's address cannot close its own link.
     assert 'href="https://evil.example/%22%3E%3Cimg/src=x/onerror=alert(1)%3E"' in rendered
+
+
+# --- Malformed exports: refused one file at a time, with a message, never a traceback ----------
+
+MALFORMED_EXPORTS = {
+    "deep-nesting": ('{"format": "factcheck-article/1", "article": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                     "deep-nesting.json: not a factcheck export (its JSON is nested too deeply to read)."),
+    "5000-digit-number": ('{"format": "factcheck-article/1", "claims": [{"start": ' + "9" * 5000 + "}]}",
+                          "5000-digit-number.json: not a factcheck export (a number in it has more digits than can be read)."),
+    "verdict-list": (lambda r: r["claims"][3].update(verdict=["False"]), "verdict-list.json: claims[3].verdict: must be text"),
+    "sources-number": (lambda r: r["claims"][1].update(sources=7), "sources-number.json: claims[1].sources: must be a list"),
+    "source-not-object": (lambda r: r["claims"][1].update(sources=["https://example.org"]),
+                          "source-not-object.json: claims[1].sources[0]: must be an object"),
+    "title-object": (lambda r: r["article"].update(title={"en": "x"}), "title-object.json: article.title: must be text"),
+    "value-float": (lambda r: r["rating_scale"]["ratings"][0].update(value=1.5),
+                    "value-float.json: rating_scale.ratings[0].value: must be a whole number"),
+    "archived-string": (lambda r: r["article"].update(archived="yes"), "archived-string.json: article.archived: must be true or false"),
+    "lone-surrogate": (lambda r: r["claims"][2].update(rationale="Checked \ud800 against the maps."),
+                       "lone-surrogate.json: claims[2].rationale: holds a lone surrogate ('\\ud800'), which is not text"),
+    "nul": (lambda r: r["claims"][0]["sources"].append({"url": "https://example.org", "quote": "a\x00b"}),
+            "nul.json: claims[0].sources[0].quote: holds a NUL character, which factcheck does not store"),
+    "nul-in-text": (lambda r: r["article"].update(text=r["article"]["text"] + "\x00"),
+                    "nul-in-text.json: article.text: holds a NUL character, which factcheck does not store"),
+    "no-article": (lambda r: r.pop("article"), "no-article.json: article: is missing"),
+}
+
+
+def _write_export(path, record) -> None:
+    import json
+
+    # ensure_ascii: a lone surrogate is written as its \ud800 escape, as a crafted file has it
+    path.write_text(record if isinstance(record, str) else json.dumps(record), encoding="utf-8")
+
+
+def test_a_batch_of_malformed_exports_reports_each_and_imports_the_rest(client, db, seed_article, runner, tmp_path):
+    """Every bad file gets one line naming it and what is wrong; the good file after them is stored."""
+    exported = _export(client, seed_article)
+    paths = []
+    for name, (change, _message) in MALFORMED_EXPORTS.items():
+        record = change if isinstance(change, str) else _changed(exported, change)
+        paths.append(tmp_path / f"{name}.json")
+        _write_export(paths[-1], record)
+    good = _changed(exported, lambda r: r["article"].update(text=r["article"]["text"] + " "))
+    _write_export(tmp_path / "zz-good.json", good)
+    result = runner.invoke(args=["import", *map(str, paths), str(tmp_path / "zz-good.json")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output + result.stderr
+    lines = result.stderr.splitlines()
+    assert lines == [f"factcheck import: {tmp_path}/{message}" for _change, message in MALFORMED_EXPORTS.values()] + [
+        f"factcheck import: imported 1, skipped 0 as duplicate, failed {len(MALFORMED_EXPORTS)}."]
+    assert len(db.exec(select(Article)).all()) == 2
+
+
+def _changed(record, change):
+    import copy
+
+    record = copy.deepcopy(record)
+    change(record)
+    return record
+
+
+def test_an_unexpected_error_in_one_file_is_one_line_and_the_batch_goes_on(client, db, seed_article, runner, tmp_path,
+                                                                         monkeypatch):
+    """A bug in one import (not a FactcheckError) is reported on one line, not as a traceback."""
+    from factcheck.domain import records
+
+    exported = _export(client, seed_article)
+    _write_export(tmp_path / "a.json", exported)
+    (tmp_path / "b.txt").write_text("The bridge reopened on Friday. Traffic returned at once.", encoding="utf-8")
+    monkeypatch.setattr(records, "check_record", lambda record: 1 / 0)
+    result = runner.invoke(args=["import", str(tmp_path / "a.json"), str(tmp_path / "b.txt")])
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines() == [
+        f"factcheck import: {tmp_path}/a.json: failed: ZeroDivisionError: division by zero",
+        "factcheck import: imported 1, skipped 0 as duplicate, failed 1.",
+    ]
+
+
+def test_the_exports_of_factcheck_0_1_0_still_import(runner, db, tmp_path):
+    """The strict format accepts what older releases wrote (no tags, no ids, legacy statuses)."""
+    import json
+
+    from tests.conftest import DATA
+
+    records = json.loads((DATA / "factcheck-0.1.0-exports.json").read_text(encoding="utf-8"))
+    for number, record in records.items():
+        _write_export(tmp_path / f"{number}.json", record)
+    result = runner.invoke(args=["import", *(str(tmp_path / f"{n}.json") for n in records)])
+    assert result.exit_code == 0, result.stderr
+    assert len(db.exec(select(Article)).all()) == 3
+
+
+# --- HTML uploads: the extraction's work is capped -----------------------------------------
+
+
+def test_an_html_page_with_too_many_paragraphs_is_refused_quickly(client, db):
+    import io
+    import time
+
+    from factcheck.ingest.html import HTML_MAX_BLOCKS
+
+    body = "".join(f"<P>Budget line {i} was approved.</P><div>Line {i}<br>more</div>" for i in range(HTML_MAX_BLOCKS // 3))
+    page = f"<html><body><article>{body}<li>one</li><LI>two</LI><li>three</li></article></body></html>".encode()
+    assert HTML_MAX_BLOCKS // 3 * 3 + 3 == HTML_MAX_BLOCKS + 1
+    started = time.perf_counter()
+    response = post(client, "/articles", {"file": (io.BytesIO(page), "big.html")}, content_type="multipart/form-data")
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 422
+    assert (f"big.html: the page has {HTML_MAX_BLOCKS + 1:,} paragraphs and other blocks; factcheck reads at most "
+            f"{HTML_MAX_BLOCKS:,}.") in html(response).find(class_="error").get_text()
+    assert elapsed < 1.5, elapsed
+    assert db.exec(select(Article)).first() is None
+
+
+def test_an_html_page_at_the_cap_is_read():
+    from factcheck.ingest.html import HTML_MAX_BLOCKS, count_blocks, extract_article
+
+    assert count_blocks("<p>a<P class=x>b<br/>c<BR>d<div\n>e<li>f<pre>g<param><dl><lip>") == 6
+    assert count_blocks("<p>x</p>".encode("utf-16")) == 1
+    text = "The council approved the plan to repair the bridge on Mill Lane, which closed in March. "
+    page = "<html><body><article>" + "<br>" * (HTML_MAX_BLOCKS - 1) + f"<p>{text * 3}</p></article></body></html>"
+    assert extract_article(page, name="p.html").text.startswith("The council approved")

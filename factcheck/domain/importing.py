@@ -113,11 +113,27 @@ def import_file(session: Session, path: Path) -> Article:
         raise InvalidInput(f"{path}: {error.strerror or error}") from None
     if path.suffix.lower() == EXPORT_SUFFIX:
         try:
-            record = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InvalidInput(f"{path}: not valid JSON ({error}).") from None
-        return import_record(session, record)
+            return import_record(session, read_export(data, str(path)))
+        except InvalidInput as error:
+            message = str(error)
+            raise InvalidInput(message if message.startswith(str(path)) else f"{path}: {message}") from None
     return store_article(session, submission(read_document(data, str(path)), name=str(path)))
+
+
+def read_export(data: bytes, name: str) -> object:
+    """The JSON value in an export file, or InvalidInput naming the file, whatever the bytes.
+
+    Python's parser fails on some valid JSON too: nesting deeper than its recursion limit
+    (RecursionError) and integers of more than 4,300 digits (ValueError); no export holds either.
+    """
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidInput(f"{name}: not valid JSON ({error}).") from None
+    except RecursionError:
+        raise InvalidInput(f"{name}: not a factcheck export (its JSON is nested too deeply to read).") from None
+    except ValueError:  # int()'s limit: "Exceeds the limit (4300 digits) for integer string conversion"
+        raise InvalidInput(f"{name}: not a factcheck export (a number in it has more digits than can be read).") from None
 
 
 def import_source(

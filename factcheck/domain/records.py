@@ -15,6 +15,7 @@ from sqlmodel import Session
 from factcheck.domain.articles import canonical_outlet, set_tags, tags_for_articles
 from factcheck.domain.claims import claims_for_article, new_source, score_claim, sources_for_claims
 from factcheck.domain.history import Signoff, corrections_for_claims, signoffs_for_claims
+from factcheck.domain.record_format import check_record
 from factcheck.domain.scales import all_scales, create_scale, default_scale, ratings_for_scale
 from factcheck.domain.seen_before import links_for_claims
 from factcheck.errors import InvalidInput
@@ -138,10 +139,12 @@ def import_record(session: Session, record: Any, scale: RatingScale | None = Non
     """Store an exported record as a new article, checking every part before anything is kept.
 
     Verdicts are matched by label on `scale`, by default the record's own scale (see
-    `scale_for_record`); a label it lacks is refused, not guessed.
+    `scale_for_record`); a label it lacks is refused, not guessed. The record's shape is checked
+    whole first (factcheck.domain.record_format): every value of the right type, every string storable.
     """
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise InvalidInput(f'Not a factcheck export: expected "format": "{FORMAT}".')
+    check_record(record)
     if scale is None:
         scale = scale_for_record(session, record)
     meta = _mapping(record.get("article"), "article")
