@@ -31,14 +31,15 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", _TEXT(length=10), nullable=False),
         sa.Column("key", _TEXT(length=64), nullable=False),
-        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_loginfailure_kind_key_at", "loginfailure", ["kind", "key", "at"], unique=False)
     op.create_index(op.f("ix_loginfailure_at"), "loginfailure", ["at"], unique=False)
     # Plain ALTER TABLE on both databases (and `db upgrade --sql`): a constant default, at once
     # replaced by each session's creation time; the app always writes the column itself.
-    op.add_column("loginsession", sa.Column("last_seen", sa.DateTime(), nullable=False, server_default="1970-01-01 00:00:00"))
+    last_seen = sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False, server_default="1970-01-01 00:00:00")
+    op.add_column("loginsession", last_seen)
     op.execute("UPDATE loginsession SET last_seen = created")
 
 
