@@ -37,7 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     # The cookie is Secure whenever the request came over https; set this to force it always.
     "SESSION_COOKIE_SECURE": False,
-    "SESSION_LIFETIME_HOURS": 12,
+    "SESSION_LIFETIME_HOURS": 12,  # a login ends this long after it was made, however it is used
+    # ...or once unused for this long (the server keeps each session's last use); 0: no idle limit.
+    "SESSION_IDLE_MINUTES": 30,
     # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port headers are believed
     # (Werkzeug's ProxyFix); 0: none, the headers are ignored. 1 behind a single TLS proxy.
     "TRUSTED_PROXIES": 0,
@@ -49,8 +51,11 @@ DEFAULTS: dict[str, Any] = {
     # Pages kept in each server process's memory and served again until something on them changes
     # (factcheck.views.page_cache); 0 turns this off.
     "PAGE_CACHE_MB": 8,  # a worker stays within 120 MB (bench/README.md, "Memory per worker")
-    # After this many failed logins for one username within the window, its logins are refused.
+    # After this many failed logins for one username within the window, its logins are refused;
+    # after LOGIN_MAX_FAILURES_PER_ADDRESS from one client address (0: no limit), logins from
+    # there. Counted in the database (factcheck.domain.login_guard), by every server process.
     "LOGIN_MAX_FAILURES": 10,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,  # failures older than this no longer count
     # argon2id cost for passwords: RFC 9106's second recommended option (above OWASP's minimum).
     "ARGON2_TIME_COST": 3,

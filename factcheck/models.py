@@ -43,6 +43,23 @@ class LoginSession(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     created: dt.datetime = Field(default_factory=utcnow)
     expires: dt.datetime
+    # When the browser last used it, to the minute (written at most once a minute): a session
+    # idle longer than SESSION_IDLE_MINUTES has ended.
+    last_seen: dt.datetime = Field(default_factory=utcnow)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A login attempt not (yet) known to have succeeded, counted against the account tried
+    (kind "account", key: the username as typed, lower-cased) and the address it came from (kind
+    "address"). Kept in the database so that every server process counts the same attempts, and a
+    restart forgets none; rows older than the window are deleted as new ones come in."""
+
+    __table_args__ = (Index("ix_loginfailure_kind_key_at", "kind", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=10)
+    key: str = Field(max_length=64)
+    at: dt.datetime = Field(index=True)  # the prune of old rows, whatever their key
 
 
 class Assignment(SQLModel, table=True):

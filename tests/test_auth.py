@@ -301,30 +301,6 @@ def test_a_fresh_app_has_no_account_until_one_is_created(tmp_path):
     app.extensions["factcheck.engine"].dispose()
 
 
-def test_parallel_guesses_count_before_their_passwords_are_checked():
-    from concurrent.futures import ThreadPoolExecutor
-
-    from factcheck.views.auth import LoginThrottle
-
-    throttle = LoginThrottle(limit=10, window_minutes=15)
-    with ThreadPoolExecutor(8) as pool:
-        allowed = list(pool.map(lambda _: throttle.attempt("ana"), range(40)))
-    assert allowed.count(True) == 10
-
-
-def test_a_spray_of_usernames_does_not_reset_a_locked_one():
-    from factcheck.views.auth import LoginThrottle
-
-    throttle = LoginThrottle(limit=3, window_minutes=15)
-    throttle.MAX_USERNAMES = 100
-    for _ in range(3):
-        throttle.attempt("ana")
-    for number in range(150):
-        throttle.attempt(f"spray{number}")
-        throttle.attempt("ana")  # the locked username keeps being tried, so it stays recent
-    assert not throttle.attempt("ana")
-
-
 def test_the_users_page_is_paged_in_a_fixed_number_of_queries(app, client):
     from factcheck.domain.accounts import USERS_PER_PAGE
     from tests.conftest import counted_queries

@@ -3,7 +3,9 @@
 Passwords are hashed with argon2id (OWASP ASVS 5, V11.4). A signed-in browser holds a random
 token in its (signed) session cookie; the database keeps only the token's SHA-256 in a
 LoginSession row, so the server can end a session: logging out deletes that row, and changing a
-password, resetting it or deactivating the user deletes every row of that user.
+password, resetting it or deactivating the user deletes every row of that user. A session also
+ends at its expiry (SESSION_LIFETIME_HOURS after the login) and once unused for longer than the
+idle limit (SESSION_IDLE_MINUTES): the row keeps when it was last used, to the minute.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, func, select, update
 
 from factcheck.domain.paging import Page, page_of
 from factcheck.errors import InvalidInput, NotFound
@@ -149,31 +151,72 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def start_session(session: Session, user: User, lifetime: dt.timedelta) -> str:
+def start_session(session: Session, user: User, lifetime: dt.timedelta, now: dt.datetime | None = None) -> str:
     """Record a new signed-in browser for the user; returns the token for its cookie."""
     token = secrets.token_urlsafe(32)
-    session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id, expires=utcnow() + lifetime))
+    now = now or utcnow()
+    session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id, expires=now + lifetime, last_seen=now))
     return token
 
 
-#: Run on every request: built once (SQLAlchemy caches its SQL, but not the building).
-_USER_FOR_TOKEN = (
-    select(User, LoginSession)
+#: A session's last use is written at most this often: a request that only reads writes nothing
+#: else, and an idle limit counted in minutes loses nothing by it.
+TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The user a token signs in, and whether the session's last use is due to be written."""
+
+    user: User
+    login_id: int
+    stale: bool
+
+
+#: Run on every request: built once (SQLAlchemy caches its SQL, but not the building). The times
+#: are compared by the database, with the value each was stored as.
+_SIGNED_IN = (
+    select(User, LoginSession.id, col(LoginSession.last_seen) <= bindparam("touch_before"))
     .join(LoginSession, col(LoginSession.user_id) == User.id)
-    .where(LoginSession.token_hash == bindparam("token_hash"))
+    .where(
+        LoginSession.token_hash == bindparam("token_hash"),
+        col(LoginSession.expires) > bindparam("now"),
+        col(LoginSession.last_seen) > bindparam("idle_since"),
+        User.active == True,  # noqa: E712
+    )
 )
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user signed in with this token, if the session has not ended or expired."""
-    row = session.exec(_USER_FOR_TOKEN, params={"token_hash": _token_hash(token)}).first()
+def signed_in(session: Session, token: str, now: dt.datetime, idle: dt.timedelta | None = None) -> SignedIn | None:
+    """Who is signed in with this token, unless the session has ended, expired (its absolute
+    lifetime) or been idle longer than `idle` (None or zero: no idle limit)."""
+    idle_since = now - idle if idle else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    params = {"token_hash": _token_hash(token), "now": now, "idle_since": idle_since, "touch_before": now - TOUCH_EVERY}
+    row = session.exec(_SIGNED_IN, params=params).first()  # type: ignore[call-overload]
     if row is None:
         return None
-    user, login = row
-    expires = login.expires if login.expires.tzinfo else login.expires.replace(tzinfo=dt.UTC)
-    if not user.active or expires <= utcnow():
-        return None
-    return user
+    user, login_id, stale = row
+    return SignedIn(user, login_id, bool(stale))
+
+
+def user_for_token(session: Session, token: str, idle: dt.timedelta | None = None) -> User | None:
+    """The active user signed in with this token, if the session has not ended, expired or idled out."""
+    found = signed_in(session, token, utcnow(), idle)
+    return found.user if found else None
+
+
+#: Written at most once a minute per session; the condition keeps two requests at once from both writing.
+_TOUCH = (
+    update(LoginSession)
+    .where(col(LoginSession.id) == bindparam("login_id"), col(LoginSession.last_seen) <= bindparam("touch_before"))
+    .values(last_seen=bindparam("now"))
+)
+
+
+def touch_session(session: Session, login_id: int, now: dt.datetime) -> None:
+    """Record that a session was used now (committing is the caller's: at once, in a transaction
+    of its own, so that a request that only reads stays that way)."""
+    session.exec(_TOUCH, params={"login_id": login_id, "now": now, "touch_before": now - TOUCH_EVERY})  # type: ignore[call-overload]
 
 
 def end_session(session: Session, token: str) -> None:

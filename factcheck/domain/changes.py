@@ -31,15 +31,25 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
-from factcheck.models import ArchiveTerm, Article, BlindVerdict, ChangeStamp, Claim, ClaimTerm, LoginSession, MatchQueue
+from factcheck.models import (
+    ArchiveTerm,
+    Article,
+    BlindVerdict,
+    ChangeStamp,
+    Claim,
+    ClaimTerm,
+    LoginFailure,
+    LoginSession,
+    MatchQueue,
+)
 
 SITE = "site"
 #: What the agreement page is drawn from, across articles: every blind verdict, and the articles'
 #: titles. Bumped as well as the article's stamp when a blind verdict is written, an article
 #: changed or deleted, or a claim deleted (its blind verdicts go with it).
 BLIND = "blind"
-#: Rows no page shows: a login, the stamps themselves, and the matcher's queue and index.
-UNWATCHED = (LoginSession, ChangeStamp, MatchQueue, ArchiveTerm, ClaimTerm)
+#: Rows no page shows: a login, failed logins, the stamps themselves, and the matcher's queue and index.
+UNWATCHED = (LoginSession, LoginFailure, ChangeStamp, MatchQueue, ArchiveTerm, ClaimTerm)
 
 
 def article_scope(article_id: int) -> str:

@@ -4,14 +4,13 @@ who is signed in, and whether they may use the route (factcheck.domain.permissio
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from factcheck.db import get_session
+from factcheck.db import get_session, transaction
+from factcheck.domain import login_guard
 from factcheck.domain.accounts import (
     USERNAME_MAX_CHARS,
     AccountError,
@@ -20,11 +19,12 @@ from factcheck.domain.accounts import (
     authenticate,
     change_own_password,
     end_session,
+    signed_in,
     start_session,
-    user_for_token,
+    touch_session,
 )
 from factcheck.domain.permissions import PERMISSIONS, check_access, check_review_rules
-from factcheck.models import User
+from factcheck.models import User, utcnow
 from factcheck.views.web import csrf_token, current_page, html_response, refused_with, render, wants_fragment
 
 bp = Blueprint("auth", __name__)
@@ -76,23 +76,34 @@ def _login_page(target: str, error: str | None = None, username: str = "", statu
     return render("auth/login.html", next=target, error=error, username=username, no_accounts=no_accounts, status=status)
 
 
+#: What a refused login says, by what is locked; neither tells whether the username exists.
+_LOCKED = {
+    login_guard.ACCOUNT_LOCKED: "Too many failed logins for this username: try again in {minutes} minutes.",
+    login_guard.ADDRESS_LOCKED: "Too many failed logins from this address: try again in {minutes} minutes.",
+}
+
+
 @bp.post("/login")
 def login() -> Response:
     """Check the password and sign this browser in, under a fresh session."""
     username = request.form.get("username", "")
     target = _safe_next(request.form.get("next", ""))
     if len(username.strip()) > USERNAME_MAX_CHARS:
-        # No account has such a name: refused before the throttle keeps it in memory.
+        # No account has such a name: refused before its password is hashed or the attempt stored.
         return _login_page(target, "Wrong username or password, or the account is switched off.", "", status=401)
-    throttle: LoginThrottle = current_app.extensions["factcheck.login_throttle"]
-    if not throttle.attempt(username):
-        error = f"Too many failed logins for this username: try again in {throttle.window_minutes} minutes."
-        return _login_page(target, error, username, status=429)
+    limits = login_guard.LoginLimits.from_config(current_app.config)
+    # Counted in transactions of its own: this answer, if a 401 or 429, rolls the request's back.
+    engine = current_app.extensions["factcheck.engine"]
+    locked, attempt = login_guard.attempt(engine, username, request.remote_addr, utcnow(), limits)
+    if locked is not None:
+        minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
+        return _login_page(target, _LOCKED[locked].format(minutes=minutes), username, status=429)
     user = authenticate(get_session(), username, request.form.get("password", ""), hash_params())
     if user is None:
         error = "Wrong username or password, or the account is switched off."
         return _login_page(target, error, username, status=401)
-    throttle.succeeded(username)
+    login_guard.withdraw(get_session(), attempt)  # with the login: kept if it is
+    login_guard.clear_account(get_session(), username)
     _sign_in(user)
     return redirect(target or url_for("articles.index"), code=303)
 
@@ -134,46 +145,11 @@ def _sign_in(user: User) -> None:
     """Start a server-side session for the user in a new cookie (no session fixation), with a new
     CSRF token: the cookie then stays the same until the next login or logout."""
     lifetime = dt.timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
-    token = start_session(get_session(), user, lifetime)
+    token = start_session(get_session(), user, lifetime, utcnow())
     session.clear()
     session.permanent = True
     session[SESSION_TOKEN] = token
     csrf_token()
-
-
-class LoginThrottle:
-    """Refuses logins for a username after `limit` failures within `window_minutes`, so passwords
-    cannot be guessed at the speed of the server. Each attempt counts before its password is
-    checked (parallel guesses are counted too); a success forgets them. Kept per server process."""
-
-    MAX_USERNAMES = 10_000  # bounded memory under a spray of usernames: the oldest are forgotten
-
-    def __init__(self, limit: int, window_minutes: int) -> None:
-        self.limit = limit
-        self.window_minutes = window_minutes
-        self._attempts: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def attempt(self, username: str) -> bool:
-        """Count an attempt for the username; False (and not counted) once it is over the limit."""
-        key = username.strip().lower()
-        now = time.monotonic()
-        cutoff = now - self.window_minutes * 60
-        with self._lock:
-            recent = [t for t in self._attempts.pop(key, []) if t > cutoff]
-            if len(recent) >= self.limit:
-                self._attempts[key] = recent
-                return False
-            recent.append(now)
-            self._attempts[key] = recent  # re-inserted: the dict's order is least recently tried first
-            while len(self._attempts) > self.MAX_USERNAMES:
-                del self._attempts[next(iter(self._attempts))]
-            return True
-
-    def succeeded(self, username: str) -> None:
-        """Forget the attempts of a username that has just logged in."""
-        with self._lock:
-            self._attempts.pop(username.strip().lower(), None)
 
 
 def _safe_next(target: str) -> str:
@@ -193,9 +169,20 @@ def _load_user() -> None:
         g.user = None  # assets need no database round trip; public pages are the same for everyone
         return
     token = session.get(SESSION_TOKEN)
-    g.user = user_for_token(get_session(), token) if token else None
-    if token and g.user is None:
-        session.pop(SESSION_TOKEN, None)  # ended or expired on the server: forget it here too
+    if not token:
+        g.user = None
+        return
+    now = utcnow()
+    idle = dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    found = signed_in(get_session(), token, now, idle)
+    g.user = found.user if found else None
+    if found is None:
+        session.pop(SESSION_TOKEN, None)  # ended, expired or idle too long on the server: forget it here too
+    elif found.stale:
+        # Its own short transaction, at most once a minute per session: a request that only reads
+        # (a page the cache serves again, a 4xx that rolls back) still records the use.
+        with transaction(current_app.extensions["factcheck.engine"]) as recording:
+            touch_session(recording, found.login_id, now)
 
 
 def _authorize() -> Response | None:
@@ -233,9 +220,6 @@ class _SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     """Load the signed-in user and check permissions before every request."""
     app.session_interface = _SessionInterface()
-    app.extensions["factcheck.login_throttle"] = LoginThrottle(
-        app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
-    )
     app.permanent_session_lifetime = dt.timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
     app.before_request(_load_user)
     app.before_request(_authorize)
