@@ -24,8 +24,19 @@ from factcheck.domain.accounts import (
     user_for_token,
 )
 from factcheck.domain.permissions import PERMISSIONS, check_access, check_review_rules
+from factcheck.errors import Forbidden
 from factcheck.models import User
-from factcheck.views.web import csrf_token, current_page, html_response, refused_with, render, wants_fragment
+from factcheck.views.web import (
+    audit_change,
+    audit_refusal,
+    csrf_token,
+    current_page,
+    html_response,
+    refused_with,
+    render,
+    requested,
+    wants_fragment,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -83,17 +94,21 @@ def login() -> Response:
     target = _safe_next(request.form.get("next", ""))
     if len(username.strip()) > USERNAME_MAX_CHARS:
         # No account has such a name: refused before the throttle keeps it in memory.
+        audit_refusal("login_failed", username=username, detail="username too long")
         return _login_page(target, "Wrong username or password, or the account is switched off.", "", status=401)
     throttle: LoginThrottle = current_app.extensions["factcheck.login_throttle"]
     if not throttle.attempt(username):
         error = f"Too many failed logins for this username: try again in {throttle.window_minutes} minutes."
+        audit_refusal("lockout", username=username)
         return _login_page(target, error, username, status=429)
     user = authenticate(get_session(), username, request.form.get("password", ""), hash_params())
     if user is None:
         error = "Wrong username or password, or the account is switched off."
+        audit_refusal("login_failed", username=username)
         return _login_page(target, error, username, status=401)
     throttle.succeeded(username)
     _sign_in(user)
+    audit_change("login", user=user)
     return redirect(target or url_for("articles.index"), code=303)
 
 
@@ -103,6 +118,7 @@ def logout() -> Response:
     token = session.get(SESSION_TOKEN)
     if token:
         end_session(get_session(), token)
+        audit_change("logout")
     session.clear()
     return redirect(url_for("auth.login_form"), code=303)
 
@@ -127,6 +143,7 @@ def change_password() -> Response:
         get_session(), user, form.get("current", ""), form.get("new", ""), form.get("confirm", ""), hash_params()
     )
     _sign_in(user)
+    audit_change("password_changed")
     return render("auth/password.html", error=None, changed=True)
 
 
@@ -204,13 +221,21 @@ def _authorize() -> Response | None:
     rule = PERMISSIONS.get(endpoint) if endpoint else None
     if rule is not None and not rule.public and current_user() is None:
         return _login_required()
-    check_access(get_session(), current_user(), endpoint, request.view_args or {})
+    try:
+        check_access(get_session(), current_user(), endpoint, request.view_args or {})
+    except Forbidden as refused:
+        audit_refusal("forbidden", target=requested(), detail=str(refused))
+        raise
     return None
 
 
 def check_rules() -> None:
     """Refuse what the state of a claim or article forbids this user (blind review, merging)."""
-    check_review_rules(get_session(), current_user(), request.endpoint, request.view_args or {})
+    try:
+        check_review_rules(get_session(), current_user(), request.endpoint, request.view_args or {})
+    except Forbidden as refused:
+        audit_refusal("forbidden", target=requested(), detail=str(refused))
+        raise
 
 
 def _login_required() -> Response:
