@@ -188,7 +188,7 @@ def test_stored_done_claims_move_to_second_review(app, db, seed_article, runner)
         connection.execute(text("DROP TABLE agreementcount"))
         connection.execute(text("DROP INDEX ix_claim_status"))
         connection.execute(text("DROP INDEX ix_claimrevision_changed"))
-        for table in ("articletag", "matchqueue", "claimterm", "archiveterm", "claimlink", "claimmatch", "archiveentry",
+        for table in ("auditevent", "articletag", "matchqueue", "claimterm", "archiveterm", "claimlink", "claimmatch", "archiveentry",
                       "claim_search", "archive_search"):
             connection.execute(text(f"DROP TABLE {table}"))
         for (trigger,) in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all():
