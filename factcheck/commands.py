@@ -31,6 +31,7 @@ from factcheck.backup import Snapshot, backup_database, check_backup, restore_da
 from factcheck.db import transaction
 from factcheck.domain.accounts import HashParameters, create_user, find_user
 from factcheck.domain.articles import get_article
+from factcheck.domain.audit import AuditFilter, all_audit_events, json_lines, record_command
 from factcheck.domain.collections import articles_in_collection, collection_filter, collection_record, collection_records
 from factcheck.domain.exports import export_selection
 from factcheck.domain.importing import DuplicateArticle, expand_sources, import_source
@@ -133,6 +134,8 @@ def import_command(sources: tuple[str, ...]) -> None:
                         allow_private=current_app.config["FETCH_PRIVATE_ADDRESSES"],
                         private_hosts=current_app.config["FETCH_PRIVATE_HOSTS"],
                     )
+                    record_command(session, "article_created", target=f"article {article.id}",
+                                   detail=f"title: {article.title}; from: {source}")
             except DuplicateArticle as duplicate:
                 duplicates += 1
                 report.append(f"{source}: skipped as duplicate (article {duplicate.existing_id})")
@@ -404,6 +407,7 @@ def create_user_command(username: str, role: str, display_name: str, if_missing:
         with transaction(_engine()) as session:
             params = HashParameters.from_config(current_app.config)
             user = create_user(session, username, password, role, params, display_name=display_name)
+            record_command(session, "user_created", target=f"user {user.username}", detail=f"role: {user.role.value}")
     except FactcheckError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role.value} {user.username} (user {user.id}).")
@@ -480,6 +484,22 @@ def restore_command(ctx: click.Context, path: Path, yes: bool) -> None:
     if restored.snapshot.revision != head_revision():
         ctx.invoke(db_upgrade)
     click.echo("Restart the server processes: what they remember of the database is of the one replaced.")
+@cli.command("audit")
+@click.option("--kind", default="", help="Events of this kind (login, login_failed, role_changed...).")
+@click.option("--user", "username", default="", metavar="NAME", help="Events of this username.")
+@click.option("--from", "start", default="", metavar="DATE", help="Events on DATE (YYYY-MM-DD, UTC) or later.")
+@click.option("--to", "end", default="", metavar="DATE", help="Events on DATE (YYYY-MM-DD, UTC) or earlier.")
+@click.option("--address", default="", help="Events from this address.")
+def audit_command(kind: str, username: str, start: str, end: str, address: str) -> None:
+    """Print the security and audit log as JSON lines, newest first."""
+    try:
+        audit_filter = AuditFilter.from_args({"kind": kind, "username": username, "from": start, "to": end,
+                                              "address": address})
+    except FactcheckError as error:
+        raise click.ClickException(str(error)) from None
+    with transaction(_engine()) as session:  # read only
+        for line in json_lines(all_audit_events(session, audit_filter)):
+            click.echo(line, nl=False)
 
 
 # --- The schema: Alembic's commands on our migrations ------------------------------------------

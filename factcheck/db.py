@@ -26,7 +26,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 from factcheck import schema
-from factcheck.domain import changes
+from factcheck.domain import audit, changes
 from factcheck.forms import LIMITS_KEY, ArticleLimits
 from factcheck.matching import index, queue
 
@@ -36,12 +36,14 @@ log = logging.getLogger(__name__)
 def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection.
     Sessions bump change stamps (factcheck.domain.changes), keep the first stage's words in step
-    (factcheck.matching.index) and queue new claims for matching (factcheck.matching.queue) from now on."""
+    (factcheck.matching.index) and queue new claims for matching (factcheck.matching.queue) from now on;
+    no statement on it changes or deletes an audit event (factcheck.domain.audit)."""
     changes.watch()
     index.watch()
     queue.watch()
+    audit.watch()
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return _append_only_audit(create_engine(url, pool_pre_ping=True))
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000})
@@ -61,6 +63,12 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    return _append_only_audit(engine)
+
+
+def _append_only_audit(engine: Engine) -> Engine:
+    """No statement on this engine changes or deletes an audit event (factcheck.domain.audit)."""
+    event.listen(engine, "before_cursor_execute", audit.refuse_changes)
     return engine
 
 

@@ -246,7 +246,7 @@ def test_the_last_admin_cannot_be_demoted_or_switched_off(client, db, change):
 
 
 def test_the_nav_shows_what_the_role_may_use(app, client):
-    assert {a.get_text() for a in html(client.get("/")).select("nav a")} == {"Articles", "My queue", "Archive", "Dashboard", "Reports", "New article", "Assignments", "Approval rules", "Rating scales", "Users"}
+    assert {a.get_text() for a in html(client.get("/")).select("nav a")} == {"Articles", "My queue", "Archive", "Dashboard", "Reports", "New article", "Assignments", "Approval rules", "Rating scales", "Users", "Audit log"}
     reviewer = login_as(app, "reviewer", "ana")
     page = html(reviewer.get("/"))
     assert {a.get_text() for a in page.select("nav a")} == {"Articles", "My queue", "Archive", "Dashboard", "Reports", "Rating scales"}

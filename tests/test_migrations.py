@@ -123,8 +123,13 @@ def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, f
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == f"The database is at revision {head_revision()} (the latest)."
     result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
-    assert "Tables and columns added after revision 0008 are dropped, with every row in them." in result.output
+    assert "Tables and columns added after revision 0009 are dropped, with every row in them." in result.output
     assert revision_of(empty_database) == head_revision()  # nothing dropped
+    assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
+    assert revision_of(empty_database) == "0009"
+    engine = create_engine(empty_database)
+    assert "auditevent" not in inspect(engine).get_table_names()
+    engine.dispose()
     assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
     assert revision_of(empty_database) == "0008"
     engine = create_engine(empty_database)
@@ -273,7 +278,8 @@ def test_current_and_history_name_the_revisions(empty_database, factcheck):
     factcheck(empty_database, "db", "upgrade")
     assert factcheck(empty_database, "db", "current").stdout.split()[:2] == [head_revision(), "(head)"]
     history = factcheck(empty_database, "db", "history").stdout
-    assert "0008 -> 0009 (head) (current), Login failures kept in the database" in history
+    assert "0009 -> 0010 (head) (current), The security and audit log" in history
+    assert "0008 -> 0009, Login failures kept in the database" in history
     assert "0007 -> 0008, Agreement counts only settled claims" in history
     assert "0006 -> 0007, Publishing: claim details (claimant, where and when it was said" in history
     assert "0005 -> 0006, The first stage of \"seen before\" as an index of rare words" in history
@@ -360,6 +366,7 @@ def test_an_app_on_a_database_behind_the_latest_revision_stops_with_one_line(emp
 def test_factcheck_run_on_an_old_database_says_what_to_do_and_exits(tmp_path):
     old = tmp_path / "old.sqlite"
     shutil.copyfile(DATA / "factcheck-0.1.0.sqlite", old)
+    old.chmod(0o600)  # as factcheck made it: a world-readable one is narrowed with a warning line first
     exe = shutil.which("factcheck") or str(ROOT / ".venv/bin/factcheck")
     env = {**os.environ, "FACTCHECK_DATABASE_URL": f"sqlite:///{old}", "FACTCHECK_INSTANCE_PATH": str(tmp_path / "i")}
     run = subprocess.run([exe, "run", "--port", "0"], capture_output=True, text=True, env=env, timeout=60)
@@ -420,7 +427,8 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
     assert after.get("claim_search", after.get("claimsearch")) == 30
     kept = {t: n for t, n in after.items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
     assert kept == {**before, "changestamp": 0, "agreementcount": 3, "archiveentry": 0, "claimmatch": 0, "claimlink": 0,
-                    "archiveterm": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0, "loginfailure": 0}
+                    "archiveterm": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0, "loginfailure": 0,
+                    "auditevent": 0}
     assert differences(release_database) == []
     engine = create_engine(release_database)
     with Session(engine) as session:
@@ -520,6 +528,7 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
     connection.executescript(
         """
         DROP TABLE alembic_version;
+        DROP TABLE auditevent;
         DROP TABLE changestamp;
         DROP TABLE agreementcount;
         DROP TABLE loginfailure;
@@ -587,7 +596,8 @@ def test_a_database_at_the_baseline_gains_the_change_stamps(empty_database, fact
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
     after = {t: n for t, n in row_counts(empty_database).items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
     assert after == {**before, "changestamp": 0, "agreementcount": 0, "archiveentry": 0, "claimmatch": 0, "claimlink": 0,
-                     "archiveterm": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0, "loginfailure": 0}
+                     "archiveterm": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0, "loginfailure": 0,
+                     "auditevent": 0}
     assert differences(empty_database) == []
 
 

@@ -67,6 +67,7 @@ ALLOWED = {
     "assignments.blind_switch": 303,
     "blind.give": 409, "blind.board": 200, "blind.settle_claim": 422, "blind.accept": 303, "blind.agreement": 200,
     "users.index": 200, "users.create": 303, "users.update": 303, "users.reset_password": 303,
+    "audit.index": 200, "audit.download": 200,
     "search.index": 200, "dashboard.show": 200, "archive.index": 200, "archive.upload": 422,
     "reports.index": 200, "reports.markdown_download": 200, "reports.html_download": 200,
     "seen_before.link": 422, "seen_before.unlink": 404, "seen_before.start": 422, "seen_before.refresh": 303,

@@ -189,13 +189,14 @@ def test_stored_done_claims_move_to_second_review(app, db, seed_article, runner)
         connection.execute(text("DROP INDEX ix_claim_status"))
         connection.execute(text("DROP INDEX ix_claimrevision_changed"))
         connection.execute(text("DROP INDEX ix_claim_published"))
-        for table in ("articletag", "matchqueue", "claimterm", "archiveterm", "claimlink", "claimmatch", "archiveentry",
+        for table in ("auditevent", "loginfailure", "articletag", "matchqueue", "claimterm", "archiveterm", "claimlink",
+                      "claimmatch", "archiveentry",
                       "claim_search", "archive_search"):
             connection.execute(text(f"DROP TABLE {table}"))
         for (trigger,) in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all():
             connection.execute(text(f"DROP TRIGGER {trigger}"))
         for table, column in (("claim", "claimant"), ("claim", "claim_url"), ("claim", "claim_date"), ("claim", "summary"), ("claim", "published_at"),
-                              ("article", "archived")):
+                              ("article", "archived"), ("loginsession", "last_seen")):
             connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     statuses = [c.status for c in claims_of(db, seed_article)[:3]]

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from factcheck.archive.store import ImportSummary, import_archive
 from factcheck.db import transaction
+from factcheck.domain.audit import record_command
 from factcheck.errors import FactcheckError
 from factcheck.matching.queue import match_queued, requeue_open
 
@@ -93,4 +94,6 @@ def _import_file(engine, path: Path, skip_invalid: bool) -> ImportSummary:  # no
         summary = import_archive(session, stream, str(path), skip_invalid=skip_invalid, progress=advance)
         if summary.refused and not skip_invalid:
             session.rollback()
+        else:
+            record_command(session, "archive_imported", target=f"file {path}", detail=summary.line())
     return summary

@@ -169,6 +169,8 @@ PERMISSIONS: dict[str, Rule] = {
     "users.create": _admins("Add a user"),
     "users.update": _admins("Change a user's name, role or active flag"),
     "users.reset_password": _admins("Set a user's password"),
+    "audit.index": _admins("Read the security and audit log"),
+    "audit.download": _admins("Download the audit log as JSON lines"),
 }
 
 

@@ -14,6 +14,7 @@ from factcheck.views import (
     archive,
     articles,
     assignments,
+    audit,
     auth,
     blind,
     claims,
@@ -41,6 +42,6 @@ def init_app(app: Flask) -> None:
     # After the CSRF check: a form that did not come from factcheck is told so first.
     app.before_request(auth.check_rules)
     for blueprint in (articles, review, claims, shaping, export, scales, assignments, blind, editorial, users, search,
-                      seen_before, archive, dashboard, reports):
+                      seen_before, archive, dashboard, reports, audit):
         app.register_blueprint(blueprint.bp)
     app.register_blueprint(public.bp)  # the published fact-checks, for readers without a login

@@ -9,7 +9,7 @@ from factcheck.archive.store import ImportSummary, archive_size, import_archive,
 from factcheck.db import get_session, rollback
 from factcheck.errors import InvalidInput
 from factcheck.matching.queue import requeue_open
-from factcheck.views.web import render
+from factcheck.views.web import audit_change, render
 
 bp = Blueprint("archive", __name__)
 
@@ -45,6 +45,7 @@ def upload() -> Response:
     if summary.refused and not skip_invalid:
         rollback()
         return _page(summary=summary, name=upload.filename, status=422)
+    audit_change("archive_imported", target=f"file {upload.filename}", detail=summary.line())
     # Matched again by the background matcher once this commits (factcheck.matching.queue).
     looked = requeue_open(session, current_app.config["MATCH_REFRESH_LIMIT"]) if summary.stored else 0
     return _page(summary=summary, name=upload.filename, looked=looked)

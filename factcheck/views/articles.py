@@ -20,7 +20,7 @@ from factcheck.domain.scales import all_scales, chosen_scale, default_scale
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.forms import ArticleCreate, parse_date
 from factcheck.ingest.extracted import ExtractedArticle
-from factcheck.views.web import refused_with, render
+from factcheck.views.web import audit_change, refused_with, render
 
 bp = Blueprint("articles", __name__)
 
@@ -87,6 +87,7 @@ def create() -> Response:
     scale = chosen_scale(session, request.form.get("rating_scale_id", ""))
     allow_duplicate = request.form.get("allow_duplicate") == "1"
     article = store_article(session, _submitted_article(), allow_duplicate=allow_duplicate, scale=scale)
+    audit_change("article_created", target=f"article {article.id}", detail=f"title: {article.title}")
     return redirect(url_for("review.show", article_id=article.id), code=303)
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from factcheck.db import commit_changes, get_session
 from factcheck.domain.articles import get_article
 from factcheck.domain.assignments import assign, team_view, unassign
+from factcheck.domain.audit import assignment_target
 from factcheck.domain.blind import set_blind_review
 from factcheck.domain.claims import claim_of
 from factcheck.domain.paging import page_number
@@ -19,7 +20,7 @@ from factcheck.forms import is_digits
 from factcheck.models import Article
 from factcheck.views.auth import signed_in_user
 from factcheck.views.review import list_response, page_args, review_context
-from factcheck.views.web import html_response, refused_with, render, wants_fragment
+from factcheck.views.web import audit_change, html_response, refused_with, render, wants_fragment
 
 bp = Blueprint("assignments", __name__)
 
@@ -44,7 +45,9 @@ def create(article_id: int) -> Response:
     session = get_session()
     article = get_article(session, article_id)
     claim_id = _int(request.form.get("claim_id", ""))
-    assign(session, article, _int(request.form.get("reviewer_id", "")), claim_id, signed_in_user())
+    assignment = assign(session, article, _int(request.form.get("reviewer_id", "")), claim_id, signed_in_user())
+    target, detail = assignment_target(session, assignment)
+    audit_change("assigned", target=target, detail=detail)
     return panel_response(session, article, claim_id)
 
 
@@ -54,6 +57,8 @@ def delete(article_id: int) -> Response:
     session = get_session()
     article = get_article(session, article_id)
     assignment = unassign(session, article, _int(request.form.get("assignment_id", "")))
+    target, detail = assignment_target(session, assignment)
+    audit_change("unassigned", target=target, detail=detail)
     return panel_response(session, article, assignment.claim_id)
 
 

@@ -24,8 +24,19 @@ from factcheck.domain.accounts import (
     touch_session,
 )
 from factcheck.domain.permissions import PERMISSIONS, check_access, check_review_rules
+from factcheck.errors import Forbidden
 from factcheck.models import User, utcnow
-from factcheck.views.web import csrf_token, current_page, html_response, refused_with, render, wants_fragment
+from factcheck.views.web import (
+    audit_change,
+    audit_refusal,
+    csrf_token,
+    current_page,
+    html_response,
+    refused_with,
+    render,
+    requested,
+    wants_fragment,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -90,6 +101,7 @@ def login() -> Response:
     target = _safe_next(request.form.get("next", ""))
     if len(username.strip()) > USERNAME_MAX_CHARS:
         # No account has such a name: refused before its password is hashed or the attempt stored.
+        audit_refusal("login_failed", username=username, detail="username too long")
         return _login_page(target, "Wrong username or password, or the account is switched off.", "", status=401)
     limits = login_guard.LoginLimits.from_config(current_app.config)
     # Counted in transactions of its own: this answer, if a 401 or 429, rolls the request's back.
@@ -97,14 +109,17 @@ def login() -> Response:
     locked, attempt = login_guard.attempt(engine, username, request.remote_addr, utcnow(), limits)
     if locked is not None:
         minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
+        audit_refusal("lockout", username=username, detail=locked)
         return _login_page(target, _LOCKED[locked].format(minutes=minutes), username, status=429)
     user = authenticate(get_session(), username, request.form.get("password", ""), hash_params())
     if user is None:
         error = "Wrong username or password, or the account is switched off."
+        audit_refusal("login_failed", username=username)
         return _login_page(target, error, username, status=401)
     login_guard.withdraw(get_session(), attempt)  # with the login: kept if it is
     login_guard.clear_account(get_session(), username)
     _sign_in(user)
+    audit_change("login", user=user)
     return redirect(target or url_for("articles.index"), code=303)
 
 
@@ -114,6 +129,7 @@ def logout() -> Response:
     token = session.get(SESSION_TOKEN)
     if token:
         end_session(get_session(), token)
+        audit_change("logout")
     session.clear()
     return redirect(url_for("auth.login_form"), code=303)
 
@@ -138,6 +154,7 @@ def change_password() -> Response:
         get_session(), user, form.get("current", ""), form.get("new", ""), form.get("confirm", ""), hash_params()
     )
     _sign_in(user)
+    audit_change("password_changed")
     return render("auth/password.html", error=None, changed=True)
 
 
@@ -191,13 +208,21 @@ def _authorize() -> Response | None:
     rule = PERMISSIONS.get(endpoint) if endpoint else None
     if rule is not None and not rule.public and current_user() is None:
         return _login_required()
-    check_access(get_session(), current_user(), endpoint, request.view_args or {})
+    try:
+        check_access(get_session(), current_user(), endpoint, request.view_args or {})
+    except Forbidden as refused:
+        audit_refusal("forbidden", target=requested(), detail=str(refused))
+        raise
     return None
 
 
 def check_rules() -> None:
     """Refuse what the state of a claim or article forbids this user (blind review, merging)."""
-    check_review_rules(get_session(), current_user(), request.endpoint, request.view_args or {})
+    try:
+        check_review_rules(get_session(), current_user(), request.endpoint, request.view_args or {})
+    except Forbidden as refused:
+        audit_refusal("forbidden", target=requested(), detail=str(refused))
+        raise
 
 
 def _login_required() -> Response:

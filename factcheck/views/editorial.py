@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, request, url_for
 
 from factcheck.db import get_session
+from factcheck.domain.audit import min_sources_detail
 from factcheck.domain.claims import get_claim
 from factcheck.domain.history import add_comment
 from factcheck.domain.scales import scales_with_ratings
@@ -13,7 +14,7 @@ from factcheck.errors import FactcheckError
 from factcheck.forms import is_digits
 from factcheck.views.auth import current_user
 from factcheck.views.claims import card_refused, card_response
-from factcheck.views.web import refused_with, render
+from factcheck.views.web import audit_change, refused_with, render
 
 bp = Blueprint("editorial", __name__)
 
@@ -51,7 +52,9 @@ def save_rules() -> Response:
         for name, value in request.form.items()
         if name.startswith("min_sources-") and is_digits(name.removeprefix("min_sources-"))
     }
-    set_min_sources(get_session(), wanted)
+    changed = set_min_sources(get_session(), wanted)
+    if changed:
+        audit_change("approval_rules_changed", target="approval rules", detail=min_sources_detail(get_session(), changed))
     return redirect(url_for("editorial.rules", saved=1), code=303)
 
 

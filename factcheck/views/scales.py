@@ -24,7 +24,7 @@ from factcheck.domain.scales import (
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.forms import RatingInput, ScaleCreate, is_digits
 from factcheck.models import Rating
-from factcheck.views.web import refused_with, render
+from factcheck.views.web import audit_change, refused_with, render
 
 bp = Blueprint("scales", __name__)
 
@@ -77,6 +77,7 @@ def create() -> Response:
     """Store a custom scale; a 422 with the form and its message when the input cannot be used."""
     rows = _rows_from_form(request.form)
     scale = create_scale(get_session(), _scale_from_form(request.form, rows, free_text=_ticked("free_text")))
+    audit_change("scale_created", target=f"scale {scale.id}", detail=f"name: {scale.name}")
     return redirect(url_for("scales.index", _anchor=f"scale-{scale.id}"), code=303)
 
 
@@ -110,7 +111,10 @@ def update(scale_id: int) -> Response:
     scale = get_custom_scale(session, scale_id)
     labels = request.form.get("labels") == "1"
     rows = _rows_from_form(request.form) if labels else [LabelRow.of(r) for r in ratings_for_scale(session, scale.id)]
+    name = scale.name
     update_scale(session, scale, _scale_from_form(request.form, rows, free_text=scale.free_text), labels=labels)
+    renamed = f"name: {name} → {scale.name}" if scale.name != name else f"name: {name}"
+    audit_change("scale_changed", target=f"scale {scale.id}", detail=renamed + ("; labels sent" if labels else ""))
     return redirect(url_for("scales.index", _anchor=f"scale-{scale.id}"), code=303)
 
 

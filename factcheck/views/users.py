@@ -11,7 +11,7 @@ from factcheck.domain.accounts import create_user, get_user, set_password, updat
 from factcheck.domain.paging import page_number
 from factcheck.errors import FactcheckError, InvalidInput
 from factcheck.views.auth import hash_params, signed_in_user
-from factcheck.views.web import refused_with, render
+from factcheck.views.web import audit_change, refused_with, render
 from factcheck.vocabulary import Role
 
 bp = Blueprint("users", __name__)
@@ -37,7 +37,7 @@ def _create_refused(error: FactcheckError) -> Response | None:
 def create() -> Response:
     """Add a user with a role and a first password."""
     form = request.form
-    create_user(
+    user = create_user(
         get_session(),
         form.get("username", ""),
         form.get("password", ""),
@@ -45,6 +45,7 @@ def create() -> Response:
         hash_params(),
         display_name=form.get("display_name", ""),
     )
+    audit_change("user_created", target=f"user {user.username}", detail=f"role: {user.role.value}")
     return redirect(url_for("users.index"), code=303)
 
 
@@ -58,6 +59,7 @@ def update(user_id: int) -> Response:
     """Change a user's display name, role or whether the account is active."""
     user = get_user(get_session(), user_id)
     form = request.form
+    role, active = user.role, user.active
     update_user(
         get_session(),
         user,
@@ -65,6 +67,10 @@ def update(user_id: int) -> Response:
         active=form.get("active", "1" if user.active else "") == "1",
         display_name=form.get("display_name", user.display_name),
     )
+    if user.role != role:
+        audit_change("role_changed", target=f"user {user.username}", detail=f"role: {role.value} → {user.role.value}")
+    if user.active != active:
+        audit_change("user_reactivated" if user.active else "user_deactivated", target=f"user {user.username}")
     return redirect(url_for("users.index"), code=303)
 
 
@@ -80,6 +86,7 @@ def reset_password(user_id: int) -> Response:
     """Set a user's password (they lose every session they had)."""
     user = get_user(get_session(), user_id)
     set_password(get_session(), user, request.form.get("password", ""), hash_params())
+    audit_change("password_reset", target=f"user {user.username}")
     if user.id == signed_in_user().id:
         return redirect(url_for("auth.login_form"), code=303)  # their own session just ended too
     return redirect(url_for("users.index"), code=303)

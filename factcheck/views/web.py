@@ -40,6 +40,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from factcheck import db
+from factcheck.domain import audit
 from factcheck.errors import FactcheckError, InvalidInput, NotFound
 from factcheck.rendering import render_markdown
 from factcheck.report.claimreview import Organisation
@@ -198,6 +199,34 @@ def _internal_error(_error: BaseException) -> Response:
     return error_response(500, "The server hit an error; nothing was half-stored. Try again, and report it if it persists.")
 
 
+# --- The audit log ------------------------------------------------------------------------------
+
+
+def client_address() -> str:
+    """The address the request came from (the visitor's, behind TRUSTED_PROXIES)."""
+    return request.remote_addr or ""
+
+
+def audit_change(kind: str, *, target: str = "", detail: str = "", user: Any = None) -> None:
+    """Record an event of this request's change in its unit of work: kept only if the change is."""
+    audit.record(db.get_session(), kind, user=user or g.get("user"), address=client_address(), target=target,
+                 detail=detail)
+
+
+def audit_refusal(kind: str, *, target: str = "", detail: str = "", username: str | None = None) -> None:
+    """Record an event of a refused request in a short transaction of its own: the request's own
+    unit of work is rolled back (factcheck.db), and the event must stay."""
+    user = g.get("user")
+    with db.transaction(current_app.extensions["factcheck.engine"]) as session:
+        audit.record(session, kind, user=user, username=username, address=client_address(), target=target,
+                     detail=detail)
+
+
+def requested() -> str:
+    """The request as an audit event's target: its method and path."""
+    return f"{request.method} {request.path}"
+
+
 # --- CSRF, headers, assets --------------------------------------------------------------------
 
 
@@ -214,6 +243,7 @@ def _check_csrf() -> None:
     expected = session.get(CSRF_FIELD)
     sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
     if not expected or not hmac.compare_digest(str(expected), str(sent)):
+        audit_refusal("csrf_refused", target=requested())
         abort(400, description="This form has expired or did not come from factcheck. Reload the page and try again.")
 
 
