@@ -1,6 +1,6 @@
 """Properties over arbitrary input (Hypothesis): splitting keeps exact spans; pasted text and
-uploaded files get a 303 or a 4xx with a message, never a 500; what is stored exports, reports
-and imports back; the Markdown report stays inert whatever a rationale says.
+uploaded files get a 303 or a 4xx with a message, never a 500; what is stored renders as a review
+page listing its claims, exports (JSON, CSV), reports and imports back; the Markdown report stays inert whatever a rationale says.
 
 The apps are the module's (Hypothesis refuses function-scoped fixtures, which every example would
 share anyway): pasting the same text twice is a 409, which is one of the answers allowed. Each
@@ -8,6 +8,7 @@ test runs a bounded number of examples, so the module stays well under a minute.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -86,19 +87,23 @@ def test_pasted_text_is_stored_exactly_or_refused_and_round_trips(site, fresh, t
         if claims:
             post(client, f"/claims/{claims[0].id}", {"verdict": str(rating(db, "False").id),
                                                       "rationale": text[:200], "status": "in_progress"}, htmx=True)
+    page = client.get(f"/articles/{article_id}?sort=position&min_score=0&kind=")  # every claim, in text order
+    assert page.status_code == 200
+    assert [int(row["data-claim"]) for row in html(page).select(".claim-row")] == [c.id for c in claims]
     assert client.get(f"/articles/{article_id}/report.md").status_code == 200
+    table = client.get(f"/articles/{article_id}/claims.csv").data.decode("utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(table, newline="")))) == len(claims) + 1  # a header, a row a claim
     exported = client.get(f"/articles/{article_id}/export.json")
     assert exported.status_code == 200
     if not claims:
         return  # an export without claims is refused on import, as it should be
     path = folder / "export.json"
     path.write_bytes(exported.data)
-    if True:
-        result = CliRunner().invoke(cli, ["import", str(path)], obj=ScriptInfo(create_app=lambda: fresh))
-        assert result.exit_code == 0, result.stderr
-        with Session(fresh.extensions["factcheck.engine"]) as db:
-            again = claims_of(db, int(result.stdout))
-            assert [(c.start, c.end, c.text) for c in again] == [(c.start, c.end, c.text) for c in claims]
+    result = CliRunner().invoke(cli, ["import", str(path)], obj=ScriptInfo(create_app=lambda: fresh))
+    assert result.exit_code == 0, result.stderr
+    with Session(fresh.extensions["factcheck.engine"]) as db:
+        again = claims_of(db, int(result.stdout))
+        assert [(c.start, c.end, c.text) for c in again] == [(c.start, c.end, c.text) for c in claims]
 
 
 HOSTILE = st.one_of(ANY_TEXT, st.lists(st.sampled_from([
