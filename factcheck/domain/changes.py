@@ -34,6 +34,7 @@ from sqlmodel import Session, col
 from factcheck.models import (
     ArchiveTerm,
     Article,
+    AuditEvent,
     BlindVerdict,
     ChangeStamp,
     Claim,
@@ -48,8 +49,9 @@ SITE = "site"
 #: titles. Bumped as well as the article's stamp when a blind verdict is written, an article
 #: changed or deleted, or a claim deleted (its blind verdicts go with it).
 BLIND = "blind"
-#: Rows no page shows: a login, failed logins, the stamps themselves, and the matcher's queue and index.
-UNWATCHED = (LoginSession, LoginFailure, ChangeStamp, MatchQueue, ArchiveTerm, ClaimTerm)
+#: Rows no cached page shows: a login, failed logins, the audit log (its own page is never cached),
+#: the stamps themselves, and the matcher's queue and index.
+UNWATCHED = (LoginSession, LoginFailure, AuditEvent, ChangeStamp, MatchQueue, ArchiveTerm, ClaimTerm)
 
 
 def article_scope(article_id: int) -> str:
