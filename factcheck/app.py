@@ -30,9 +30,11 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_database: boo
     app.url_map.converters["int"] = RowId  # before any route is added
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies > 0:
-        # Behind a TLS proxy: take the client's scheme, host and address from its X-Forwarded-*
-        # headers (so cookies are Secure and HSTS is sent over https), from that many proxies only.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)  # type: ignore[method-assign]
+        # Behind a TLS proxy: take the client's scheme and address from X-Forwarded-Proto and -For
+        # (so cookies are Secure, HSTS is sent over https, failed logins counted per visitor), from
+        # that many proxies only. Not -Host or -Port: a proxy that passes on the client's own would
+        # let anyone choose the host in the public pages' links, which shared caches keep.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0)  # type: ignore[method-assign]
     Htmx(app)
     db.init_app(app, check_database=check_database)
     views.init_app(app)

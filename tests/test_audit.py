@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from factcheck.domain import audit
@@ -243,9 +244,11 @@ def test_filters_pick_events_by_kind_username_date_and_address(app, client):
 
     assert shown(kind="lockout") == ["lockout", "lockout"]
     assert shown(username="BOB") == ["login_failed"] * 3
+    add_events(app, 1, username="Émile")
+    assert shown(username="Émile") == ["login_failed"]  # as typed, whatever SQLite's lower() folds
     assert shown(address="10.0.0.9") == ["login_failed"] * 3
     today = dt.datetime.now(dt.UTC).date()
-    assert len(shown(**{"from": today.isoformat(), "to": today.isoformat()})) == 6  # and the admin's login
+    assert len(shown(**{"from": today.isoformat(), "to": today.isoformat()})) == 7  # and the admin's login
     assert shown(**{"to": (today - dt.timedelta(days=1)).isoformat()}) == []
     form = html(client.get("/audit", query_string={"kind": "lockout"})).select_one("form.audit-filters")
     assert form.select_one("option[selected]")["value"] == "lockout"
@@ -312,9 +315,24 @@ def test_nothing_changes_or_deletes_an_event(app, client):
         with pytest.raises(AuditLogIsAppendOnly):
             session.flush()
         session.rollback()
-        for statement in (update(AuditEvent).values(detail="x"), delete(AuditEvent),
-                          text("UPDATE auditevent SET detail = 'x'"), text('delete from "auditevent"')):
-            with pytest.raises(AuditLogIsAppendOnly):
+        sqlite = engine.dialect.name == "sqlite"
+        statements = [update(AuditEvent).values(detail="x"), delete(AuditEvent), update(AuditEvent).values(id=99),
+                      text("UPDATE auditevent SET detail = 'x'"), text('delete from "auditevent"'),
+                      text("/* c */ DELETE FROM auditevent"), text("WITH x AS (SELECT 1) DELETE FROM auditevent"),
+                      text("INSERT INTO auditevent (id, at, kind, username, address, target, detail) "
+                           "SELECT id, at, kind, username, address, target, 'forged' FROM auditevent WHERE true "
+                           "ON CONFLICT (id) DO UPDATE SET detail = excluded.detail")]
+        if sqlite:
+            statements += [text("UPDATE OR REPLACE auditevent SET detail = 'x'"), text("DELETE FROM main.auditevent"),
+                           text("DELETE FROM [auditevent]"), text("UPDATE OR IGNORE auditevent SET detail = 'x'"),
+                           text("REPLACE INTO auditevent (id, at, kind, username, address, target, detail) "
+                                "SELECT id, at, kind, username, address, target, 'forged' FROM auditevent")]
+        else:
+            statements += [text("TRUNCATE auditevent"),
+                           text("MERGE INTO auditevent a USING (SELECT 1 AS one) s ON true "
+                                "WHEN MATCHED THEN UPDATE SET detail = 'x'")]
+        for statement in statements:
+            with pytest.raises(DBAPIError, match="append-only"):
                 session.exec(statement)
             session.rollback()
     assert [e.detail for e in events(app)] == [""]

@@ -5,6 +5,8 @@ PostgreSQL too in the suite's second pass."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -105,6 +107,14 @@ def test_behind_a_trusted_tls_proxy_the_cookie_is_secure_and_hsts_sent(app, prox
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
+def test_a_trusted_proxy_cannot_be_made_to_pass_on_a_host_for_the_public_links(proxied):
+    forged = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example", "X-Forwarded-Port": "8443",
+              "X-Forwarded-For": "203.0.113.9"}
+    feed = proxied.test_client().get("/fact-checks/feed.atom", headers=forged).get_data(as_text=True)
+    links = re.findall(r'href="([^"]+)"', feed)
+    assert links and all(link.startswith("https://localhost/") for link in links), links
+
+
 def test_without_trusted_proxies_forwarded_headers_are_ignored(app):
     make_user(app, "editor", "editor")
     client = app.test_client()
@@ -117,13 +127,34 @@ def test_without_trusted_proxies_forwarded_headers_are_ignored(app):
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_a_huge_username_at_login_is_refused_without_being_kept(app, anonymous, db):
-    from factcheck.models import LoginFailure
+def test_a_huge_username_at_login_is_refused_and_counted_cut_short(app, anonymous, db):
+    from factcheck.models import AuditEvent, LoginFailure
 
     response = log_in(anonymous, "x" * 1_000_000, "wrong")
     assert response.status_code == 401
     assert "Wrong username or password" in response.get_data(as_text=True)
-    assert db.exec(select(LoginFailure)).all() == []
+    assert len(response.data) < 20_000  # the name is not sent back
+    kept = db.exec(select(LoginFailure.kind, LoginFailure.key)).all()
+    assert sorted(kept) == [("account", "x" * 40), ("address", "127.0.0.1")]
+    assert db.exec(select(AuditEvent.username).where(AuditEvent.kind == "login_failed")).all() == ["x" * 40]
+
+
+def test_a_flood_of_too_long_usernames_meets_the_limit_per_address(app, anonymous, db):
+    from factcheck.models import AuditEvent
+
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 5
+    answers = [log_in(anonymous, f"{i:03}" + "y" * 60, "wrong").status_code for i in range(30)]
+    assert answers == [401] * 5 + [429] * 25
+    kinds = db.exec(select(AuditEvent.kind).order_by(AuditEvent.id)).all()
+    assert kinds == ["login_failed"] * 5 + ["lockout"]  # refusals from one address: one a minute
+
+
+def test_a_flood_of_requests_without_csrf_token_is_recorded_once_a_minute(app, anonymous, db):
+    from factcheck.models import AuditEvent
+
+    for _ in range(20):
+        assert anonymous.post("/login", data={"username": "a", "password": "b"}).status_code == 400
+    assert db.exec(select(AuditEvent.kind)).all() == ["csrf_refused"]
 
 
 def test_a_source_quote_past_its_limit_is_refused(client, db, seed_article):

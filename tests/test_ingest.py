@@ -735,8 +735,10 @@ def test_a_name_not_found_is_refused_even_if_a_later_lookup_finds_it(server, net
 
 @pytest.mark.parametrize(
     "addresses",
-    [[PUBLIC, "127.0.0.1"], ["::ffff:127.0.0.1"], ["::ffff:10.0.0.8"], ["fe80::1"], ["100.64.0.1"], ["0.0.0.0"]],
-    ids=["one-of-two", "ipv4-mapped-loopback", "ipv4-mapped-private", "ipv6-link-local", "shared-nat", "unspecified"],
+    [[PUBLIC, "127.0.0.1"], ["::ffff:127.0.0.1"], ["::ffff:10.0.0.8"], ["fe80::1"], ["100.64.0.1"], ["0.0.0.0"],
+     ["64:ff9b::a9fe:a9fe"], ["64:ff9b::7f00:1"], ["64:ff9b:1::a00:1"], ["2002:7f00:1::1"], ["::7f00:1"], ["::ffff:0:7f00:1"]],
+    ids=["one-of-two", "ipv4-mapped-loopback", "ipv4-mapped-private", "ipv6-link-local", "shared-nat", "unspecified",
+         "nat64-metadata", "nat64-loopback", "local-nat64-private", "6to4-loopback", "ipv4-compatible", "ipv4-translated"],
 )
 def test_a_name_with_any_address_off_the_public_internet_is_refused(network, addresses):
     network.answers["news.example"] = [addresses]
@@ -745,11 +747,12 @@ def test_a_name_with_any_address_off_the_public_internet_is_refused(network, add
     assert network.connected == []
 
 
-def test_an_ipv4_mapped_public_address_is_public(network):
-    network.answers["news.example"] = [["::ffff:" + PUBLIC]]
+@pytest.mark.parametrize("address", ["::ffff:" + PUBLIC, "64:ff9b::" + PUBLIC])
+def test_an_ipv6_address_carrying_a_public_ipv4_address_is_public(network, address):
+    network.answers["news.example"] = [[address]]
     with pytest.raises(InvalidInput, match="refused the connection"):  # by FakeNetwork, once checked
         fetch_page("http://news.example/story")
-    assert network.connected == ["::ffff:" + PUBLIC]
+    assert network.connected == [address]
 
 
 @pytest.mark.parametrize(

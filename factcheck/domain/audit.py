@@ -6,8 +6,8 @@ and other invisible formatting characters are written as escapes (`\\n`, `\\u202
 backslash as `\\\\`, so a username such as "admin\\nlogin ok" is one line that says what was
 typed. The callers decide which transaction an event goes in: a change's event in the change's
 own (a rolled-back change leaves none), a refused request's in a short one of its own (the
-request's is rolled back). Nothing updates or deletes an event: `refuse_changes` stops any
-statement that would, and the ORM refuses to flush one (`watch`).
+request's is rolled back). Nothing updates or deletes an event: the database's triggers refuse
+any statement that would (migration 0010), and the ORM refuses to flush one (`watch`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from typing import Any
 from sqlalchemy import event, func
 from sqlmodel import Session, col, select
 
+from factcheck.domain.accounts import USERNAME_MAX_CHARS
+from factcheck.domain.login_guard import ADDRESS_MAX_CHARS
 from factcheck.domain.paging import Page, page_of
 from factcheck.errors import InvalidInput
 from factcheck.forms import parse_date
@@ -52,10 +53,8 @@ KINDS: dict[str, str] = {
     "archive_imported": "Archive imported",
 }
 
-USERNAME_MAX_CHARS = 40
 TARGET_MAX_CHARS = 200
 DETAIL_MAX_CHARS = 1000
-ADDRESS_MAX_CHARS = 64
 #: The columns' widths: the characters kept, each written as at most 10 (`\U000e0001`).
 USERNAME_COLUMN = 400
 TARGET_COLUMN = 400
@@ -125,6 +124,22 @@ def record(
     )
     session.add(audit_event)
     return audit_event
+
+
+#: Refusals anyone can cause without an account, as fast as they can send requests: of each, one a
+#: minute is recorded from one address, so a flood of them cannot grow the log without bound.
+ANONYMOUS_ONCE_A_MINUTE = frozenset({"lockout", "csrf_refused"})
+
+
+def recorded_lately(session: Session, kind: str, address: str | None, now: dt.datetime) -> bool:
+    """Whether an anonymous event of this kind from this address was recorded in the last minute."""
+    query = select(AuditEvent.id).where(
+        AuditEvent.kind == kind,
+        col(AuditEvent.user_id).is_(None),
+        AuditEvent.address == clean(address or "", ADDRESS_MAX_CHARS, ADDRESS_MAX_CHARS),
+        col(AuditEvent.at) > now - dt.timedelta(minutes=1),
+    )
+    return session.exec(query.limit(1)).first() is not None
 
 
 #: The address of an event recorded by a command (`factcheck create-user`, `import`, `archive import`).
@@ -207,8 +222,9 @@ def _query(audit_filter: AuditFilter) -> Any:
         query = query.where(AuditEvent.kind == audit_filter.kind)
     if audit_filter.username:
         # As stored: escaped, so a name typed with a newline is found by its escaped form too.
-        wanted = clean(audit_filter.username, USERNAME_MAX_CHARS, USERNAME_COLUMN).lower()
-        query = query.where(func.lower(AuditEvent.username) == wanted)
+        # As typed, or whatever the case (SQLite's lower() folds only A-Z: "Émile" is found as typed).
+        wanted = clean(audit_filter.username, USERNAME_MAX_CHARS, USERNAME_COLUMN)
+        query = query.where((AuditEvent.username == wanted) | (func.lower(AuditEvent.username) == wanted.lower()))
     if audit_filter.start:
         query = query.where(col(AuditEvent.at) >= _midnight(audit_filter.start))
     if audit_filter.end:
@@ -261,17 +277,9 @@ def json_lines(audit_events: Iterator[AuditEvent]) -> Iterator[str]:
 
 
 class AuditLogIsAppendOnly(RuntimeError):
-    """Something tried to change or delete an audit event."""
-
-
-_CHANGE_STATEMENT = re.compile(r'^\s*(UPDATE\s+"?auditevent"?\b|DELETE\s+FROM\s+"?auditevent"?\b)', re.IGNORECASE)
-
-
-def refuse_changes(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-    """An engine's before_cursor_execute hook: no UPDATE or DELETE of audit events ever runs,
-    whether it comes from the ORM, a bulk statement or raw SQL."""
-    if _CHANGE_STATEMENT.match(statement):
-        raise AuditLogIsAppendOnly("The audit log is append-only: its events are never changed or deleted.")
+    """Something tried to change or delete an audit event loaded in a session. Any other way (a
+    bulk UPDATE or DELETE, raw SQL, REPLACE, an upsert, TRUNCATE) is refused by the database's own
+    triggers (migration 0010), as an error of the database driver."""
 
 
 def _refuse_flush(_mapper: Any, _connection: Any, target: AuditEvent) -> None:

@@ -21,13 +21,15 @@ from typing import Any
 from sqlalchemy import Engine, bindparam
 from sqlmodel import Session, col, delete, func, select
 
+from factcheck.domain.accounts import USERNAME_MAX_CHARS
 from factcheck.models import LoginFailure
 
 ACCOUNT = "account"
 ADDRESS = "address"
-#: A username is at most 40 characters (factcheck.domain.accounts.USERNAME_MAX_CHARS); anything
-#: longer is no account, but is cut to this so that a row stays small whatever is typed.
-KEY_MAX_CHARS = 40
+#: A username is at most USERNAME_MAX_CHARS; anything longer is no account, but is counted cut to
+#: that, so that a row stays small whatever is typed.
+KEY_MAX_CHARS = USERNAME_MAX_CHARS
+#: A client address as counted and as the audit log keeps it (an IPv6 address is at most 45).
 ADDRESS_MAX_CHARS = 64
 #: Old rows of every key deleted with each new attempt: more than an attempt adds, so the table
 #: holds little more than the window's attempts, and no write deletes an unbounded number.

@@ -308,10 +308,23 @@ class _FetchGuard:
                     watched.shutdown(socket.SHUT_RDWR)
 
 
+#: IPv6 networks whose addresses carry an IPv4 address in their last 32 bits, which they may reach:
+#: NAT64 (RFC 6052, and the local-use 64:ff9b:1::/48), IPv4-compatible (::a.b.c.d), IPv4-translated
+#: (::ffff:0:a.b.c.d). IPv4-mapped addresses (::ffff:a.b.c.d) and 6to4 (2002::/16) are read apart.
+_CARRY_IPV4 = tuple(
+    ipaddress.IPv6Network(network) for network in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96", "::ffff:0:0:0/96")
+)
+
+
 def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Whether `ip` is on the public internet; an IPv4-mapped IPv6 address (::ffff:127.0.0.1) is its IPv4 address."""
-    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
-    return (mapped or ip).is_global
+    """Whether `ip` is on the public internet. An IPv6 address that carries an IPv4 address
+    (::ffff:127.0.0.1, 64:ff9b::10.0.0.1, 2002:7f00:1::1...) is public only if that one is too."""
+    if isinstance(ip, ipaddress.IPv4Address):
+        return ip.is_global
+    carried = ip.ipv4_mapped or ip.sixtofour
+    if carried is None and any(ip in network for network in _CARRY_IPV4):
+        carried = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return (carried or ip).is_global
 
 
 def _host_name(name: str) -> str:

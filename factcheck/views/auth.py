@@ -99,10 +99,6 @@ def login() -> Response:
     """Check the password and sign this browser in, under a fresh session."""
     username = request.form.get("username", "")
     target = _safe_next(request.form.get("next", ""))
-    if len(username.strip()) > USERNAME_MAX_CHARS:
-        # No account has such a name: refused before its password is hashed or the attempt stored.
-        audit_refusal("login_failed", username=username, detail="username too long")
-        return _login_page(target, "Wrong username or password, or the account is switched off.", "", status=401)
     limits = login_guard.LoginLimits.from_config(current_app.config)
     # Counted in transactions of its own: this answer, if a 401 or 429, rolls the request's back.
     engine = current_app.extensions["factcheck.engine"]
@@ -110,7 +106,13 @@ def login() -> Response:
     if locked is not None:
         minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
         audit_refusal("lockout", username=username, detail=locked)
-        return _login_page(target, _LOCKED[locked].format(minutes=minutes), username, status=429)
+        kept = username if len(username.strip()) <= USERNAME_MAX_CHARS else ""
+        return _login_page(target, _LOCKED[locked].format(minutes=minutes), kept, status=429)
+    if len(username.strip()) > USERNAME_MAX_CHARS:
+        # No account has such a name: refused before its password is hashed, a failure all the same
+        # (kept cut short), so a flood of them meets the limit per address.
+        audit_refusal("login_failed", username=username, detail="username too long")
+        return _login_page(target, "Wrong username or password, or the account is switched off.", "", status=401)
     user = authenticate(get_session(), username, request.form.get("password", ""), hash_params())
     if user is None:
         error = "Wrong username or password, or the account is switched off."

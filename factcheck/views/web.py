@@ -42,6 +42,7 @@ from werkzeug.routing import IntegerConverter
 from factcheck import db
 from factcheck.domain import audit
 from factcheck.errors import FactcheckError, InvalidInput, NotFound
+from factcheck.models import utcnow
 from factcheck.rendering import render_markdown
 from factcheck.report.claimreview import Organisation
 
@@ -215,11 +216,14 @@ def audit_change(kind: str, *, target: str = "", detail: str = "", user: Any = N
 
 def audit_refusal(kind: str, *, target: str = "", detail: str = "", username: str | None = None) -> None:
     """Record an event of a refused request in a short transaction of its own: the request's own
-    unit of work is rolled back (factcheck.db), and the event must stay."""
+    unit of work is rolled back (factcheck.db), and the event must stay. A refusal anyone can
+    cause without an account is recorded once a minute per address (audit.ANONYMOUS_ONCE_A_MINUTE)."""
     user = g.get("user")
+    address = client_address()
     with db.transaction(current_app.extensions["factcheck.engine"]) as session:
-        audit.record(session, kind, user=user, username=username, address=client_address(), target=target,
-                     detail=detail)
+        if user is None and kind in audit.ANONYMOUS_ONCE_A_MINUTE and audit.recorded_lately(session, kind, address, utcnow()):
+            return
+        audit.record(session, kind, user=user, username=username, address=address, target=target, detail=detail)
 
 
 def requested() -> str:
