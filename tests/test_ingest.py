@@ -896,5 +896,66 @@ def test_a_word_file_with_too_many_paragraphs_gets_a_422(client, db, monkeypatch
     data = word_file(*[(f"Paragraph {n}.", None) for n in range(60)])
     response = post(client, "/articles", {"file": (io.BytesIO(data), "long.docx")}, content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "long.docx: the document has 60 paragraphs; factcheck reads at most 50." in html(response).find(class_="error").get_text()
+    assert "long.docx: the document has more than 50 paragraphs, more than factcheck reads." in html(response).find(class_="error").get_text()
     assert count(db, Article) == 0
+
+
+W_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def reworked_word_file(paragraph: str, copies: int, main_part: str = "word/document.xml") -> bytes:
+    """A python-docx file whose body is `copies` of the raw XML `paragraph`, its main part renamed to `main_part`."""
+    source = zipfile.ZipFile(io.BytesIO(word_file(("Intro.", None))))
+    document = source.read("word/document.xml").decode()
+    start = document.index("<w:body>") + len("<w:body>")
+    document = document[:start] + paragraph * copies + document[start:]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
+        for member in source.infolist():
+            body = document.encode() if member.filename == "word/document.xml" else source.read(member)
+            if member.filename in ("[Content_Types].xml", "_rels/.rels"):
+                body = body.replace(b"word/document.xml", main_part.encode())
+            rebuilt.writestr(main_part if member.filename == "word/document.xml" else member.filename, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "main_part"),
+    [
+        ("<w:p\n><w:r><w:t>Ferries.</w:t></w:r></w:p>", "word/document.xml"),
+        ("<w:p\t/>", "word/document.xml"),
+        (f'<q:p xmlns:q="{W_NAMESPACE}"><q:r><q:t>Ferries.</q:t></q:r></q:p>', "word/document.xml"),
+        ("<w:p><w:r><w:t>Ferries.</w:t></w:r></w:p>", "word/story.xml"),
+        ("<w:p><w:r><w:t>Ferries.</w:t></w:r></w:p>", "main.bin"),
+    ],
+)
+def test_every_paragraph_counts_however_it_is_written_and_wherever_it_is(client, db, monkeypatch, paragraph, main_part):
+    monkeypatch.setattr(docx_module, "DOCX_MAX_PARAGRAPHS", 50)
+    data = reworked_word_file(paragraph, 60, main_part)
+    assert len(docx.Document(io.BytesIO(data)).paragraphs) == 61  # python-docx reads every one of them
+    response = post(client, "/articles", {"file": (io.BytesIO(data), "long.docx")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "long.docx: the document has more than 50 paragraphs, more than factcheck reads." in html(response).find(class_="error").get_text()
+    assert count(db, Article) == 0
+
+
+@pytest.mark.parametrize(
+    ("limit", "paragraph", "message"),
+    [
+        ("DOCX_MAX_RUNS", "<w:p>" + "<w:r><w:t>x</w:t></w:r>" * 60 + "</w:p>", "more than 50 runs of text"),
+        ("DOCX_MAX_ELEMENTS", "<w:p>" + "<w:proofErr/>" * 60 + "</w:p>", "more than 50 XML elements"),
+    ],
+)
+def test_a_paragraph_of_too_many_runs_or_elements_gets_a_422(client, db, monkeypatch, limit, paragraph, message):
+    monkeypatch.setattr(docx_module, limit, 50)
+    data = reworked_word_file(paragraph, 1)
+    response = post(client, "/articles", {"file": (io.BytesIO(data), "long.docx")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert f"long.docx: the document has {message}, more than factcheck reads." in html(response).find(class_="error").get_text()
+    assert count(db, Article) == 0
+
+
+def test_a_word_file_at_the_limits_is_read(monkeypatch):
+    monkeypatch.setattr(docx_module, "DOCX_MAX_PARAGRAPHS", 61)  # the 60, and the one python-docx wrote
+    extracted = docx_module.extract_docx(reworked_word_file("<w:p\n><w:r><w:t>Ferries.</w:t></w:r></w:p>", 60), "ok.docx")
+    assert extracted.text.count("Ferries.") == 60
