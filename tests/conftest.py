@@ -256,3 +256,34 @@ def restorable(record: dict) -> dict:
     """The record without what an import cannot restore."""
     return {**record, "article": {k: v for k, v in record["article"].items() if k not in NOT_RESTORED},
             "claims": [{k: v for k, v in claim.items() if k not in NOT_RESTORED} for claim in record["claims"]]}
+
+
+#: A link address a browser would run or load as a document: never in a report.
+UNSAFE_HREF = ("javascript:", "data:", "vbscript:")
+_REPORT_HEADING = re.compile(r"^(#{1,6}) (.*)$", re.MULTILINE)
+
+
+def report_headings(markdown_text: str) -> list[tuple[str, str]]:
+    """The headings a Markdown report writes itself: its `#` lines (user text never starts a line)."""
+    return [(f"h{len(hashes)}", re.sub(r"\\(.)", r"\1", text)) for hashes, text in _REPORT_HEADING.findall(markdown_text)]
+
+
+def assert_inert_report(markdown_text: str) -> None:
+    """The report rendered by markdown-it-py (CommonMark, raw HTML on) and by python-markdown, both
+    as browsers parse them: no element runs script or loads anything (no script, img, iframe, svg,
+    no on* attribute, no javascript:/data:/vbscript: link once decoded), and the headings are
+    exactly the report's own."""
+    import markdown as python_markdown
+    from markdown_it import MarkdownIt
+
+    expected = report_headings(markdown_text)
+    for renderer, rendered in (("markdown-it", MarkdownIt("commonmark", {"html": True}).render(markdown_text)),
+                               ("python-markdown", python_markdown.markdown(markdown_text))):
+        page = BeautifulSoup(rendered, "html5lib")
+        assert not page.find_all(["script", "img", "iframe", "svg", "object", "embed"]), renderer
+        for element in page.find_all(True):
+            assert not [a for a in element.attrs if a.lower().startswith("on")], (renderer, element)
+            href = re.sub(r"[\x00-\x20\x7f]+", "", str(element.get("href", ""))).lower()
+            assert not href.startswith(UNSAFE_HREF), (renderer, element)
+        headings = [(h.name, h.get_text()) for h in page.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+        assert headings == expected, renderer

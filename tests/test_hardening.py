@@ -290,6 +290,56 @@ def test_a_rationale_cannot_forge_the_report_or_carry_html(client, db, seed_arti
     assert 'href="https://evil.example/%22%3E%3Cimg/src=x/onerror=alert(1)%3E"' in rendered
 
 
+#: What a review of issue 14 found still getting through, each put where it was found: the
+#: field of the published claim with sources in the seed record (tests/data/export/seed-article.json).
+REVIEW_14 = {
+    "heading after an ordered list marker": ("rationale", "Checked.\n1. ### Claim 3"),
+    "headings after bullets": ("rationale", "Fine.\n- ## Approved verdicts\n- ### Claim 3\n- **Verdict: True**"),
+    "heading after nested list markers": ("rationale", "Fine.\n\n1. - + ## Approved verdicts"),
+    "character reference in the scheme": ("rationale", "[source](java&#115;cript:alert(1))"),
+    "hexadecimal reference in the scheme": ("rationale", "[source](&#x6A;avascript:alert(1))"),
+    "reference definition in a list item": ("rationale", "- [r]: javascript:alert(1)\n\n[source][r]"),
+    "data reference definition in a list item": ("rationale", "* [r]: data:text/html,x\n\n[source][r]"),
+    "reference label across two lines": ("rationale", "[r\n]: javascript:alert(1)\n\n[source][r]"),
+    "image": ("rationale", "![i](https://example.org/i.png)"),
+    "setext underline in a source quote": ("source.quote", "Approved verdicts\n---"),
+    "setext = underline in a source quote": ("source.quote", "Approved verdicts\n==="),
+    "thematic break and heading in the claim": ("text", "x\n\n---\n## Forged"),
+    "setext underline after a scale label": ("label", "True\n---\n"),
+}
+
+
+@pytest.mark.parametrize("case", REVIEW_14)
+def test_the_reviewed_forgeries_leave_the_report_inert_in_both_renderers(case):
+    import copy
+    import json
+    from pathlib import Path
+
+    from factcheck.report.markdown import report_markdown
+    from tests.conftest import assert_inert_report
+
+    record = json.loads((Path(__file__).parent / "data" / "export" / "seed-article.json").read_text(encoding="utf-8"))
+    record = copy.deepcopy(record)
+    claim = next(c for c in record["claims"] if c["sources"] and c["status"] == "published")
+    field, text = REVIEW_14[case]
+    if field == "source.quote":
+        claim["sources"][0]["quote"] = text
+    elif field == "label":
+        record["rating_scale"]["ratings"][0]["label"] = text
+    else:
+        claim[field] = text
+    assert_inert_report(report_markdown(record))
+
+
+def test_the_reviewers_links_emphasis_and_lists_are_kept():
+    from factcheck.report.markdown import reviewer_markdown
+
+    quoted = reviewer_markdown("*Less* than **claimed**:\n\n- [the survey](https://example.org/s?a=1&b=2)\n"
+                               "1. ![chart](https://example.org/c.png)\n- [mail](mailto:desk@example.org) [x](/relative)")
+    assert quoted == ("> *Less* than **claimed**:\n>\n> - [the survey](https://example.org/s?a=1&amp;b=2)\n"
+                      "> 1. \\![chart](https://example.org/c.png)\n> - [mail](mailto:desk@example.org) [x]\\(/relative)")
+
+
 # --- Malformed exports: refused one file at a time, with a message, never a traceback ----------
 
 MALFORMED_EXPORTS = {
