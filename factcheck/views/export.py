@@ -3,12 +3,14 @@ ClaimReview JSON-LD of its published claims."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, Response
 
 from factcheck.db import get_session
 from factcheck.domain.articles import get_article
 from factcheck.domain.records import article_record
-from factcheck.models import Article
 from factcheck.report import export_filename, record_json, report_markdown
 from factcheck.report.claimreview import claim_reviews, claim_reviews_json
 from factcheck.report.csv_export import claims_csv
@@ -17,7 +19,11 @@ from factcheck.views.web import claim_page_url, organisation, render
 bp = Blueprint("export", __name__)
 
 
-def _download(body: str | bytes, content_type: str, article: Article, extension: str) -> Response:
+def _download(article_id: int, write: Callable[[dict[str, Any]], str | bytes], content_type: str, extension: str) -> Response:
+    """The article's record, written by `write`, as a file to save."""
+    session = get_session()
+    article = get_article(session, article_id)
+    body = write(article_record(session, article))
     response = Response(body if isinstance(body, bytes) else body.encode("utf-8"), content_type=content_type)
     filename = export_filename(article.id, article.title, extension)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -27,9 +33,7 @@ def _download(body: str | bytes, content_type: str, article: Article, extension:
 @bp.get("/articles/<int:article_id>/report.md")
 def report_download(article_id: int) -> Response:
     """Download the Markdown report of the article's verdicts."""
-    session = get_session()
-    article = get_article(session, article_id)
-    return _download(report_markdown(article_record(session, article)), "text/markdown; charset=utf-8", article, "md")
+    return _download(article_id, report_markdown, "text/markdown; charset=utf-8", "md")
 
 
 @bp.get("/articles/<int:article_id>/report")
@@ -44,23 +48,20 @@ def report_preview(article_id: int) -> Response:
 @bp.get("/articles/<int:article_id>/export.json")
 def json_download(article_id: int) -> Response:
     """Download the full record (format factcheck-article/1) that `factcheck import` restores."""
-    session = get_session()
-    article = get_article(session, article_id)
-    return _download(record_json(article_record(session, article)), "application/json", article, "json")
+    return _download(article_id, record_json, "application/json", "json")
 
 
 @bp.get("/articles/<int:article_id>/claims.csv")
 def csv_download(article_id: int) -> Response:
     """Download the article's claims for a spreadsheet: one row per claim (factcheck.report.csv_export)."""
-    session = get_session()
-    article = get_article(session, article_id)
-    return _download(claims_csv(article_record(session, article)), "text/csv; charset=utf-8", article, "csv")
+    return _download(article_id, claims_csv, "text/csv; charset=utf-8", "csv")
 
 
 @bp.get("/articles/<int:article_id>/claimreview.json")
 def claimreview_download(article_id: int) -> Response:
     """Download the ClaimReview JSON-LD of the article's published claims (a JSON array, [] if none)."""
-    session = get_session()
-    article = get_article(session, article_id)
-    reviews = claim_reviews(article_record(session, article), organisation=organisation(), page_url=claim_page_url)
-    return _download(claim_reviews_json(reviews), "application/ld+json", article, "claimreview.json")
+
+    def write(record: dict[str, Any]) -> str:
+        return claim_reviews_json(claim_reviews(record, organisation=organisation(), page_url=claim_page_url))
+
+    return _download(article_id, write, "application/ld+json", "claimreview.json")
