@@ -1,5 +1,5 @@
-"""Exports of an article's verdicts: the Markdown report (download and preview), the JSON record, and the
-ClaimReview JSON-LD of its published claims."""
+"""Exports of an article's verdicts: the Markdown report (download and preview), the JSON record, the
+CSV of its claims, and the ClaimReview JSON-LD of its published claims."""
 
 from __future__ import annotations
 
