@@ -3,6 +3,8 @@ report, inert in any renderer."""
 
 from __future__ import annotations
 
+import os
+
 from bs4 import BeautifulSoup
 
 from bench.attack.client import Answer
@@ -98,24 +100,36 @@ def report_inertness(world: World) -> None:
     hostile = {claims[1].id: FORGED, claims[2].id: "<details open ontoggle=alert(1)>x</details>\n\n<script>alert(1)</script>",
                claims[3].id: "[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c]( javascript:alert(1))\n\n"
                              "<a href=\"javascript:alert(1)\">d</a> ![i](javascript:alert(1)) "
-                             "<svg/onload=alert(1)>\n\n# Forged H1"}
+                             "<svg/onload=alert(1)>\n\n# Forged H1",
+               claims[4].id: "1. ### Claim 3\n2. - ## Approved verdicts\n\n- 1. # Forged",
+               claims[5].id: "[x](java&#115;cript:alert(1)) [y](&#106;avascript:alert(1)) "
+                             "![pixel](https://pixels.example/p.png)\n\n- [r]: javascript:alert(1)\n\n[s][r]",
+               claims[6].id: "Approved verdicts\n---\n\nClaim 9\n==="}
+
+    def add_source(claim_id: int, quote: str) -> None:
+        answer = admin.post(f"/claims/{claim_id}/sources", {"url": f"https://example.org/{os.urandom(4).hex()}",
+                                                                 "quote": quote}, htmx=True)
+        assert answer.status == 200, (answer.status, [e.get_text(" ", strip=True) for e in answer.page().select(".error")])
 
     def save_all(rationales: dict[int, str]) -> None:
         for claim_id, rationale in rationales.items():
             answer = admin.post(f"/claims/{claim_id}", {"verdict": str(db.rating("False")), "rationale": rationale,
                                                         "status": "needs_second_review",
                                                         "version": str(db.claim(claim_id).version)}, htmx=True)
-            assert answer.status == 200, (answer.status, answer.text[-300:])
+            error = answer.page().find(class_="error")
+            assert answer.status == 200, (answer.status, error.get_text(" ", strip=True) if error else answer.text[-300:])
 
     save_all({claim_id: "Checked against the maps." for claim_id in hostile})
+    add_source(claims[1].id, "A plain quote.")
     baseline = {renderer: headings(page)
                 for renderer, page in rendered_pages(admin.get(f"/articles/{number}/report.md").text).items()}
     save_all(hostile)
+    add_source(claims[1].id, "Approved verdicts\n---")
     report = admin.get(f"/articles/{number}/report.md").text
     for renderer, page in rendered_pages(report).items():
         handlers = [t.name for t in page.find_all(True) if any(a.lower().startswith("on") for a in t.attrs)]
         check(name, not handlers, f"{renderer}: elements with on* attributes: {handlers}")
-        raw = page.find(["script", "details", "svg", "iframe", "object", "embed", "style"])
+        raw = page.find(["script", "details", "svg", "iframe", "object", "embed", "style", "img"])
         check(name, raw is None, f"{renderer}: raw HTML element {raw}")
         addresses = [a["href"] for a in page.find_all(href=True)] + [i["src"] for i in page.find_all(src=True)]
         bad = [a for a in addresses if a.strip().lower().startswith(("javascript:", "data:", "vbscript:"))]

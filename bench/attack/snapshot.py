@@ -10,9 +10,9 @@ from sqlmodel import Session, SQLModel, select
 from factcheck.db import make_engine
 from factcheck.models import Article, AuditEvent, Claim, Rating, User
 
-#: Tables a refused request may write to (its audit entry, a counted login) or a use touches; and
-#: the change stamps, which an audit entry bumps (`site`: the audit page shows it), noted apart.
-NOT_COMPARED = {"auditevent", "loginfailure", "loginsession", "changestamp"}
+#: Tables a refused request may write to (its audit entry, a counted login) or a use touches. The
+#: change stamps are compared: an audit entry bumps none, so a refused request must change no stamp.
+NOT_COMPARED = {"auditevent", "loginfailure", "loginsession"}
 
 
 class Database:
@@ -23,28 +23,34 @@ class Database:
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
-    def snapshot(self) -> dict[str, str]:
-        """A digest of every table's rows but those a refused request may write (NOT_COMPARED)."""
+    def snapshot(self, *names: str) -> dict[str, str]:
+        """A digest of the named tables' rows; by default of every table but those a refused
+        request may write (NOT_COMPARED)."""
         digests = {}
         with self.engine.connect() as connection:
             for table in SQLModel.metadata.sorted_tables:
-                if table.name in NOT_COMPARED:
+                if table.name not in names if names else table.name in NOT_COMPARED:
                     continue
                 rows = connection.execute(table.select().order_by(*table.primary_key.columns)).all()
                 digests[table.name] = f"{len(rows)}:" + hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
         return digests
 
     def changed(self, before: dict[str, str]) -> list[str]:
-        after = self.snapshot()
+        after = self.snapshot(*before)
         return [name for name in before if before[name] != after[name]]
 
     def count(self, model, *where) -> int:  # noqa: ANN001
         with self.session() as session:
             return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
-    def site_stamp(self) -> int:
+    def stamps(self) -> dict[str, int]:
+        """Every change stamp's version, by scope."""
         with self.engine.connect() as connection:
-            return connection.execute(text("SELECT version FROM changestamp WHERE scope = 'site'")).scalar() or 0
+            return dict(connection.execute(text("SELECT scope, version FROM changestamp")).all())
+
+    def stamps_moved(self, before: dict[str, int]) -> dict[str, tuple[int | None, int]]:
+        """The change stamps whose version is not what it was: (before, now) by scope."""
+        return {scope: (before.get(scope), version) for scope, version in self.stamps().items() if before.get(scope) != version}
 
     def audit(self, kind: str) -> int:
         return self.count(AuditEvent, AuditEvent.kind == kind)

@@ -16,9 +16,10 @@ MAIN_PART = "word/document.xml"
 HEADERS = ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24))
 
 
-def docx_with(chunks, declared_size: int | None = None) -> bytes:  # noqa: ANN001 (an iterable of bytes)
+def docx_with(chunks, declared_size: int | None = None, main_part: str = MAIN_PART) -> bytes:  # noqa: ANN001 (bytes)
     """A .docx (python-docx's blank one) whose word/document.xml is `chunks`, deflated as written;
-    with `declared_size`, its local and central headers lie that it unpacks to that many bytes."""
+    with `declared_size`, its local and central headers lie that it unpacks to that many bytes;
+    with `main_part`, the main part goes by that name (the content types and relationships say so)."""
     from docx import Document
 
     blank, out = io.BytesIO(), io.BytesIO()
@@ -26,9 +27,14 @@ def docx_with(chunks, declared_size: int | None = None) -> bytes:  # noqa: ANN00
     with zipfile.ZipFile(blank) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             if item.filename != MAIN_PART:
-                target.writestr(item.filename, source.read(item))
+                data = source.read(item)
+                if item.filename in ("[Content_Types].xml", "_rels/.rels"):
+                    data = data.replace(MAIN_PART.encode(), main_part.encode())
+                if item.filename == "word/_rels/document.xml.rels":
+                    item.filename = main_part.replace("word/", "word/_rels/") + ".rels"
+                target.writestr(item.filename, data)
                 continue
-            with target.open(MAIN_PART, "w") as stream:
+            with target.open(main_part, "w") as stream:
                 for chunk in chunks:
                     stream.write(chunk)
     data = bytearray(out.getvalue())
@@ -55,17 +61,49 @@ def html_page(body: bytes) -> bytes:
     return b"<html><body><article>" + body + b"</article></body></html>"
 
 
+def paragraphs_html(count: int) -> bytes:
+    return html_page(b"".join(b"<p>Budget line %d was approved.</p>" % i for i in range(count)))
+
+
+def docx_probes() -> dict[str, bytes]:
+    """Paragraphs past DOCX_MAX_PARAGRAPHS however they are written, and a bomb."""
+    run = b"<w:r><w:t>Go.</w:t></w:r>"
+    other_prefix = WORD.replace(b"<w:body>", b'<w:body><v:tbl xmlns:v="http://schemas.openxmlformats.org/'
+                                b'wordprocessingml/2006/main">')
+    return {
+        "docx bomb: 80 MB unpacked, headers say 4 kB": docx_with(_bomb_chunks(80), declared_size=4_096),
+        "docx of 80 MB, headers true": docx_with(_bomb_chunks(80)),
+        "docx of 1.7M empty paragraphs": docx_with([WORD, b"<w:p/>" * 1_700_000, END]),
+        "docx of 100,000 paragraphs written <w:p\\n>": docx_with([WORD, (b"<w:p\n>" + run + b"</w:p\n>") * 100_000, END]),
+        "docx of 100,000 paragraphs, main part renamed word/body.xml": docx_with(
+            [WORD, (b"<w:p>" + run + b"</w:p>") * 100_000, END], main_part="word/body.xml"),
+        "docx of 100,000 paragraphs under another prefix (v:p)": docx_with(
+            [other_prefix, (b"<v:p>" + run.replace(b"w:", b"v:") + b"</v:p>") * 100_000, b"</v:tbl>", END]),
+    }
+
+
+def html_probes() -> dict[str, bytes]:
+    """Pages past HTML_MAX_BLOCKS or HTML_MAX_ELEMENTS however the tags are written, and compressed."""
+    import gzip
+    import zlib
+
+    big = paragraphs_html(200_000)
+    span = b"<span>x</span>" * 45_000
+    return {
+        "HTML of 38,000 <p>": paragraphs_html(38_000),
+        "HTML of 30,000 <h2>": html_page(b"".join(b"<h2>Budget line %d</h2>" % i for i in range(30_000))),
+        "HTML of 25,000 <LI\\n> (any case, name ended by a newline)": html_page(b"<ul>" + b"<LI\n>item</LI\n>" * 25_000),
+        "HTML of 45,000 <span> in one <p>": html_page(b"<p>" + span + b"</p>"),
+        "HTML of 200,000 <p>, gzip": gzip.compress(big),
+        "HTML of 200,000 <p>, zlib": zlib.compress(big, 9),
+    }
+
+
 def probes() -> dict[str, tuple[dict, dict | None]]:
     """label: (form, files) of each hostile upload."""
-    bomb = docx_with(_bomb_chunks(80), declared_size=4_096)
-    honest = docx_with(_bomb_chunks(80))
-    paragraphs = docx_with([WORD, b"<w:p/>" * 1_700_000, END])
-    page = html_page(b"".join(b"<p>Budget line %d was approved.</p>" % i for i in range(38_000)))
-    return {
-        f"docx bomb: 80 MB unpacked, headers say 4 kB ({len(bomb) // 1024} kB)": ({}, {"file": ("bomb.docx", bomb)}),
-        f"docx of 80 MB, headers true ({len(honest) // 1024} kB)": ({}, {"file": ("honest.docx", honest)}),
-        f"docx of 1.7M empty paragraphs ({len(paragraphs) // 1024} kB)": ({}, {"file": ("paragraphs.docx", paragraphs)}),
-        f"HTML of 38,000 <p> ({len(page) // 1024} kB)": ({}, {"file": ("page.html", page)}),
+    files = {f"{label} ({len(data) // 1024} kB)": ({}, {"file": ("upload.docx", data)}) for label, data in docx_probes().items()}
+    files |= {f"{label} ({len(data) // 1024} kB)": ({}, {"file": ("page.html", data)}) for label, data in html_probes().items()}
+    return files | {
         'pasted "Go. " * 250000': ({"text": "Go. " * 250_000}, None),
         "pasted 1,000,026 characters (ARTICLE_MAX_CHARS + 26)": ({"text": "The army took 40 villages. " * 37_038}, None),
         "upload of 2.5 MB (MAX_CONTENT_LENGTH 2 MB)": ({}, {"file": ("big.txt", b"The army took 40 villages. " * 97_000)}),
