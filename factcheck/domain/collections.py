@@ -331,16 +331,19 @@ def _verdict_totals(session: Session, signed_off: tuple[Any, ...], limit: int | 
 
 
 def _outlet_totals(session: Session, chosen: CollectionFilter, limit: int | None) -> list[OutletTotal]:
-    """Per outlet: its articles in the collection and their signed-off claims, most articles first."""
-    articles, verdicts = func.count(func.distinct(Article.id)), func.count(Claim.id)
+    """Per outlet: its articles in the collection and their signed-off claims, most articles first.
+    The claims are counted per article first, in one pass: joined claim by claim, SQLite (without
+    statistics) read every signed-off claim of the database again for each article."""
+    per_article = (
+        select(col(Claim.article_id).label("article_id"), func.count().label("claims"))
+        .where(Claim.dismissed == False, col(Claim.status).in_(_SIGNED_OFF))  # noqa: E712 (SQL)
+        .group_by(Claim.article_id)
+        .subquery()
+    )
+    articles, verdicts = func.count(Article.id), func.coalesce(func.sum(per_article.c.claims), 0)
     query = (
         select(Article.outlet, articles, verdicts)
-        .outerjoin(
-            Claim,
-            (col(Claim.article_id) == Article.id)
-            & (Claim.dismissed == False)  # noqa: E712 (SQL)
-            & col(Claim.status).in_(_SIGNED_OFF),
-        )
+        .outerjoin(per_article, per_article.c.article_id == Article.id)
         .where(*_in_collection(chosen))
         .group_by(Article.outlet)
         .order_by(articles.desc(), verdicts.desc(), Article.outlet)
