@@ -5,6 +5,7 @@ PostgreSQL too in the suite's second pass."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -242,6 +243,18 @@ def test_an_export_with_more_claims_than_allowed_is_refused(client, db, seed_art
     path.write_text(json.dumps(record), encoding="utf-8")
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 1 and "The export has 25 claims; factcheck takes at most 10 per article." in result.stderr
+
+
+@pytest.mark.parametrize("path", ["report", "report.md", "export.json", "claims.csv", "claimreview.json"])
+def test_an_article_stored_past_the_claim_limit_is_reported_on_the_command_line(app, client, db, seed_article, runner, path):
+    app.config.update(ARTICLE_MAX_CLAIMS=10)  # the seed article's 25 claims were stored before this limit
+    assert client.get(f"/articles/{seed_article}").status_code == 200  # its review page is paged anyway
+    response = client.get(f"/articles/{seed_article}/{path}")
+    assert response.status_code == 409
+    assert (f"Article {seed_article} has 25 claims, more than the 10 an article may have now: its report and exports "
+            f"are made on the command line (factcheck export {seed_article} --format md|json|csv|claimreview).") in html(response).get_text()
+    result = runner.invoke(args=["export", str(seed_article), "--format", "json"])
+    assert result.exit_code == 0 and len(json.loads(result.stdout)["claims"]) == 25
 
 
 # --- The Markdown report: reviewer text inert in any renderer --------------------------------
