@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, case, func
+from sqlalchemy import Integer, Select, case, cast, func
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
@@ -340,7 +340,8 @@ def _outlet_totals(session: Session, chosen: CollectionFilter, limit: int | None
         .group_by(Claim.article_id)
         .subquery()
     )
-    articles, verdicts = func.count(Article.id), func.coalesce(func.sum(per_article.c.claims), 0)
+    # SUM is a numeric on PostgreSQL (a Decimal in Python): cast back to a count.
+    articles, verdicts = func.count(Article.id), cast(func.coalesce(func.sum(per_article.c.claims), 0), Integer)
     query = (
         select(Article.outlet, articles, verdicts)
         .outerjoin(per_article, per_article.c.article_id == Article.id)
