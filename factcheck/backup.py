@@ -10,8 +10,10 @@ beside its place, checked, and only then moved there.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -28,6 +30,8 @@ PG_DUMP = "factcheck backup copies a SQLite database; back up PostgreSQL with pg
 PG_RESTORE = (
     "factcheck restore restores a SQLite database; restore PostgreSQL with pg_restore --clean --if-exists -d DB factcheck.dump"
 )
+
+log = logging.getLogger(__name__)
 
 #: How long a restore waits for other connections to let go of the database before refusing.
 IN_USE_WAIT_SECONDS = 2.0
@@ -130,7 +134,7 @@ def restore_database(database: Path, backup: Path, *, now: dt.datetime | None = 
         raise BackupRefused(f"{backup} is the database itself")
     wanted = check_backup(backup)
     database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _create_owner_only(database)
+    keep_to_owner(database)
     live = _open(database, must_exist=False, timeout=IN_USE_WAIT_SECONDS)
     try:
         _hold_alone(live, database)
@@ -150,6 +154,35 @@ def restore_database(database: Path, backup: Path, *, now: dt.datetime | None = 
     if restored != wanted:
         raise BackupRefused(f"{database} does not hold what {backup} holds after the restore; the old database is {kept}")
     return Restored(restored, kept, time.perf_counter() - started)
+
+
+def keep_to_owner(database: Path) -> None:
+    """Make the SQLite file readable by its owner alone before SQLite opens it (SQLite would make it
+    0644, and it holds password and session-token hashes); SQLite gives its -wal and -shm files the
+    same mode. A file readable by others already (made by an older factcheck) is narrowed to 0600,
+    with a warning; one that is not ours to change is left as it is, with a warning too."""
+    try:
+        handle = os.open(database, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            _narrow(path)
+        return
+    try:
+        os.fchmod(handle, 0o600)  # whatever the umask
+    finally:
+        os.close(handle)
+
+
+def _narrow(path: Path) -> None:
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            path.chmod(0o600)
+            log.warning("%s was readable by other users (mode %o): now by its owner only (0600)", path, mode)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        log.warning("%s is readable by other users and cannot be narrowed to 0600: %s", path, error.strerror or error)
 
 
 # --- The pieces ---------------------------------------------------------------------------------
@@ -276,16 +309,6 @@ def _hold_alone(live: sqlite3.Connection, database: Path) -> None:
                 f"{database} is in use by another process (a server, or a command): stop the server, then restore"
             ) from None
         raise BackupRefused(f"cannot restore into {database}: {error}") from None
-
-
-def _create_owner_only(database: Path) -> None:
-    """A database file that is not there yet is made empty, mode 0600, before SQLite makes it 0644."""
-    try:
-        handle = os.open(database, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    os.fchmod(handle, 0o600)
-    os.close(handle)
 
 
 def _same_file(path: Path, other: Path) -> bool:

@@ -18,8 +18,8 @@ from factcheck.errors import DatabaseOutOfDate
 #: (tests/test_cli.py checks that they agree).
 COMMANDS = {
     "archive": "The archive of published fact-checks that new claims are matched against.",
-    "backup": "Copy the SQLite database to the new file PATH, consistent and checked, while the server runs.",
     "audit": "Print the security and audit log as JSON lines, newest first.",
+    "backup": "Copy the SQLite database to the new file PATH, consistent and checked, while the server runs.",
     "create-user": "Add a user.",
     "db": "Schema revisions (Alembic): upgrade, downgrade, current, history, revision, check.",
     "export": "Export an article, or a collection with --all: Markdown report, JSON record, CSV of claims or ClaimReview.",

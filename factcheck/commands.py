@@ -484,6 +484,11 @@ def restore_command(ctx: click.Context, path: Path, yes: bool) -> None:
     if restored.snapshot.revision != head_revision():
         ctx.invoke(db_upgrade)
     click.echo("Restart the server processes: what they remember of the database is of the one replaced.")
+
+
+# --- The security and audit log (factcheck/domain/audit.py) --------------------------------------
+
+
 @cli.command("audit")
 @click.option("--kind", default="", help="Events of this kind (login, login_failed, role_changed...).")
 @click.option("--user", "username", default="", metavar="NAME", help="Events of this username.")

@@ -40,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_LIFETIME_HOURS": 12,  # a login ends this long after it was made, however it is used
     # ...or once unused for this long (the server keeps each session's last use); 0: no idle limit.
     "SESSION_IDLE_MINUTES": 30,
-    # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port headers are believed
+    # Proxies in front of the app whose X-Forwarded-For/-Proto headers are believed (-Host and -Port never)
     # (Werkzeug's ProxyFix); 0: none, the headers are ignored. 1 behind a single TLS proxy.
     "TRUSTED_PROXIES": 0,
     # Strict-Transport-Security max-age sent on answers over https; 0 sends none.

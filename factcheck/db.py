@@ -13,9 +13,6 @@ is at the latest migration (creating a new embedded database on first start).
 
 from __future__ import annotations
 
-import logging
-import os
-import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,11 +23,10 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 from factcheck import schema
+from factcheck.backup import keep_to_owner
 from factcheck.domain import audit, changes
 from factcheck.forms import LIMITS_KEY, ArticleLimits
 from factcheck.matching import index, queue
-
-log = logging.getLogger(__name__)
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
@@ -65,35 +61,6 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
         cursor.close()
 
     return engine
-
-
-def keep_to_owner(database: Path) -> None:
-    """Make the SQLite file readable by its owner alone before SQLite opens it (SQLite would make it
-    0644, and it holds password and session-token hashes); SQLite gives its -wal and -shm files the
-    same mode. A file readable by others already (made by an older factcheck) is narrowed to 0600,
-    with a warning; one that is not ours to change is left as it is, with a warning too."""
-    try:
-        handle = os.open(database, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
-            _narrow(path)
-        return
-    try:
-        os.fchmod(handle, 0o600)  # whatever the umask
-    finally:
-        os.close(handle)
-
-
-def _narrow(path: Path) -> None:
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            path.chmod(0o600)
-            log.warning("%s was readable by other users (mode %o): now by its owner only (0600)", path, mode)
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        log.warning("%s is readable by other users and cannot be narrowed to 0600: %s", path, error.strerror or error)
 
 
 def get_session() -> Session:

@@ -352,6 +352,23 @@ class ClaimLink(SQLModel, table=True):
     created: dt.datetime = Field(default_factory=utcnow)
 
 
+class AuditEvent(SQLModel, table=True):
+    """One entry of the security and audit log (factcheck.domain.audit): who did what, when and
+    from which address. Only ever added: the database's triggers refuse any change or deletion (migration 0010).
+    `username` is a copy, so an entry still names its user once the account is gone."""
+
+    __table_args__ = (Index("ix_auditevent_at", "at"), Index("ix_auditevent_kind", "kind"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow)
+    kind: str = Field(max_length=40)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
+    username: str = Field(default="", max_length=400)  # escaped (factcheck.domain.audit.clean)
+    address: str = Field(default="", max_length=64)
+    target: str = Field(default="", max_length=400)  # "article 12", "user rita"
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
 @event.listens_for(Claim.status, "set")
 def _publication_time(claim: Claim, value: ClaimStatus, old: object, _initiator: object) -> None:
     """A claim moved to "published" records when; one that leaves it forgets (whoever moves it:
@@ -367,18 +384,3 @@ def _published_when_stored(_mapper: object, _connection: object, claim: Claim) -
     """A claim stored already published (an import; SQLModel sets its fields past the listener above)."""
     if claim.status == ClaimStatus.PUBLISHED and claim.published_at is None:
         claim.published_at = utcnow()
-class AuditEvent(SQLModel, table=True):
-    """One entry of the security and audit log (factcheck.domain.audit): who did what, when and
-    from which address. Only ever added: the app updates and deletes none (a guard refuses it).
-    `username` is a copy, so an entry still names its user once the account is gone."""
-
-    __table_args__ = (Index("ix_auditevent_at", "at"), Index("ix_auditevent_kind", "kind"))
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(default_factory=utcnow)
-    kind: str = Field(max_length=40)
-    user_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
-    username: str = Field(default="", max_length=400)  # escaped (factcheck.domain.audit.clean)
-    address: str = Field(default="", max_length=64)
-    target: str = Field(default="", max_length=400)  # "article 12", "user rita"
-    detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -5,20 +5,10 @@ from __future__ import annotations
 from bench.attack.client import to_login
 from bench.attack.results import category, check, note
 from bench.attack.world import World, fill, form_for, rules
-from factcheck.domain.permissions import PERMISSIONS, Rule
-from factcheck.vocabulary import Role
-from tests.test_permissions import ALLOWED
+from factcheck.domain.permissions import PERMISSIONS
+from tests.test_permissions import ALLOWED, expected
 
 ACTORS = {"anonymous": None, "reviewer": "olga", "assigned reviewer": "assigned", "editor": "eddie", "admin": "admin"}
-
-
-def expected(rule: Rule, actor: str) -> str:
-    if rule.public:
-        return "allow"
-    if actor == "anonymous":
-        return "login"
-    role = Role("reviewer" if actor.endswith("reviewer") else actor)
-    return "allow" if role in rule.roles or (actor == "assigned reviewer" and role in rule.assigned) else "deny"
 
 
 def authorization(world: World) -> None:

@@ -199,12 +199,6 @@ def signed_in(session: Session, token: str, now: dt.datetime, idle: dt.timedelta
     return SignedIn(user, login_id, bool(stale))
 
 
-def user_for_token(session: Session, token: str, idle: dt.timedelta | None = None) -> User | None:
-    """The active user signed in with this token, if the session has not ended, expired or idled out."""
-    found = signed_in(session, token, utcnow(), idle)
-    return found.user if found else None
-
-
 #: Written at most once a minute per session; the condition keeps two requests at once from both writing.
 _TOUCH = (
     update(LoginSession)

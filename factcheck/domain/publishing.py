@@ -12,14 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import false, func
+from sqlalchemy import false
 from sqlmodel import Session, col, select
 
 from factcheck.domain.claims import has_verdict, has_verdict_sql
 from factcheck.domain.paging import Page, page_of
 from factcheck.domain.records import article_record
 from factcheck.errors import NotFound
-from factcheck.models import Article, Claim, ClaimRevision, Rating
+from factcheck.models import Article, Claim, Rating
 from factcheck.vocabulary import ClaimStatus
 
 #: How many fact-checks the Atom feed holds: the newest.
@@ -58,16 +58,6 @@ class FactCheck:
 
 def _is_public():  # noqa: ANN202 (SQL conditions)
     return col(Claim.status) == ClaimStatus.PUBLISHED, col(Claim.dismissed) == false(), has_verdict_sql()
-
-
-def _last_moved_to(status: ClaimStatus):  # noqa: ANN202 (a scalar subquery)
-    """When the claim last moved to `status`, from its history (None: an import or never)."""
-    return (
-        select(func.max(ClaimRevision.changed))
-        .where(ClaimRevision.claim_id == Claim.id, ClaimRevision.field == "status", ClaimRevision.after == status.value)
-        .correlate(Claim)
-        .scalar_subquery()
-    )
 
 
 def _published_checks_query():  # noqa: ANN202 (a Select)

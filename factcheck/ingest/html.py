@@ -65,11 +65,12 @@ def extract_article(page: str | bytes, *, url: str | None = None, name: str | No
                 raise InvalidInput(f"{name}: the page is compressed ({kind}); factcheck reads only plain HTML. "
                                    "Save the page as HTML, or paste the article's text instead.")
         page = _decoded(page)
-    blocks = count_blocks(page)
+    parsed = _as_parsed(page)
+    blocks = count_blocks(parsed)
     if blocks > HTML_MAX_BLOCKS:
         raise InvalidInput(f"{name}: the page has {blocks:,} paragraphs and other blocks; factcheck reads at most "
                            f"{HTML_MAX_BLOCKS:,}. Paste the article's text instead.")
-    elements = count_elements(page)
+    elements = count_elements(parsed)
     if elements > HTML_MAX_ELEMENTS:
         raise InvalidInput(f"{name}: the page has {elements:,} HTML elements; factcheck reads at most "
                            f"{HTML_MAX_ELEMENTS:,}. Paste the article's text instead.")
