@@ -401,6 +401,8 @@ class Loader:
                              [(word, row[0]) for row in chunk for word in entry_words(row[2], row[3])])
             done += len(chunk)
             self._progress(connection, "archive entries", done, started)
+        # Each word's count of entries, as factcheck.matching.index.recount writes them.
+        connection.execute("INSERT INTO archivetermcount (term, entries) SELECT term, count(*) FROM archiveterm GROUP BY term")
         self.finish(connection)
         self.figures["archive_s"] = time.perf_counter() - started
         started = time.perf_counter()

@@ -300,6 +300,14 @@ class ArchiveTerm(SQLModel, table=True):
     archive_entry_id: int = Field(primary_key=True, foreign_key="archiveentry.id", index=True, ondelete="CASCADE")
 
 
+class ArchiveTermCount(SQLModel, table=True):
+    """How many archived fact-checks keep a word in ArchiveTerm: a word in TERM_POSTINGS of them or
+    more is too common to find an earlier check by, and the first stage does not look it up."""
+
+    term: str = Field(primary_key=True, max_length=40)
+    entries: int
+
+
 class ClaimTerm(SQLModel, table=True):
     """A rare word of a claim with an approved or published verdict, not dismissed: the other
     claims a new claim may repeat (factcheck.matching.index keeps it in step)."""

@@ -162,11 +162,21 @@ def test_first_stage_words_are_bounded(text, limit):
         assert all(0 < len(word) <= MAX_TERM and word == word.lower() for word in words)
 
 
-def test_best_by_terms_adds_the_weights_and_reads_the_newest_postings_of_a_word():
+def test_best_by_terms_adds_the_weights_and_skips_a_word_in_per_term_entries_or_more():
     postings = {"ferry": [1, 2, 3, 4], "zanzibar": [2, 4, 5], "sank": [9]}
     weights = [("zanzibar", 3000), ("ferry", 1000), ("absent", 5000)]
     assert best_by_terms(postings, weights, depth=10, per_term=10) == [4, 2, 5, 3, 1]
-    assert best_by_terms(postings, weights, depth=2, per_term=2) == [4, 5]  # ferry's newest two: 3, 4
+    assert best_by_terms(postings, weights, depth=10, per_term=4) == [5, 4, 2]  # "ferry" is in 4: skipped
+    assert best_by_terms(postings, weights, depth=2, per_term=4) == [5, 4]
+    assert best_by_terms(postings, weights, depth=10, per_term=3) == []
+
+
+def test_best_by_terms_reads_the_words_with_fewest_entries_first_up_to_the_row_budget():
+    postings = {"ferry": [1, 2, 3, 4], "zanzibar": [2, 4, 5], "sank": [9]}
+    weights = [("ferry", 1000), ("zanzibar", 3000), ("absent", 5000)]
+    assert best_by_terms(postings, weights, depth=10, per_term=10, budget=7) == [4, 2, 5, 3, 1]
+    assert best_by_terms(postings, weights, depth=10, per_term=10, budget=6) == [5, 4, 2]  # "ferry" would pass 6
+    assert best_by_terms(postings, weights, depth=10, per_term=10, budget=2) == []
 
 
 def test_hostile_text_is_cut_fast():

@@ -123,8 +123,13 @@ def test_downgrade_asks_first_and_takes_minus_one_for_one_step(empty_database, f
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == f"The database is at revision {head_revision()} (the latest)."
     result = factcheck(empty_database, "db", "downgrade", "-1", input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
-    assert "Tables and columns added after revision 0009 are dropped, with every row in them." in result.output
+    assert "Tables and columns added after revision 0010 are dropped, with every row in them." in result.output
     assert revision_of(empty_database) == head_revision()  # nothing dropped
+    assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
+    assert revision_of(empty_database) == "0010"
+    engine = create_engine(empty_database)
+    assert "archivetermcount" not in inspect(engine).get_table_names()
+    engine.dispose()
     assert factcheck(empty_database, "db", "downgrade", "-1", input="y\n").exit_code == 0
     assert revision_of(empty_database) == "0009"
     engine = create_engine(empty_database)
@@ -278,7 +283,8 @@ def test_current_and_history_name_the_revisions(empty_database, factcheck):
     factcheck(empty_database, "db", "upgrade")
     assert factcheck(empty_database, "db", "current").stdout.split()[:2] == [head_revision(), "(head)"]
     history = factcheck(empty_database, "db", "history").stdout
-    assert "0009 -> 0010 (head) (current), The security and audit log" in history
+    assert "0010 -> 0011 (head) (current), How many archived fact-checks keep each rare word" in history
+    assert "0009 -> 0010, The security and audit log" in history
     assert "0008 -> 0009, Login failures kept in the database" in history
     assert "0007 -> 0008, Agreement counts only settled claims" in history
     assert "0006 -> 0007, Publishing: claim details (claimant, where and when it was said" in history
@@ -427,8 +433,8 @@ def test_a_database_made_by_the_last_release_upgrades_keeping_every_row(release_
     assert after.get("claim_search", after.get("claimsearch")) == 30
     kept = {t: n for t, n in after.items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
     assert kept == {**before, "changestamp": 0, "agreementcount": 3, "archiveentry": 0, "claimmatch": 0, "claimlink": 0,
-                    "archiveterm": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0, "loginfailure": 0,
-                    "auditevent": 0}
+                    "archiveterm": 0, "archivetermcount": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0,
+                    "loginfailure": 0, "auditevent": 0}
     assert differences(release_database) == []
     engine = create_engine(release_database)
     with Session(engine) as session:
@@ -539,6 +545,7 @@ def test_an_older_database_gains_the_scale_columns_and_presets(tmp_path, factche
         DROP INDEX ix_claimrevision_changed;
         DROP INDEX ix_claim_published;
         DROP TABLE claimterm;
+        DROP TABLE archivetermcount;
         DROP TABLE archiveterm;
         DROP TABLE claimlink;
         DROP TABLE claimmatch;
@@ -596,8 +603,8 @@ def test_a_database_at_the_baseline_gains_the_change_stamps(empty_database, fact
     assert factcheck(empty_database, "db", "upgrade").exit_code == 0
     after = {t: n for t, n in row_counts(empty_database).items() if not t.startswith(schema.SEARCH_INDEX_NAMES)}
     assert after == {**before, "changestamp": 0, "agreementcount": 0, "archiveentry": 0, "claimmatch": 0, "claimlink": 0,
-                     "archiveterm": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0, "loginfailure": 0,
-                     "auditevent": 0}
+                     "archiveterm": 0, "archivetermcount": 0, "claimterm": 0, "matchqueue": 0, "articletag": 0,
+                     "loginfailure": 0, "auditevent": 0}
     assert differences(empty_database) == []
 
 
@@ -616,6 +623,23 @@ def test_sessions_from_before_0009_count_as_last_used_when_made(empty_database, 
         [(created, last_seen)] = connection.execute(text("SELECT created, last_seen FROM loginsession")).all()
     engine.dispose()
     assert last_seen == created
+    assert differences(empty_database) == []
+
+
+def test_0011_counts_the_archive_entries_of_each_word_already_stored(empty_database, factcheck):
+    assert factcheck(empty_database, "db", "upgrade", "0010").exit_code == 0
+    execute(
+        empty_database,
+        "INSERT INTO archiveentry (id, key, claim, title, summary, imported, updated) VALUES "
+        + ", ".join(f"({n + 1}, 'f{n}', 'Ferry {n} sank off Zanzibar', '', '', '2026-12-01', '2026-12-01')" for n in range(3))
+        + "; INSERT INTO archiveterm (term, archive_entry_id) VALUES ('ferry', 1), ('ferry', 2), ('ferry', 3), ('zanzibar', 2)",
+    )
+    assert factcheck(empty_database, "db", "upgrade").exit_code == 0
+    engine = create_engine(empty_database)
+    with engine.connect() as connection:
+        counts = dict(connection.execute(text("SELECT term, entries FROM archivetermcount")).all())
+    engine.dispose()
+    assert counts == {"ferry": 3, "zanzibar": 1}
     assert differences(empty_database) == []
 
 

@@ -5,6 +5,8 @@ the earlier verdict; and the `factcheck match` contracts."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -15,7 +17,8 @@ from sqlmodel import Session, select
 
 from factcheck.matching import store as matching_store
 from factcheck.matching.queue import match_queued
-from factcheck.models import ClaimLink, ClaimMatch, ClaimRevision, MatchQueue
+from factcheck.matching.store import find_matches, match_of_ref
+from factcheck.models import Article, ClaimLink, ClaimMatch, ClaimRevision, MatchQueue
 from factcheck.vocabulary import ClaimStatus
 from tests.conftest import claims_of, html, login_as, post, rating
 
@@ -241,6 +244,27 @@ def test_verified_claims_of_other_articles_are_matched_too(client, db):
     assert shown.select_one(f"a[href='/articles/{first}?claim={verified.id}#claim-{verified.id}']")
     # An unverified claim is no earlier check; nor is one of the same article.
     assert not [m for m in card(client, verified.id).select(".seen-before .match") if m["data-ref"].startswith("claim:")]
+
+
+def test_a_match_found_shows_what_the_same_match_stored_shows(client, archived, db):
+    # find_matches describes its matches from the candidates' own rows; a stored match or a link is
+    # described from its ids. Both must say the same: verdict, publisher, title, a date as a date.
+    first = paste(client, "Officials said the bridge over the Dnipro river was destroyed on Tuesday. Other news.", "First")
+    verified = claim_with(db, first, "bridge")
+    verified.status, verified.verdict_id = ClaimStatus.PUBLISHED, rating(db, "False").id
+    db.add(verified)
+    db.get(Article, first).published = dt.date(2026, 11, 30)
+    db.commit()
+    for text_ in ("A video shows a 10-metre anaconda crossing a river", "The bridge over the Dnipro river was destroyed"):
+        found = find_matches(db, text_, top=5)
+        assert found
+        for match in found:
+            assert dataclasses.replace(match, score=0.0) == match_of_ref(db, match.ref)
+            assert match.published is None or type(match.published) is dt.date
+    assert any(m.ref == f"claim:{verified.id}" and m.verdict == "False" and m.published == dt.date(2026, 11, 30)
+               for m in find_matches(db, "The bridge over the Dnipro river was destroyed on Tuesday"))
+    assert any(m.ref == "archive:snopes-1001" and m.published == dt.date(2021, 3, 6) and m.publisher == "Snopes"
+               for m in find_matches(db, "A video shows a 10-metre anaconda crossing a river"))
 
 
 def test_matches_are_found_again_when_the_archive_grows_and_on_request(app, client, runner, db):

@@ -33,6 +33,7 @@ from sqlmodel import Session, col
 
 from factcheck.models import (
     ArchiveTerm,
+    ArchiveTermCount,
     Article,
     AuditEvent,
     BlindVerdict,
@@ -51,7 +52,7 @@ SITE = "site"
 BLIND = "blind"
 #: Rows no cached page shows: a login, failed logins, the audit log (its own page is never cached),
 #: the stamps themselves, and the matcher's queue and index.
-UNWATCHED = (LoginSession, LoginFailure, AuditEvent, ChangeStamp, MatchQueue, ArchiveTerm, ClaimTerm)
+UNWATCHED = (LoginSession, LoginFailure, AuditEvent, ChangeStamp, MatchQueue, ArchiveTerm, ArchiveTermCount, ClaimTerm)
 
 
 def article_scope(article_id: int) -> str:

@@ -3,29 +3,33 @@
 Each archived fact-check keeps the `signature` of its claim and title (its 16 rarest stems by the
 shipped idf) in ArchiveTerm; each claim with an approved or published verdict, not dismissed,
 keeps its claim's in ClaimTerm. A new claim's 12 rarest stems are looked up there, each word's
-newest TERM_POSTINGS entries at most, and the entries sharing the most weight come first. Only
-rare words are kept, so a word's list stays short unless the word is rare in general: the
-lookup reads a bounded number of index rows however big the archive (a B-tree range per word,
-the same SQL on SQLite and PostgreSQL). scripts/train_matcher.py emulates exactly this
+newest TERM_POSTINGS entries at most, and the entries sharing the most weight come first. In
+the archive, the words are looked up fewest entries first (ArchiveTermCount keeps the counts),
+a word kept for TERM_POSTINGS entries or more not at all, until ROW_BUDGET rows. Only rare
+words are kept, so a word's list stays short unless the word is rare in general: the lookup
+reads a bounded number of index rows however big the archive (a B-tree range per word, the
+same SQL on SQLite and PostgreSQL). scripts/train_matcher.py emulates exactly this
 (`best_by_terms`), so the ranker is trained on the candidates the app offers.
 
 The rows follow the ORM: every flush that adds an entry or a claim, or changes an entry's claim
-or title or a claim's text, status or "dismissed", rewrites that row's words (`watch`, called
-with the engine); deleting an entry or a claim deletes its words (foreign keys). `rebuild`
-writes them all from the rows (`factcheck search reindex`, the migration that made the tables).
+or title or a claim's text, status or "dismissed", rewrites that row's words and the archive's
+word counts (`watch`, called with the engine); deleting a claim deletes its words (foreign
+keys). `rebuild` writes them all from the rows (`factcheck search reindex`, the migrations that
+made the tables), and so counts again what an entry deleted with SQL left behind.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
-from sqlalchemy import Connection, delete, event, insert, inspect, select, text
+from sqlalchemy import Connection, delete, event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from factcheck.matching.text import TERM_POSTINGS, signature
-from factcheck.models import ArchiveEntry, ArchiveTerm, Claim, ClaimTerm
+from factcheck.matching.text import ROW_BUDGET, TERM_POSTINGS, looked_up, signature
+from factcheck.models import ArchiveEntry, ArchiveTerm, ArchiveTermCount, Claim, ClaimTerm
 from factcheck.vocabulary import ClaimStatus
 
 #: Rows written per statement when many are (re)indexed.
@@ -43,10 +47,11 @@ def claim_words(claim: Claim) -> list[str]:
     return signature(claim.text) if claim.status in SIGNED_OFF and not claim.dismissed else []
 
 
-def write_entries(connection: Connection, entries: Iterable[tuple[int, str, str]]) -> int:
-    """Replace the words of these (id, claim, title) archive entries; how many rows written."""
+def write_entries(connection: Connection, entries: Iterable[tuple[int, str, str]], counted: bool = True) -> int:
+    """Replace the words of these (id, claim, title) archive entries, and their counts unless
+    `counted` is False (a rebuild counts them all at the end); how many rows written."""
     return _write(connection, ArchiveTerm, ArchiveTerm.archive_entry_id,
-                  ((entry_id, entry_words(claim, title)) for entry_id, claim, title in entries))
+                  ((entry_id, entry_words(claim, title)) for entry_id, claim, title in entries), counted)
 
 
 def write_claims(connection: Connection, claims: Iterable[Claim]) -> int:
@@ -54,17 +59,52 @@ def write_claims(connection: Connection, claims: Iterable[Claim]) -> int:
     return _write(connection, ClaimTerm, ClaimTerm.claim_id, ((claim.id, claim_words(claim)) for claim in claims))
 
 
-def _write(connection: Connection, table: type, owner, found: Iterable[tuple[int, list[str]]]) -> int:  # noqa: ANN001
+def _write(connection: Connection, table: type, owner, found: Iterable[tuple[int, list[str]]], counted: bool = False) -> int:  # noqa: ANN001
     rows = list(found)
     written = 0
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
-        connection.execute(delete(table).where(owner.in_([number for number, _ in batch])))
+        numbers = [number for number, _ in batch]
+        change: Counter[str] = Counter()
+        if counted:
+            change.subtract(connection.execute(select(table.term).where(owner.in_(numbers))).scalars())
+        connection.execute(delete(table).where(owner.in_(numbers)))
         values = [{"term": word, owner.key: number} for number, words in batch for word in words]
         if values:
             connection.execute(insert(table), values)
+        if counted:
+            change.update(value["term"] for value in values)
+            _count(connection, change)
         written += len(values)
     return written
+
+
+#: Adds to words' counts of archive entries (SQLite 3.24+ and PostgreSQL spell the upsert alike);
+#: on PostgreSQL one statement for the batch, from arrays, a statement a row being a round trip each.
+_ADD_TO_COUNT = "ON CONFLICT (term) DO UPDATE SET entries = archivetermcount.entries + excluded.entries"
+_ADD_ROWS = text(f"INSERT INTO archivetermcount (term, entries) VALUES (:term, :entries) {_ADD_TO_COUNT}")
+_ADD_ARRAYS = text(
+    "INSERT INTO archivetermcount (term, entries) "
+    f"SELECT * FROM unnest(CAST(:terms AS varchar[]), CAST(:entries AS integer[])) {_ADD_TO_COUNT}"
+)
+
+
+def _count(connection: Connection, change: Counter[str]) -> None:
+    # In word order: two imports at once on PostgreSQL lock the rows they share in the same order.
+    changed = [(word, by) for word, by in sorted(change.items()) if by]
+    if not changed:
+        return
+    if connection.dialect.name == "postgresql":
+        connection.execute(_ADD_ARRAYS, {"terms": [word for word, _ in changed], "entries": [by for _, by in changed]})
+    else:
+        connection.execute(_ADD_ROWS, [{"term": word, "entries": by} for word, by in changed])
+
+
+def recount(connection: Connection) -> int:
+    """Count every word's archive entries again from ArchiveTerm; how many words."""
+    connection.execute(delete(ArchiveTermCount))
+    connection.execute(text("INSERT INTO archivetermcount (term, entries) SELECT term, count(*) FROM archiveterm GROUP BY term"))
+    return connection.execute(select(func.count()).select_from(ArchiveTermCount)).scalar_one()
 
 
 def rebuild(session: Session) -> dict[str, int]:
@@ -80,8 +120,10 @@ def rebuild(session: Session) -> dict[str, int]:
         ).all()
         if not batch:
             break
-        archive += write_entries(connection, batch)
+        archive += write_entries(connection, batch, counted=False)
         last = batch[-1][0]
+    if inspect(connection).has_table(ArchiveTermCount.__tablename__):  # migration 0006 runs this before 0011 made it
+        recount(connection)
     # Columns, not Claim objects: an older revision's migration runs this before later columns exist.
     signed_off = connection.execute(
         select(Claim.id, Claim.text).where(Claim.status.in_(SIGNED_OFF), Claim.dismissed.is_(False))  # type: ignore[union-attr, attr-defined]
@@ -94,23 +136,33 @@ def _first_stage(table: str, owner: str, weights: Sequence[tuple[str, int]]) -> 
     """The entries (or claims) keeping the most weight of these words, as (found, score) rows: one
     B-tree range per word, its newest TERM_POSTINGS rows at most."""
     parts, params = [], {"per_term": TERM_POSTINGS}
+    # Words and weights are parameters, so that the text is the same for every claim with as many
+    # words: SQLite's statement cache and psycopg's prepared statements spare it the planning.
     for number, (word, weight) in enumerate(weights):
         parts.append(
-            f"SELECT * FROM (SELECT {owner} AS found, {int(weight)} AS weight FROM {table} "
+            f"SELECT * FROM (SELECT {owner} AS found, CAST(:w{number} AS INTEGER) AS weight FROM {table} "
             f"WHERE term = :t{number} ORDER BY {owner} DESC LIMIT :per_term) w{number}"
         )
         params[f"t{number}"] = word
+        params[f"w{number}"] = int(weight)
     return f"SELECT found, sum(weight) AS score FROM ({' UNION ALL '.join(parts)}) words GROUP BY found", params
 
 
 def archive_candidates(session: Session, weights: Sequence[tuple[str, int]], depth: int) -> list[tuple]:
-    """(id, key, claim, title, summary) of the `depth` archived fact-checks keeping the most
-    weight of these words, best first (ties: the newest)."""
+    """(id, key, claim, title, summary, rating, url, publisher, published) of the `depth`
+    archived fact-checks keeping the most weight of the words `looked_up` chooses of these, best
+    first (ties: the newest): what the ranker reads and what a match shows."""
+    if not weights:
+        return []
+    words = [word for word, _weight in weights]
+    counted = select(ArchiveTermCount.term, ArchiveTermCount.entries).where(col(ArchiveTermCount.term).in_(words))
+    weights = looked_up(weights, dict(session.execute(counted).all()), TERM_POSTINGS, ROW_BUDGET)
     if not weights:
         return []
     found, params = _first_stage("archiveterm", "archive_entry_id", weights)
     statement = (
-        f"SELECT e.id, e.key, e.claim, e.title, e.summary FROM ({found} ORDER BY score DESC, found DESC LIMIT :depth) f "
+        "SELECT e.id, e.key, e.claim, e.title, e.summary, e.rating, e.url, e.publisher, e.published "
+        f"FROM ({found} ORDER BY score DESC, found DESC LIMIT :depth) f "
         "JOIN archiveentry e ON e.id = f.found ORDER BY f.score DESC, f.found DESC"
     )
     return list(session.execute(text(statement), params | {"depth": depth}))
@@ -119,8 +171,9 @@ def archive_candidates(session: Session, weights: Sequence[tuple[str, int]], dep
 def claim_candidates(
     session: Session, weights: Sequence[tuple[str, int]], depth: int, exclude_article_id: int, summary_chars: int
 ) -> list[tuple]:
-    """(id, claim, article title, rationale and conclusion cut to `summary_chars`) of the `depth`
-    verified claims of other articles keeping the most weight of these words, best first."""
+    """(id, claim, article title, rationale and conclusion cut to `summary_chars`, verdict label,
+    outlet, article's publication date, article id) of the `depth` verified claims of other
+    articles keeping the most weight of these words, best first."""
     if not weights:
         return []
     found, params = _first_stage("claimterm", "claim_id", weights)
@@ -128,7 +181,8 @@ def claim_candidates(
     # Only the best few are joined to their claims: claimterm holds signed-off claims alone, so the
     # filter (a claim of the same article; one changed with SQL past the app) rarely drops any.
     statement = (
-        f"SELECT c.id, c.text, a.title, substr(c.rationale || ' ' || c.conclusion, 1, :chars) "
+        f"SELECT c.id, c.text, a.title, substr(c.rationale || ' ' || c.conclusion, 1, :chars), {VERDICT_LABEL}, "
+        "a.outlet, a.published, a.id "
         f"FROM ({found} ORDER BY score DESC, found DESC LIMIT :joined) f "
         "JOIN claim c ON c.id = f.found JOIN article a ON a.id = c.article_id "
         f"WHERE c.status IN ({signed_off}) AND NOT c.dismissed AND c.article_id <> :article "
@@ -136,6 +190,10 @@ def claim_candidates(
     )
     params |= {"depth": depth, "joined": depth * 5, "article": exclude_article_id, "chars": summary_chars}
     return list(session.execute(text(statement), params))
+
+
+#: A claim's verdict as a match shows it: its label on the scale, else its written conclusion.
+VERDICT_LABEL = "coalesce((SELECT label FROM rating r WHERE r.id = c.verdict_id), nullif(c.conclusion, ''))"
 
 
 def _changed(instance: object, names: Sequence[str]) -> bool:

@@ -26,7 +26,8 @@ from factcheck.matching.text import (
     CONTENT_SURFACE,
     MAX_CHARS,
     NUMBER_STEM,
-    pick,
+    parts,
+    readings,
     signature_names,
     tokens,
     words,
@@ -56,13 +57,14 @@ class Candidate:
 
 
 class _Field:
-    """One analysed text: its words as written, content stems with counts and idf mass, stem pairs."""
+    """One analysed text: its words' readings, content stems with counts and idf mass, stem pairs."""
 
-    __slots__ = ("counts", "length", "mass", "pairs", "stems", "written")
+    __slots__ = ("counts", "length", "mass", "pairs", "read", "stems")
 
     def __init__(self, text: str, idf: Mapping[str, float], unknown: float, whole: bool = True) -> None:
-        self.written = written = words(text[:MAX_CHARS])
-        self.stems = stems = pick(CONTENT_STEM, written)
+        # Each word is read once (a dictionary look-up); stems, names, numbers and surfaces are parts of it.
+        self.read = read = readings(words(text[:MAX_CHARS]))
+        self.stems = stems = parts(CONTENT_STEM, read)
         counts = dict.fromkeys(stems, 1)
         if len(counts) < len(stems):
             counts = {}
@@ -76,15 +78,15 @@ class _Field:
 
     def names(self) -> set[str]:
         """Stems written with a capital, but for the first word's (it has one anyway): names, mostly."""
-        return set(pick(CAPITAL_STEM, self.written[1:]))
+        return set(parts(CAPITAL_STEM, self.read[1:]))
 
     def numbers(self) -> set[str]:
         """Stems with a digit in them."""
-        return set(pick(NUMBER_STEM, self.written))
+        return set(parts(NUMBER_STEM, self.read))
 
     def surfaces(self) -> list[str]:
         """The content words, folded but not stemmed: what the character grams are taken from."""
-        return pick(CONTENT_SURFACE, self.written)
+        return parts(CONTENT_SURFACE, self.read)
 
 
 class _Archived:
@@ -100,20 +102,20 @@ class _Archived:
             _Field(summary, idf, unknown, whole=False),
         )
         every = dict(claimed.counts)
-        for field in (titled, summarised):
-            for word, count in field.counts.items():
-                every[word] = every.get(word, 0) + count
+        if titled.stems or summarised.stems:
+            for word in titled.stems + summarised.stems:
+                every[word] = every.get(word, 0) + 1
         self.every = every
         self.length = claimed.length + titled.length + summarised.length
         weights = list(map(idf.get, every, repeat(unknown)))
         self.mass = sum(weights)
         squares = [(_tf(count) * weight) ** 2 for count, weight in zip(every.values(), weights, strict=True)]
         self.norm = math.sqrt(sum(squares)) or 1.0
-        headline = claimed.written + titled.written
-        self.names = set(pick(CAPITAL_STEM, claimed.written[1:] + titled.written[1:]))
-        self.numbers = set(pick(NUMBER_STEM, headline))
+        headline = claimed.read + titled.read
+        self.names = set(parts(CAPITAL_STEM, claimed.read[1:])).union(parts(CAPITAL_STEM, titled.read[1:]))
+        self.numbers = set(parts(NUMBER_STEM, headline))
         self.pairs = claimed.pairs | titled.pairs
-        self.gram_words = gram_words = pick(CONTENT_SURFACE, headline)
+        self.gram_words = gram_words = parts(CONTENT_SURFACE, headline)
         self.gram_norm = math.sqrt(sum(map(analyser.gram_squares.__getitem__, gram_words))) or 1.0
 
 

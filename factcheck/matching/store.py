@@ -10,6 +10,7 @@ or a reviewer asks, so a card only reads them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -66,49 +67,53 @@ def find_matches(session: Session, text_: str, *, top: int = 10, exclude_article
     weights = query_terms(text_, QUERY_TERMS)
     if not weights:
         return []
-    found = (
-        [_Offered(f"archive:{key}", claim, title, summary, archive_entry_id=entry_id)
-         for entry_id, key, claim, title, summary in index.archive_candidates(session, weights, ARCHIVE_CANDIDATES)],
-        [_Offered(f"claim:{claim_id}", claim, title, summary, claim_id=claim_id)
-         for claim_id, claim, title, summary in index.claim_candidates(
-             session, weights, CLAIM_CANDIDATES, exclude_article_id or 0, RATIONALE_CHARS)],
-    )
-    offered = {}
-    for candidates in found:
-        # Each source's own first-stage order: the ranker reads a candidate's place in it.
-        offered |= {o.ref: (o, Candidate(o.ref, o.claim, o.title, o.summary, position)) for position, o in enumerate(candidates)}
+    archived = index.archive_candidates(session, weights, ARCHIVE_CANDIDATES)
+    verified = index.claim_candidates(session, weights, CLAIM_CANDIDATES, exclude_article_id or 0, RATIONALE_CHARS)
+    # Each source's own first-stage order: the ranker reads a candidate's place in it. The rows
+    # bring what a match shows too, so the best need no second round trip.
+    offered: dict[str, tuple[Match, Candidate]] = {}
+    for position, (entry_id, key, claim, title, summary, rating, url, publisher, published) in enumerate(archived):
+        match = Match(ref=f"archive:{key}", score=0.0, claim=claim, verdict=rating, url=url, publisher=publisher,
+                      title=title, published=_date(published), archive_entry_id=entry_id)
+        offered[match.ref] = (match, Candidate(match.ref, claim, title, summary, position))
+    for position, (claim_id, claim, title, summary, verdict, outlet, published, article_id) in enumerate(verified):
+        match = Match(ref=f"claim:{claim_id}", score=0.0, claim=claim, verdict=verdict, url=None, publisher=outlet or None,
+                      title=title, published=_date(published), claim_id=claim_id, article_id=article_id)
+        offered[match.ref] = (match, Candidate(match.ref, claim, title, summary, position))
     ranked = rank(text_, [candidate for _, candidate in offered.values()])
-    return _described(session, [(offered[candidate.ref][0], score) for candidate, score in ranked[:top]])
+    return [dataclasses.replace(offered[candidate.ref][0], score=score) for candidate, score in ranked[:top]]
 
 
-@dataclass(frozen=True)
-class _Offered:
-    ref: str
-    claim: str
-    title: str
-    summary: str
-    archive_entry_id: int | None = None
-    claim_id: int | None = None
+def _date(value: object) -> dt.date | None:
+    """A date as the database gives it (SQLite: text, in a statement written as text)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
-def _described(session: Session, best: Sequence[tuple[_Offered, float]]) -> list[Match]:
-    """The ranked candidates with what a reader needs to judge them: verdict, publisher, date, link."""
-    entries = {e.id: e for e in session.exec(select(ArchiveEntry).where(
-        col(ArchiveEntry.id).in_([o.archive_entry_id for o, _ in best if o.archive_entry_id is not None])))}
-    claims = _claims_described(session, [o.claim_id for o, _ in best if o.claim_id is not None])
+def earlier_checks(session: Session, named: Sequence[tuple[int | None, int | None, float]]) -> list[Match]:
+    """The earlier checks named by (archive entry id, claim id, score) rows, as stored matches and
+    links keep them, with what a reader needs to judge them (verdict, publisher, date, link), in
+    two queries however many there are."""
+    # Columns, not ArchiveEntry objects: building ORM objects cost more than the query.
+    entries = {row.id: row for row in session.execute(
+        select(ArchiveEntry.id, ArchiveEntry.key, ArchiveEntry.claim, ArchiveEntry.rating, ArchiveEntry.url,
+               ArchiveEntry.publisher, ArchiveEntry.title, ArchiveEntry.published)
+        .where(col(ArchiveEntry.id).in_([entry_id for entry_id, _, _ in named if entry_id is not None])))}
+    claims = _claims_described(session, [claim for entry, claim, _ in named if entry is None and claim is not None])
     matches = []
-    for offered, score in best:
-        if offered.archive_entry_id is not None:
-            entry = entries[offered.archive_entry_id]
+    for entry_id, claim_id, score in named:
+        if entry_id is not None:
+            entry = entries[entry_id]
             matches.append(Match(
                 ref=f"archive:{entry.key}", score=score, claim=entry.claim, verdict=entry.rating, url=entry.url,
                 publisher=entry.publisher, title=entry.title, published=entry.published, archive_entry_id=entry.id,
             ))
         else:
-            claim_text, verdict, title, outlet, published, article_id = claims[offered.claim_id]
+            claim_text, verdict, title, outlet, published, article_id = claims[claim_id]
             matches.append(Match(
-                ref=f"claim:{offered.claim_id}", score=score, claim=claim_text, verdict=verdict, url=None,
-                publisher=outlet or None, title=title, published=published, claim_id=offered.claim_id, article_id=article_id,
+                ref=f"claim:{claim_id}", score=score, claim=claim_text, verdict=verdict, url=None,
+                publisher=outlet or None, title=title, published=published, claim_id=claim_id, article_id=article_id,
             ))
     return matches
 
@@ -118,17 +123,13 @@ def _claims_described(session: Session, claim_ids: list[int]) -> dict[int, tuple
         return {}
     rows = session.execute(
         text(
-            "SELECT c.id, c.text, coalesce((SELECT label FROM rating r WHERE r.id = c.verdict_id), nullif(c.conclusion, '')), "
+            f"SELECT c.id, c.text, {index.VERDICT_LABEL}, "
             "a.title, a.outlet, a.published, a.id FROM claim c JOIN article a ON a.id = c.article_id "
             f"WHERE c.id IN ({', '.join(str(int(i)) for i in claim_ids)})"
         )
     )
-    found = {}
-    for claim_id, claim_text, verdict, title, outlet, published, article_id in rows:
-        if published is not None and not isinstance(published, dt.date):
-            published = dt.date.fromisoformat(str(published))
-        found[claim_id] = (claim_text, verdict, title, outlet, published, article_id)
-    return found
+    return {claim_id: (claim_text, verdict, title, outlet, _date(published), article_id)
+            for claim_id, claim_text, verdict, title, outlet, published, article_id in rows}
 
 
 def matches_of(session: Session, texts: Sequence[tuple[str, int | None]]) -> list[list[Match]]:
@@ -181,22 +182,15 @@ def stored_matches(session: Session, claim_id: int) -> list[Match]:
     return earlier_checks(session, [(row.archive_entry_id, row.other_claim_id, row.score) for row in rows])
 
 
-def earlier_checks(session: Session, named: Sequence[tuple[int | None, int | None, float]]) -> list[Match]:
-    """The earlier checks named by (archive entry id, claim id, score) rows, as stored matches and
-    links keep them, described in two queries however many there are."""
-    return _described(session, [(_Offered("", "", "", "", archive_entry_id=entry, claim_id=claim), score)
-                                for entry, claim, score in named])
-
-
 def match_of_ref(session: Session, ref: str) -> Match | None:
     """The earlier check a ref names (`archive:<key>` or `claim:<id>`), unscored; None if there is none."""
     kind, _, name = ref.partition(":")
     if kind == "archive":
         entry = session.exec(select(ArchiveEntry).where(ArchiveEntry.key == name)).first()
-        offered = _Offered(ref, "", "", "", archive_entry_id=entry.id) if entry else None
+        named = (entry.id, None, 0.0) if entry else None
     elif kind == "claim" and name.isascii() and name.isdigit() and int(name) <= MAX_ID:
-        offered = _Offered(ref, "", "", "", claim_id=int(name)) if session.get(Claim, int(name)) else None
+        named = (None, int(name), 0.0) if session.get(Claim, int(name)) else None
     else:
-        offered = None
-    return _described(session, [(offered, 0.0)])[0] if offered else None
+        named = None
+    return earlier_checks(session, [named])[0] if named else None
 

@@ -19,7 +19,7 @@ def search_group() -> None:
 @search_group.command("reindex")
 def reindex_command() -> None:
     """Rebuild the search indexes of claims and of the archive, and the rare words "seen before"
-    matching looks up, from the stored rows.
+    matching looks up (with how many archive entries keep each), from the stored rows.
 
     They are kept in step as rows are written (by the database, and by the app for the rare
     words); this is for after restoring a backup made without them, or changing rows by hand
