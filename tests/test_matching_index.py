@@ -5,6 +5,7 @@ training script emulates, so the ranker is trained on the candidates the app off
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,11 @@ def test_an_archive_import_writes_each_entrys_rare_words_and_a_change_replaces_t
     assert words_of(db, ArchiveTerm, "archive_entry_id")[entry.id] == set(signature(f"{entry.claim} {entry.title}"))
     db.delete(entry)
     db.commit()
-    assert entry.id not in words_of(db, ArchiveTerm, "archive_entry_id")
+    listed = words_of(db, ArchiveTerm, "archive_entry_id")
+    assert entry.id not in listed
+    # The deleted entry's words are counted out, and a word no entry keeps any more has no count.
+    assert counts_of(db) == dict(Counter(word for words in listed.values() for word in words))
+    assert "yodel" not in counts_of(db)
 
 
 def test_a_claim_is_found_by_its_words_only_while_signed_off_and_not_dismissed(client, db):

@@ -189,7 +189,7 @@ def test_stored_done_claims_move_to_second_review(app, db, seed_article, runner)
         connection.execute(text("DROP INDEX ix_claim_status"))
         connection.execute(text("DROP INDEX ix_claimrevision_changed"))
         connection.execute(text("DROP INDEX ix_claim_published"))
-        for table in ("auditevent", "loginfailure", "articletag", "matchqueue", "claimterm", "archiveterm", "claimlink",
+        for table in ("auditevent", "loginfailure", "articletag", "matchqueue", "claimterm", "archivetermcount", "archiveterm", "claimlink",
                       "claimmatch", "archiveentry",
                       "claim_search", "archive_search"):
             connection.execute(text(f"DROP TABLE {table}"))

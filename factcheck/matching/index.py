@@ -13,9 +13,10 @@ same SQL on SQLite and PostgreSQL). scripts/train_matcher.py emulates exactly th
 
 The rows follow the ORM: every flush that adds an entry or a claim, or changes an entry's claim
 or title or a claim's text, status or "dismissed", rewrites that row's words and the archive's
-word counts (`watch`, called with the engine); deleting a claim deletes its words (foreign
-keys). `rebuild` writes them all from the rows (`factcheck search reindex`, the migrations that
-made the tables), and so counts again what an entry deleted with SQL left behind.
+word counts (`watch`, called with the engine); deleting an entry or a claim deletes its words
+(foreign keys), and an entry's counts with them. `rebuild` writes them all from the rows
+(`factcheck search reindex`, the migrations that made the tables), and so counts again after
+rows changed with SQL.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy import Connection, delete, event, func, insert, inspect, select,
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
+from factcheck.domain import changes
 from factcheck.matching.text import ROW_BUDGET, TERM_POSTINGS, looked_up, signature
 from factcheck.models import ArchiveEntry, ArchiveTerm, ArchiveTermCount, Claim, ClaimTerm
 from factcheck.vocabulary import ClaimStatus
@@ -62,10 +64,10 @@ def write_claims(connection: Connection, claims: Iterable[Claim]) -> int:
 def _write(connection: Connection, table: type, owner, found: Iterable[tuple[int, list[str]]], counted: bool = False) -> int:  # noqa: ANN001
     rows = list(found)
     written = 0
+    change: Counter[str] = Counter()
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         numbers = [number for number, _ in batch]
-        change: Counter[str] = Counter()
         if counted:
             change.subtract(connection.execute(select(table.term).where(owner.in_(numbers))).scalars())
         connection.execute(delete(table).where(owner.in_(numbers)))
@@ -74,13 +76,14 @@ def _write(connection: Connection, table: type, owner, found: Iterable[tuple[int
             connection.execute(insert(table), values)
         if counted:
             change.update(value["term"] for value in values)
-            _count(connection, change)
         written += len(values)
+    if counted:
+        _count(connection, change)
     return written
 
 
 #: Adds to words' counts of archive entries (SQLite 3.24+ and PostgreSQL spell the upsert alike);
-#: on PostgreSQL one statement for the batch, from arrays, a statement a row being a round trip each.
+#: on PostgreSQL one statement from arrays, where a list of rows is a statement a row.
 _ADD_TO_COUNT = "ON CONFLICT (term) DO UPDATE SET entries = archivetermcount.entries + excluded.entries"
 _ADD_ROWS = text(f"INSERT INTO archivetermcount (term, entries) VALUES (:term, :entries) {_ADD_TO_COUNT}")
 _ADD_ARRAYS = text(
@@ -90,7 +93,11 @@ _ADD_ARRAYS = text(
 
 
 def _count(connection: Connection, change: Counter[str]) -> None:
-    # In word order: two imports at once on PostgreSQL lock the rows they share in the same order.
+    """Add this change to the words' counts, in one statement; a count that falls to nothing goes.
+
+    Two writers never interleave here: every flush that writes an archive entry first takes the
+    site's change stamp (factcheck.domain.changes), and `rebuild` takes it too, so the second
+    waits for the first's commit. The words go in order all the same."""
     changed = [(word, by) for word, by in sorted(change.items()) if by]
     if not changed:
         return
@@ -98,6 +105,9 @@ def _count(connection: Connection, change: Counter[str]) -> None:
         connection.execute(_ADD_ARRAYS, {"terms": [word for word, _ in changed], "entries": [by for _, by in changed]})
     else:
         connection.execute(_ADD_ROWS, [{"term": word, "entries": by} for word, by in changed])
+    fallen = [word for word, by in changed if by < 0]
+    if fallen:
+        connection.execute(delete(ArchiveTermCount).where(col(ArchiveTermCount.term).in_(fallen), ArchiveTermCount.entries <= 0))
 
 
 def recount(connection: Connection) -> int:
@@ -109,6 +119,11 @@ def recount(connection: Connection) -> int:
 
 def rebuild(session: Session) -> dict[str, int]:
     """Write every entry's and claim's words again from the rows; how many rows each table holds."""
+    # Migration 0006 runs this too, on a schema without the counts (and with no app running).
+    counted = inspect(session.connection()).has_table(ArchiveTermCount.__tablename__)
+    if counted:
+        # As every flush that writes an archive entry does: an import under way finishes first.
+        changes.lock(session, [changes.SITE])
     connection = session.connection()
     connection.execute(delete(ArchiveTerm))
     connection.execute(delete(ClaimTerm))
@@ -122,7 +137,7 @@ def rebuild(session: Session) -> dict[str, int]:
             break
         archive += write_entries(connection, batch, counted=False)
         last = batch[-1][0]
-    if inspect(connection).has_table(ArchiveTermCount.__tablename__):  # migration 0006 runs this before 0011 made it
+    if counted:
         recount(connection)
     # Columns, not Claim objects: an older revision's migration runs this before later columns exist.
     signed_off = connection.execute(
@@ -217,7 +232,19 @@ def _after_flush(session: OrmSession, _context: object) -> None:
         write_claims(session.connection(), claims)
 
 
+def _before_flush(session: OrmSession, _context: object, _instances: object) -> None:
+    # An entry deleted takes its words with it (foreign key): their counts go down before it goes.
+    deleted = [instance.id for instance in session.deleted if isinstance(instance, ArchiveEntry)]
+    if deleted:
+        connection = session.connection()
+        gone: Counter[str] = Counter()
+        gone.subtract(connection.execute(select(ArchiveTerm.term).where(col(ArchiveTerm.archive_entry_id).in_(deleted))).scalars())
+        _count(connection, gone)
+
+
 def watch() -> None:
     """Keep the words in step with every session's flushes from now on (once per process; idempotent)."""
     if not event.contains(OrmSession, "after_flush", _after_flush):
         event.listen(OrmSession, "after_flush", _after_flush)
+    if not event.contains(OrmSession, "before_flush", _before_flush):
+        event.listen(OrmSession, "before_flush", _before_flush)

@@ -102,9 +102,8 @@ class _Archived:
             _Field(summary, idf, unknown, whole=False),
         )
         every = dict(claimed.counts)
-        if titled.stems or summarised.stems:
-            for word in titled.stems + summarised.stems:
-                every[word] = every.get(word, 0) + 1
+        for word in titled.stems + summarised.stems:
+            every[word] = every.get(word, 0) + 1
         self.every = every
         self.length = claimed.length + titled.length + summarised.length
         weights = list(map(idf.get, every, repeat(unknown)))

@@ -186,8 +186,8 @@ def match_of_ref(session: Session, ref: str) -> Match | None:
     """The earlier check a ref names (`archive:<key>` or `claim:<id>`), unscored; None if there is none."""
     kind, _, name = ref.partition(":")
     if kind == "archive":
-        entry = session.exec(select(ArchiveEntry).where(ArchiveEntry.key == name)).first()
-        named = (entry.id, None, 0.0) if entry else None
+        entry_id = session.exec(select(ArchiveEntry.id).where(ArchiveEntry.key == name)).first()
+        named = (entry_id, None, 0.0) if entry_id is not None else None
     elif kind == "claim" and name.isascii() and name.isdigit() and int(name) <= MAX_ID:
         named = (None, int(name), 0.0) if session.get(Claim, int(name)) else None
     else:
