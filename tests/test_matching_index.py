@@ -5,13 +5,16 @@ training script emulates, so the ranker is trained on the candidates the app off
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from factcheck.db import transaction
 from factcheck.matching import index
 from factcheck.matching.text import QUERY_TERMS, best_by_terms, query_terms, signature
 from factcheck.models import ArchiveEntry, ArchiveTerm, ClaimTerm
@@ -209,3 +212,47 @@ def test_claims_with_as_many_words_share_one_statement_text(runner, db, monkeypa
     assert one == other
     assert "microchip" not in one and str(first[0][1]) not in one
     assert sorted(one_params.items()) != sorted(other_params.items())
+
+
+def test_a_reindex_while_an_archive_import_is_under_way_waits_for_it(app, db):
+    # On PostgreSQL the reindex's recount once locked count rows the import then needed, and the
+    # import the rows the recount needed: a deadlock. Now it takes the site's stamp first, as
+    # every flush writing an entry does, and waits for the import's commit.
+    engine = app.extensions["factcheck.engine"]
+    # Counted words of both batches, the second batch's first (a recount meets those rows first).
+    for key, claim in (("s", "Svalbard airport reopened after an invasion last year"), ("h", "Walruses invaded the harbour on a Tuesday")):
+        db.add(ArchiveEntry(key=key, claim=claim))
+        db.commit()
+    flushed, outcome = threading.Event(), {}
+
+    def import_two_batches() -> None:
+        try:
+            with Session(engine) as session:
+                session.add(ArchiveEntry(key="w1", claim="Walruses invaded the harbour on Tuesday"))
+                session.flush()
+                flushed.set()
+                time.sleep(1.0)  # the reindex starts meanwhile
+                session.add(ArchiveEntry(key="w2", claim="Svalbard airport reopened after the invasion"))
+                session.commit()
+            outcome["import"] = "committed"
+        except Exception as error:  # noqa: BLE001 (reported below)
+            outcome["import"] = repr(error)
+
+    def reindex() -> None:
+        flushed.wait(10)
+        try:
+            with transaction(engine) as session:
+                index.rebuild(session)
+            outcome["reindex"] = "committed"
+        except Exception as error:  # noqa: BLE001
+            outcome["reindex"] = repr(error)
+
+    threads = [threading.Thread(target=import_two_batches), threading.Thread(target=reindex)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert outcome == {"import": "committed", "reindex": "committed"}
+    listed = words_of(db, ArchiveTerm, "archive_entry_id")
+    assert len(listed) == 4
+    assert counts_of(db) == dict(Counter(word for words in listed.values() for word in words))
