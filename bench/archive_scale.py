@@ -82,7 +82,7 @@ from archive_jsonl import VCLAIMS, convert  # noqa: E402 (bench/archive_jsonl.py
 from scale import describe_checkout  # noqa: E402 (bench/scale.py: the commit measured)
 from sqlmodel import Session  # noqa: E402
 
-from factcheck.matching.index import entry_words  # noqa: E402
+from factcheck.matching.index import RECOUNT, entry_words  # noqa: E402
 from factcheck.matching.text import signature  # noqa: E402
 
 #: Bumped whenever the generated rows change, so cached databases are built again.
@@ -401,8 +401,7 @@ class Loader:
                              [(word, row[0]) for row in chunk for word in entry_words(row[2], row[3])])
             done += len(chunk)
             self._progress(connection, "archive entries", done, started)
-        # Each word's count of entries, as factcheck.matching.index.recount writes them.
-        connection.execute("INSERT INTO archivetermcount (term, entries) SELECT term, count(*) FROM archiveterm GROUP BY term")
+        connection.execute(RECOUNT)  # each word's count of entries, as factcheck.matching.index.recount writes them
         self.finish(connection)
         self.figures["archive_s"] = time.perf_counter() - started
         started = time.perf_counter()

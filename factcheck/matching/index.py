@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
-from sqlalchemy import Connection, delete, event, func, insert, inspect, select, text
+from sqlalchemy import Connection, delete, event, insert, inspect, select, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
@@ -67,10 +67,11 @@ def _write(connection: Connection, table: type, owner, found: Iterable[tuple[int
     change: Counter[str] = Counter()
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
-        numbers = [number for number, _ in batch]
-        if counted:
-            change.subtract(connection.execute(select(table.term).where(owner.in_(numbers))).scalars())
-        connection.execute(delete(table).where(owner.in_(numbers)))
+        replaced = delete(table).where(owner.in_([number for number, _ in batch]))
+        if counted:  # the words the rows had, as they go
+            change.subtract(connection.execute(replaced.returning(table.term)).scalars())
+        else:
+            connection.execute(replaced)
         values = [{"term": word, owner.key: number} for number, words in batch for word in words]
         if values:
             connection.execute(insert(table), values)
@@ -82,8 +83,10 @@ def _write(connection: Connection, table: type, owner, found: Iterable[tuple[int
     return written
 
 
-#: Adds to words' counts of archive entries (SQLite 3.24+ and PostgreSQL spell the upsert alike);
-#: on PostgreSQL one statement from arrays, where a list of rows is a statement a row.
+#: Adds to words' counts of archive entries. Not changes.add_counts: that writes one VALUES list,
+#: compiled for each call, right for a few stamps; for the thousands of words of an import it made
+#: `import_archive` 20% slower (bench/README.md). Here SQLite takes a list of rows, PostgreSQL two
+#: arrays (a list of rows is a statement a row there: 14% slower).
 _ADD_TO_COUNT = "ON CONFLICT (term) DO UPDATE SET entries = archivetermcount.entries + excluded.entries"
 _ADD_ROWS = text(f"INSERT INTO archivetermcount (term, entries) VALUES (:term, :entries) {_ADD_TO_COUNT}")
 _ADD_ARRAYS = text(
@@ -93,11 +96,11 @@ _ADD_ARRAYS = text(
 
 
 def _count(connection: Connection, change: Counter[str]) -> None:
-    """Add this change to the words' counts, in one statement; a count that falls to nothing goes.
+    """Add this change to the words' counts, in word order; a count that falls to nothing goes.
 
     Two writers never interleave here: every flush that writes an archive entry first takes the
     site's change stamp (factcheck.domain.changes), and `rebuild` takes it too, so the second
-    waits for the first's commit. The words go in order all the same."""
+    waits for the first's commit."""
     changed = [(word, by) for word, by in sorted(change.items()) if by]
     if not changed:
         return
@@ -110,11 +113,14 @@ def _count(connection: Connection, change: Counter[str]) -> None:
         connection.execute(delete(ArchiveTermCount).where(col(ArchiveTermCount.term).in_(fallen), ArchiveTermCount.entries <= 0))
 
 
-def recount(connection: Connection) -> int:
-    """Count every word's archive entries again from ArchiveTerm; how many words."""
+#: Every word's count of archive entries, from ArchiveTerm (the benchmark's loader runs it too).
+RECOUNT = "INSERT INTO archivetermcount (term, entries) SELECT term, count(*) FROM archiveterm GROUP BY term"
+
+
+def recount(connection: Connection) -> None:
+    """Count every word's archive entries again from ArchiveTerm."""
     connection.execute(delete(ArchiveTermCount))
-    connection.execute(text("INSERT INTO archivetermcount (term, entries) SELECT term, count(*) FROM archiveterm GROUP BY term"))
-    return connection.execute(select(func.count()).select_from(ArchiveTermCount)).scalar_one()
+    connection.execute(text(RECOUNT))
 
 
 def rebuild(session: Session) -> dict[str, int]:
@@ -163,10 +169,20 @@ def _first_stage(table: str, owner: str, weights: Sequence[tuple[str, int]]) -> 
     return f"SELECT found, sum(weight) AS score FROM ({' UNION ALL '.join(parts)}) words GROUP BY found", params
 
 
+#: What a match shows of an archived fact-check (`e`), and of a verified claim (`c`, of article
+#: `a`; its verdict: its label on the scale, else its written conclusion), named as
+#: factcheck.matching.store reads them: the candidates' rows and the stored matches' are alike.
+ARCHIVE_SHOWN = ("e.id AS entry_id, e.key AS key, e.claim AS claim, e.title AS title, e.rating AS rating, e.url AS url, "
+                 "e.publisher AS publisher, e.published AS published")
+CLAIM_SHOWN = ("c.id AS claim_id, c.text AS claim, a.title AS title, "
+               "coalesce((SELECT label FROM rating r WHERE r.id = c.verdict_id), nullif(c.conclusion, '')) AS verdict, "
+               "a.outlet AS outlet, a.published AS published, a.id AS article_id")
+
+
 def archive_candidates(session: Session, weights: Sequence[tuple[str, int]], depth: int) -> list[tuple]:
-    """(id, key, claim, title, summary, rating, url, publisher, published) of the `depth`
-    archived fact-checks keeping the most weight of the words `looked_up` chooses of these, best
-    first (ties: the newest): what the ranker reads and what a match shows."""
+    """The `depth` archived fact-checks keeping the most weight of the words `looked_up` chooses
+    of these, best first (ties: the newest), as rows of ARCHIVE_SHOWN and `summary`: what a
+    match shows and what the ranker reads."""
     if not weights:
         return []
     words = [word for word, _weight in weights]
@@ -176,8 +192,7 @@ def archive_candidates(session: Session, weights: Sequence[tuple[str, int]], dep
         return []
     found, params = _first_stage("archiveterm", "archive_entry_id", weights)
     statement = (
-        "SELECT e.id, e.key, e.claim, e.title, e.summary, e.rating, e.url, e.publisher, e.published "
-        f"FROM ({found} ORDER BY score DESC, found DESC LIMIT :depth) f "
+        f"SELECT {ARCHIVE_SHOWN}, e.summary AS summary FROM ({found} ORDER BY score DESC, found DESC LIMIT :depth) f "
         "JOIN archiveentry e ON e.id = f.found ORDER BY f.score DESC, f.found DESC"
     )
     return list(session.execute(text(statement), params | {"depth": depth}))
@@ -186,9 +201,8 @@ def archive_candidates(session: Session, weights: Sequence[tuple[str, int]], dep
 def claim_candidates(
     session: Session, weights: Sequence[tuple[str, int]], depth: int, exclude_article_id: int, summary_chars: int
 ) -> list[tuple]:
-    """(id, claim, article title, rationale and conclusion cut to `summary_chars`, verdict label,
-    outlet, article's publication date, article id) of the `depth` verified claims of other
-    articles keeping the most weight of these words, best first."""
+    """The `depth` verified claims of other articles keeping the most weight of these words, best
+    first, as rows of CLAIM_SHOWN and `summary` (rationale and conclusion, cut to `summary_chars`)."""
     if not weights:
         return []
     found, params = _first_stage("claimterm", "claim_id", weights)
@@ -196,8 +210,7 @@ def claim_candidates(
     # Only the best few are joined to their claims: claimterm holds signed-off claims alone, so the
     # filter (a claim of the same article; one changed with SQL past the app) rarely drops any.
     statement = (
-        f"SELECT c.id, c.text, a.title, substr(c.rationale || ' ' || c.conclusion, 1, :chars), {VERDICT_LABEL}, "
-        "a.outlet, a.published, a.id "
+        f"SELECT {CLAIM_SHOWN}, substr(c.rationale || ' ' || c.conclusion, 1, :chars) AS summary "
         f"FROM ({found} ORDER BY score DESC, found DESC LIMIT :joined) f "
         "JOIN claim c ON c.id = f.found JOIN article a ON a.id = c.article_id "
         f"WHERE c.status IN ({signed_off}) AND NOT c.dismissed AND c.article_id <> :article "
@@ -205,10 +218,6 @@ def claim_candidates(
     )
     params |= {"depth": depth, "joined": depth * 5, "article": exclude_article_id, "chars": summary_chars}
     return list(session.execute(text(statement), params))
-
-
-#: A claim's verdict as a match shows it: its label on the scale, else its written conclusion.
-VERDICT_LABEL = "coalesce((SELECT label FROM rating r WHERE r.id = c.verdict_id), nullif(c.conclusion, ''))"
 
 
 def _changed(instance: object, names: Sequence[str]) -> bool:

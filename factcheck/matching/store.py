@@ -10,12 +10,11 @@ or a reviewer asks, so a card only reads them.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, text
+from sqlalchemy import Row, bindparam, delete, text
 from sqlmodel import Session, col, select
 
 from factcheck.matching import index
@@ -71,17 +70,32 @@ def find_matches(session: Session, text_: str, *, top: int = 10, exclude_article
     verified = index.claim_candidates(session, weights, CLAIM_CANDIDATES, exclude_article_id or 0, RATIONALE_CHARS)
     # Each source's own first-stage order: the ranker reads a candidate's place in it. The rows
     # bring what a match shows too, so the best need no second round trip.
-    offered: dict[str, tuple[Match, Candidate]] = {}
-    for position, (entry_id, key, claim, title, summary, rating, url, publisher, published) in enumerate(archived):
-        match = Match(ref=f"archive:{key}", score=0.0, claim=claim, verdict=rating, url=url, publisher=publisher,
-                      title=title, published=_date(published), archive_entry_id=entry_id)
-        offered[match.ref] = (match, Candidate(match.ref, claim, title, summary, position))
-    for position, (claim_id, claim, title, summary, verdict, outlet, published, article_id) in enumerate(verified):
-        match = Match(ref=f"claim:{claim_id}", score=0.0, claim=claim, verdict=verdict, url=None, publisher=outlet or None,
-                      title=title, published=_date(published), claim_id=claim_id, article_id=article_id)
-        offered[match.ref] = (match, Candidate(match.ref, claim, title, summary, position))
-    ranked = rank(text_, [candidate for _, candidate in offered.values()])
-    return [dataclasses.replace(offered[candidate.ref][0], score=score) for candidate, score in ranked[:top]]
+    shown: dict[str, tuple[Callable[[Row, float], Match], Row]] = {}
+    candidates = []
+    for position, row in enumerate(archived):
+        candidates.append(Candidate(f"archive:{row.key}", row.claim, row.title, row.summary, position))
+        shown[candidates[-1].ref] = (_archive_match, row)
+    for position, row in enumerate(verified):
+        candidates.append(Candidate(f"claim:{row.claim_id}", row.claim, row.title, row.summary, position))
+        shown[candidates[-1].ref] = (_claim_match, row)
+    matches = []
+    for candidate, score in rank(text_, candidates)[:top]:
+        make, row = shown[candidate.ref]
+        matches.append(make(row, score))
+    return matches
+
+
+def _archive_match(row: Row, score: float) -> Match:
+    """A match of an index.ARCHIVE_SHOWN row."""
+    return Match(ref=f"archive:{row.key}", score=score, claim=row.claim, verdict=row.rating, url=row.url,
+                 publisher=row.publisher, title=row.title, published=_date(row.published), archive_entry_id=row.entry_id)
+
+
+def _claim_match(row: Row, score: float) -> Match:
+    """A match of an index.CLAIM_SHOWN row."""
+    return Match(ref=f"claim:{row.claim_id}", score=score, claim=row.claim, verdict=row.verdict, url=None,
+                 publisher=row.outlet or None, title=row.title, published=_date(row.published), claim_id=row.claim_id,
+                 article_id=row.article_id)
 
 
 def _date(value: object) -> dt.date | None:
@@ -91,45 +105,22 @@ def _date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+_ENTRIES_SHOWN = text(f"SELECT {index.ARCHIVE_SHOWN} FROM archiveentry e WHERE e.id IN :ids").bindparams(
+    bindparam("ids", expanding=True))
+_CLAIMS_SHOWN = text(f"SELECT {index.CLAIM_SHOWN} FROM claim c JOIN article a ON a.id = c.article_id WHERE c.id IN :ids"
+                     ).bindparams(bindparam("ids", expanding=True))
+
+
 def earlier_checks(session: Session, named: Sequence[tuple[int | None, int | None, float]]) -> list[Match]:
     """The earlier checks named by (archive entry id, claim id, score) rows, as stored matches and
     links keep them, with what a reader needs to judge them (verdict, publisher, date, link), in
     two queries however many there are."""
-    # Columns, not ArchiveEntry objects: building ORM objects cost more than the query.
-    entries = {row.id: row for row in session.execute(
-        select(ArchiveEntry.id, ArchiveEntry.key, ArchiveEntry.claim, ArchiveEntry.rating, ArchiveEntry.url,
-               ArchiveEntry.publisher, ArchiveEntry.title, ArchiveEntry.published)
-        .where(col(ArchiveEntry.id).in_([entry_id for entry_id, _, _ in named if entry_id is not None])))}
-    claims = _claims_described(session, [claim for entry, claim, _ in named if entry is None and claim is not None])
-    matches = []
-    for entry_id, claim_id, score in named:
-        if entry_id is not None:
-            entry = entries[entry_id]
-            matches.append(Match(
-                ref=f"archive:{entry.key}", score=score, claim=entry.claim, verdict=entry.rating, url=entry.url,
-                publisher=entry.publisher, title=entry.title, published=entry.published, archive_entry_id=entry.id,
-            ))
-        else:
-            claim_text, verdict, title, outlet, published, article_id = claims[claim_id]
-            matches.append(Match(
-                ref=f"claim:{claim_id}", score=score, claim=claim_text, verdict=verdict, url=None,
-                publisher=outlet or None, title=title, published=published, claim_id=claim_id, article_id=article_id,
-            ))
-    return matches
-
-
-def _claims_described(session: Session, claim_ids: list[int]) -> dict[int, tuple]:
-    if not claim_ids:
-        return {}
-    rows = session.execute(
-        text(
-            f"SELECT c.id, c.text, {index.VERDICT_LABEL}, "
-            "a.title, a.outlet, a.published, a.id FROM claim c JOIN article a ON a.id = c.article_id "
-            f"WHERE c.id IN ({', '.join(str(int(i)) for i in claim_ids)})"
-        )
-    )
-    return {claim_id: (claim_text, verdict, title, outlet, _date(published), article_id)
-            for claim_id, claim_text, verdict, title, outlet, published, article_id in rows}
+    entry_ids = [entry for entry, _, _ in named if entry is not None]
+    claim_ids = [claim for entry, claim, _ in named if entry is None and claim is not None]
+    entries = {row.entry_id: row for row in session.execute(_ENTRIES_SHOWN, {"ids": entry_ids})} if entry_ids else {}
+    claims = {row.claim_id: row for row in session.execute(_CLAIMS_SHOWN, {"ids": claim_ids})} if claim_ids else {}
+    return [_archive_match(entries[entry], score) if entry is not None else _claim_match(claims[claim], score)
+            for entry, claim, score in named]
 
 
 def matches_of(session: Session, texts: Sequence[tuple[str, int | None]]) -> list[list[Match]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -14,6 +14,7 @@ from factcheck.db import get_session
 from factcheck.domain.articles import get_article
 from factcheck.domain.records import article_record
 from factcheck.errors import Conflict
+from factcheck.forms import LIMITS_KEY, ArticleLimits
 from factcheck.models import Article, Claim
 from factcheck.report import export_filename, record_json, report_markdown
 from factcheck.report.claimreview import claim_reviews, claim_reviews_json
@@ -30,7 +31,7 @@ def _bounded_article(article_id: int) -> Article:
     session = get_session()
     article = get_article(session, article_id)
     claims = session.exec(select(func.count()).where(Claim.article_id == article.id)).one()
-    limit = current_app.config["ARTICLE_MAX_CLAIMS"]
+    limit = session.info.get(LIMITS_KEY, ArticleLimits()).max_claims  # the settings', as imports read them
     if claims > limit:
         raise Conflict(
             f"Article {article.id} has {claims:,} claims, more than the {limit:,} an article may have now: its report "
